@@ -1,0 +1,62 @@
+"""surveystats: how sure can we be of a poll's number?
+
+Proportion intervals under design effects, comparisons of shares, the bundled VTsIOM case,
+bias scenarios, charts and design-based estimation on microdata. The public API is what this
+module re-exports; everything in ``_private`` modules may change without notice.
+"""
+
+from __future__ import annotations
+
+from surveystats import datasets
+from surveystats._compare import (
+    Comparison,
+    NestedShares,
+    difference_independent,
+    difference_same_sample,
+    nested_shares,
+    ratio_same_sample,
+)
+from surveystats._deff import (
+    WeightingDeff,
+    cluster_deff,
+    combine_deff,
+    deff_scenarios,
+    effective_sample_size,
+    kish_deff,
+)
+from surveystats._engine import ALIASES as INTERVAL_ALIASES
+from surveystats._engine import METHODS as _METHODS
+from surveystats._planning import implied_deff, margin_of_error, required_sample_size
+from surveystats._proportion import ProportionCI, proportion_ci
+from surveystats._warnings import DegenerateIntervalWarning, SurveyStatsWarning
+
+__version__ = "0.1.0"
+
+#: Canonical names of the proportion-interval methods.
+INTERVAL_METHODS: tuple[str, ...] = tuple(_METHODS)
+
+__all__ = [
+    "INTERVAL_ALIASES",
+    "INTERVAL_METHODS",
+    "Comparison",
+    "DegenerateIntervalWarning",
+    "NestedShares",
+    "ProportionCI",
+    "SurveyStatsWarning",
+    "WeightingDeff",
+    "__version__",
+    "cluster_deff",
+    "combine_deff",
+    "datasets",
+    "deff_scenarios",
+    "difference_independent",
+    "difference_same_sample",
+    "effective_sample_size",
+    "implied_deff",
+    "kish_deff",
+    "margin_of_error",
+    "nested_shares",
+    "proportion_ci",
+    "ratio_same_sample",
+    "required_sample_size",
+]

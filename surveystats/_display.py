@@ -1,0 +1,38 @@
+"""Notebook and console display, kept apart from the statistics.
+
+Result objects implement ``to_frame()``; this module turns that frame into the one-line
+``__repr__`` pieces and the ``_repr_html_`` table that Jupyter shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["fmt", "html_table"]
+
+
+def fmt(value: Any, digits: int = 4) -> str:
+    """Short text for a scalar, or a shape summary for an array."""
+    if value is None:
+        return "None"
+    if isinstance(value, (pd.Series, np.ndarray)) and np.ndim(value) > 0:
+        arr = np.asarray(value)
+        if arr.size == 1:
+            return fmt(arr.item(), digits)
+        return f"<{arr.size} values>"
+    if isinstance(value, (float, np.floating)):
+        if float(value).is_integer() and abs(float(value)) < 1e15:
+            return f"{int(value)}"
+        return f"{float(value):.{digits}g}"
+    return str(value)
+
+
+def html_table(title: str, frame: pd.DataFrame, note: str = "", max_rows: int = 30) -> str:
+    """A titled HTML table for ``_repr_html_``."""
+    body = frame.to_html(max_rows=max_rows, float_format=lambda v: f"{v:.4g}", border=0)
+    caption = f"<p><strong>{title}</strong></p>"
+    foot = f"<p><small>{note}</small></p>" if note else ""
+    return f"<div>{caption}{body}{foot}</div>"

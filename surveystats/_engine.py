@@ -1,0 +1,353 @@
+"""The one interval engine for a proportion.
+
+Every route to a proportion interval in surveystats ends here: the topline route
+(``proportion_ci`` with ``n_eff = n / deff``), the comparisons of two shares, the bias
+scenarios and the design-based estimators (which pass the design's estimate, its effective
+sample size ``p (1 - p) / var`` and its degrees of freedom, as R survey's ``svyciprop`` does).
+Because they share one engine, their numbers agree by construction.
+
+The engine works on plain float64 arrays that are already validated and broadcast; it knows
+nothing about pandas, result objects or argument checking.
+
+Each method is a function with one signature, ``f(p, n_eff, setting) -> (low, high)``,
+registered in ``METHODS``. Adding a method is one function, one registry line and one
+reference test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from scipy import special, stats
+
+try:  # TEMP until the fast inverse lands
+    from surveystats._betaincinv import betaincinv
+except ImportError:  # pragma: no cover
+    from scipy.special import betaincinv
+
+__all__ = [
+    "ALIASES",
+    "METHODS",
+    "DEGENERATE_AT_BOUNDS",
+    "MethodName",
+    "Setting",
+    "canonical_method",
+    "critical_value",
+    "interval",
+]
+
+MethodName = Literal[
+    "wald",
+    "wilson",
+    "wilson_cc",
+    "agresti_coull",
+    "clopper_pearson",
+    "jeffreys",
+    "logit",
+    "arcsine",
+    "likelihood_ratio",
+    "korn_graubard",
+]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What every method needs besides p and n_eff.
+
+    Attributes
+    ----------
+    confidence_level : float
+        Two-sided confidence level in (0, 1).
+    crit : float or ndarray
+        Two-sided critical value: the normal quantile, or Student's t with ``df``.
+    n : ndarray
+        Nominal sample size (used only by Korn-Graubard's degrees-of-freedom adjustment).
+    df : ndarray or None
+        Design degrees of freedom; None means "use normal quantiles".
+    """
+
+    confidence_level: float
+    crit: np.ndarray | float
+    n: np.ndarray
+    df: np.ndarray | None
+
+    @property
+    def alpha(self) -> float:
+        return 1.0 - self.confidence_level
+
+
+def critical_value(confidence_level: float, df: np.ndarray | float | None = None) -> np.ndarray | float:
+    """Two-sided critical value: ``z_{1 - alpha/2}``, or ``t_{df, 1 - alpha/2}`` when df is given.
+
+    ``df = inf`` gives the normal quantile, as it should.
+    """
+    q = 0.5 + 0.5 * confidence_level
+    if df is None:
+        return float(special.ndtri(q))
+    df_arr = np.asarray(df, dtype=np.float64)
+    crit = stats.t.ppf(q, df_arr)
+    return float(crit) if crit.ndim == 0 else crit
+
+
+# --- normal-approximation methods -------------------------------------------------------
+
+
+def _wald(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray, np.ndarray]:
+    half = s.crit * np.sqrt(p * (1.0 - p) / n_eff)
+    return np.clip(p - half, 0.0, 1.0), np.clip(p + half, 0.0, 1.0)
+
+
+def _wilson(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray, np.ndarray]:
+    c2n = s.crit * s.crit / n_eff
+    denom = 1.0 + c2n
+    center = (p + 0.5 * c2n) / denom
+    half = s.crit * np.sqrt(p * (1.0 - p) / n_eff + 0.25 * c2n / n_eff) / denom
+    return np.clip(center - half, 0.0, 1.0), np.clip(center + half, 0.0, 1.0)
+
+
+def _wilson_cc(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray, np.ndarray]:
+    # Wilson's score interval evaluated at p -/+ 1/(2n): Newcombe (1998), method 4, which is
+    # also what R's prop.test(correct = TRUE) computes. A shifted p outside [0, 1] gives the
+    # bound 0 (or 1) exactly.
+    c2n = s.crit * s.crit / n_eff
+    denom = 1.0 + c2n
+    shift = 0.5 / n_eff
+    with np.errstate(invalid="ignore"):
+        pl = p - shift
+        low = (pl + 0.5 * c2n - s.crit * np.sqrt(pl * (1.0 - pl) / n_eff + 0.25 * c2n / n_eff)) / denom
+        pu = p + shift
+        high = (pu + 0.5 * c2n + s.crit * np.sqrt(pu * (1.0 - pu) / n_eff + 0.25 * c2n / n_eff)) / denom
+    low = np.where(pl <= 0.0, 0.0, low)
+    high = np.where(pu >= 1.0, 1.0, high)
+    return np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0)
+
+
+def _agresti_coull(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray, np.ndarray]:
+    c2 = s.crit * s.crit
+    n_tilde = n_eff + c2
+    p_tilde = (p * n_eff + 0.5 * c2) / n_tilde
+    half = s.crit * np.sqrt(p_tilde * (1.0 - p_tilde) / n_tilde)
+    return np.clip(p_tilde - half, 0.0, 1.0), np.clip(p_tilde + half, 0.0, 1.0)
+
+
+def _logit(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray, np.ndarray]:
+    # Wald interval for log(p / (1 - p)), whose delta-method SE is 1 / sqrt(n_eff p (1 - p)).
+    # At p = 0 or 1 the log-odds is infinite and the interval collapses onto p.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        eta = special.logit(p)
+        se = 1.0 / np.sqrt(n_eff * p * (1.0 - p))
+        low = special.expit(eta - s.crit * se)
+        high = special.expit(eta + s.crit * se)
+    edge = (p == 0.0) | (p == 1.0)
+    if np.any(edge):
+        low = np.where(edge, p, low)
+        high = np.where(edge, p, high)
+    return low, high
+
+
+def _arcsine(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray, np.ndarray]:
+    # asin(sqrt(p)) has delta-method SE 1 / (2 sqrt(n_eff)); the angle is kept in [0, pi/2]
+    # so that the back-transformation sin^2 stays monotone.
+    angle = np.arcsin(np.sqrt(p))
+    half = s.crit * 0.5 / np.sqrt(n_eff)
+    low = np.sin(np.clip(angle - half, 0.0, 0.5 * np.pi)) ** 2
+    high = np.sin(np.clip(angle + half, 0.0, 0.5 * np.pi)) ** 2
+    return low, high
+
+
+# --- likelihood ratio -------------------------------------------------------------------
+
+
+def _loglik_drop(pi: np.ndarray, x: np.ndarray, m: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Binomial log-likelihood at p minus at pi (>= 0), for x successes of m = n_eff."""
+    return (
+        special.xlogy(x, p) - special.xlogy(x, pi)
+        + special.xlogy(m - x, 1.0 - p) - special.xlogy(m - x, 1.0 - pi)
+    )
+
+
+def _lr_root(
+    p: np.ndarray, m: np.ndarray, half_chi2: np.ndarray | float, lower: bool
+) -> np.ndarray:
+    """Solve loglik_drop(pi) = half_chi2 on one side of p by Newton's method.
+
+    The drop is convex in pi on each side of p, so Newton started outside the interval
+    (where the drop exceeds the target) moves monotonically towards the root and never
+    overshoots. The start is a Wilson bound at a larger critical value.
+    """
+    x = p * m
+    c = np.sqrt(2.0 * half_chi2) * 1.5 + 1.0
+    c2n = c * c / m
+    center = (p + 0.5 * c2n) / (1.0 + c2n)
+    half = c * np.sqrt(p * (1.0 - p) / m + 0.25 * c2n / m) / (1.0 + c2n)
+    tiny = 1e-300
+    if lower:
+        pi = np.clip(center - half, tiny, None)
+        pi = np.minimum(pi, 0.5 * p)
+    else:
+        pi = np.clip(center + half, None, 1.0 - 1e-16)
+        pi = np.maximum(pi, 0.5 * (1.0 + p))
+    target = half_chi2
+    for _ in range(200):
+        g = _loglik_drop(pi, x, m, p) - target
+        dg = -x / pi + (m - x) / (1.0 - pi)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = np.where(dg != 0.0, g / dg, 0.0)
+        new = pi - step
+        new = np.clip(new, tiny, 1.0 - 1e-16)
+        done = np.abs(new - pi) <= 1e-15 * np.maximum(pi, 1e-300) + 1e-300
+        pi = new
+        if np.all(done):
+            break
+    return pi
+
+
+def _likelihood_ratio(
+    p: np.ndarray, n_eff: np.ndarray, s: Setting
+) -> tuple[np.ndarray, np.ndarray]:
+    # {pi : 2 [l(p) - l(pi)] <= crit^2}, the inverted binomial likelihood-ratio test with
+    # x = p n_eff successes in n_eff trials (x need not be an integer).
+    half_chi2 = 0.5 * np.asarray(s.crit, dtype=np.float64) ** 2
+    p_b, m_b, h_b = np.broadcast_arrays(p, n_eff, half_chi2)
+    low = np.zeros(p_b.shape)
+    high = np.ones(p_b.shape)
+    inner_l = p_b > 0.0
+    inner_h = p_b < 1.0
+    if np.any(inner_l):
+        low[inner_l] = _lr_root(p_b[inner_l], m_b[inner_l], h_b[inner_l], lower=True)
+    if np.any(inner_h):
+        high[inner_h] = _lr_root(p_b[inner_h], m_b[inner_h], h_b[inner_h], lower=False)
+    return low, high
+
+
+# --- beta-quantile methods ---------------------------------------------------------------
+
+
+def _beta_bounds(
+    a_low: np.ndarray, b_low: np.ndarray, a_high: np.ndarray, b_high: np.ndarray,
+    p: np.ndarray, alpha: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lower quantile alpha/2 of Beta(a_low, b_low), upper 1 - alpha/2 of Beta(a_high, b_high).
+
+    The lower bound is 0 where p = 0 and the upper bound 1 where p = 1 (where the beta
+    parameters vanish).
+    """
+    shape = np.broadcast_shapes(np.shape(a_low), np.shape(b_low), np.shape(p))
+    low = np.zeros(shape)
+    high = np.ones(shape)
+    a_low, b_low, a_high, b_high, p = np.broadcast_arrays(a_low, b_low, a_high, b_high, p)
+    in_l = p > 0.0
+    in_h = p < 1.0
+    if np.all(in_l):
+        low = betaincinv(a_low, b_low, 0.5 * alpha)
+    elif np.any(in_l):
+        low[in_l] = betaincinv(a_low[in_l], b_low[in_l], 0.5 * alpha)
+    if np.all(in_h):
+        high = betaincinv(a_high, b_high, 1.0 - 0.5 * alpha)
+    elif np.any(in_h):
+        high[in_h] = betaincinv(a_high[in_h], b_high[in_h], 1.0 - 0.5 * alpha)
+    return low, high
+
+
+def _clopper_pearson(
+    p: np.ndarray, n_eff: np.ndarray, s: Setting
+) -> tuple[np.ndarray, np.ndarray]:
+    x = p * n_eff
+    return _beta_bounds(x, n_eff - x + 1.0, x + 1.0, n_eff - x, p, s.alpha)
+
+
+def _jeffreys(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray, np.ndarray]:
+    # Equal-tailed interval of the Beta(x + 1/2, n - x + 1/2) posterior, with Brown, Cai and
+    # DasGupta's (2001) boundary rule: lower = 0 at x = 0 and upper = 1 at x = n.
+    x = p * n_eff
+    a = x + 0.5
+    b = n_eff - x + 0.5
+    return _beta_bounds(a, b, a, b, p, s.alpha)
+
+
+def _korn_graubard(
+    p: np.ndarray, n_eff: np.ndarray, s: Setting
+) -> tuple[np.ndarray, np.ndarray]:
+    # Korn and Graubard (1998), as R survey's svyciprop(method = "beta"): Clopper-Pearson at
+    # the effective size, itself scaled by (t_{n-1} / t_{df})^2 when design df are given.
+    if s.df is not None:
+        q = 1.0 - 0.5 * s.alpha
+        ratio = stats.t.ppf(q, s.n - 1.0) / stats.t.ppf(q, s.df)
+        n_eff = n_eff * ratio * ratio
+    return _clopper_pearson(p, n_eff, s)
+
+
+Method = Callable[[np.ndarray, np.ndarray, Setting], tuple[np.ndarray, np.ndarray]]
+
+METHODS: dict[str, Method] = {
+    "wald": _wald,
+    "wilson": _wilson,
+    "wilson_cc": _wilson_cc,
+    "agresti_coull": _agresti_coull,
+    "clopper_pearson": _clopper_pearson,
+    "jeffreys": _jeffreys,
+    "logit": _logit,
+    "arcsine": _arcsine,
+    "likelihood_ratio": _likelihood_ratio,
+    "korn_graubard": _korn_graubard,
+}
+
+#: Other names users bring from statsmodels, R and Stata, mapped to the canonical name.
+ALIASES: dict[str, str] = {
+    "exact": "clopper_pearson",
+    "normal": "wald",
+    "score": "wilson",
+}
+
+#: Methods whose interval collapses to a point at p = 0 and p = 1.
+DEGENERATE_AT_BOUNDS = frozenset({"wald", "logit"})
+
+_BETA_MESSAGE = (
+    "method 'beta' is ambiguous: statsmodels' proportion_confint means Clopper-Pearson by it, "
+    "R survey's svyciprop means Korn-Graubard (Clopper-Pearson at a df-adjusted effective "
+    "size); pass method='clopper_pearson' or method='korn_graubard'"
+)
+
+
+def canonical_method(method: str) -> str:
+    """Map a method name or alias to its canonical name, or raise a ValueError listing them."""
+    if method == "beta":
+        raise ValueError(_BETA_MESSAGE)
+    if isinstance(method, str):
+        key = method.lower()
+        if key in METHODS:
+            return key
+        if key in ALIASES:
+            return ALIASES[key]
+    valid = ", ".join(repr(m) for m in METHODS)
+    aliases = ", ".join(f"{a!r} ({c})" for a, c in ALIASES.items())
+    raise ValueError(f"method ({method!r}) is not one of {valid}; aliases: {aliases}")
+
+
+def interval(
+    method: str,
+    p: np.ndarray,
+    n_eff: np.ndarray,
+    *,
+    confidence_level: float,
+    df: np.ndarray | None = None,
+    n: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Interval bounds for validated float arrays ``p`` and ``n_eff``.
+
+    ``method`` must be canonical (see ``canonical_method``). ``n`` is the nominal sample size,
+    used only by Korn-Graubard's df adjustment; it defaults to ``n_eff``. The bounds broadcast
+    over ``p``, ``n_eff``, ``df`` and ``n``.
+    """
+    func = METHODS[method]
+    setting = Setting(
+        confidence_level=confidence_level,
+        crit=critical_value(confidence_level, df),
+        n=n_eff if n is None else n,
+        df=df,
+    )
+    low, high = func(p, n_eff, setting)
+    return low, high
