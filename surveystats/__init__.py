@@ -16,6 +16,7 @@ from surveystats._compare import (
     nested_shares,
     ratio_same_sample,
 )
+from surveystats._coverage import CoverageResult, coverage
 from surveystats._deff import (
     WeightingDeff,
     cluster_deff,
@@ -39,6 +40,7 @@ __all__ = [
     "INTERVAL_ALIASES",
     "INTERVAL_METHODS",
     "Comparison",
+    "CoverageResult",
     "DegenerateIntervalWarning",
     "NestedShares",
     "ProportionCI",
@@ -47,6 +49,7 @@ __all__ = [
     "__version__",
     "cluster_deff",
     "combine_deff",
+    "coverage",
     "datasets",
     "deff_scenarios",
     "difference_independent",

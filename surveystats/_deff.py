@@ -125,7 +125,9 @@ def kish_deff(weights: ArrayLike) -> WeightingDeff:
     return WeightingDeff(deff=float(deff), n=n, n_eff=float(total * total / sq), cv=cv)
 
 
-def cluster_deff(cluster_size: ArrayLike, icc: ArrayLike, *, cv_cluster_size: ArrayLike = 0.0) -> Any:
+def cluster_deff(
+    cluster_size: ArrayLike, icc: ArrayLike, *, cv_cluster_size: ArrayLike = 0.0
+) -> Any:
     """Design effect of clustering: ``1 + ((1 + CV²) b - 1) ρ``.
 
     Interviews in the same cluster (village, street, interviewer) resemble each other; the

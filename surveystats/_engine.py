@@ -30,8 +30,8 @@ except ImportError:  # pragma: no cover
 
 __all__ = [
     "ALIASES",
-    "METHODS",
     "DEGENERATE_AT_BOUNDS",
+    "METHODS",
     "MethodName",
     "Setting",
     "canonical_method",
@@ -79,7 +79,9 @@ class Setting:
         return 1.0 - self.confidence_level
 
 
-def critical_value(confidence_level: float, df: np.ndarray | float | None = None) -> np.ndarray | float:
+def critical_value(
+    confidence_level: float, df: np.ndarray | float | None = None
+) -> np.ndarray | float:
     """Two-sided critical value: ``z_{1 - alpha/2}``, or ``t_{df, 1 - alpha/2}`` when df is given.
 
     ``df = inf`` gives the normal quantile, as it should.
@@ -117,9 +119,10 @@ def _wilson_cc(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray
     shift = 0.5 / n_eff
     with np.errstate(invalid="ignore"):
         pl = p - shift
-        low = (pl + 0.5 * c2n - s.crit * np.sqrt(pl * (1.0 - pl) / n_eff + 0.25 * c2n / n_eff)) / denom
         pu = p + shift
-        high = (pu + 0.5 * c2n + s.crit * np.sqrt(pu * (1.0 - pu) / n_eff + 0.25 * c2n / n_eff)) / denom
+        tail = 0.25 * c2n / n_eff
+        low = (pl + 0.5 * c2n - s.crit * np.sqrt(pl * (1.0 - pl) / n_eff + tail)) / denom
+        high = (pu + 0.5 * c2n + s.crit * np.sqrt(pu * (1.0 - pu) / n_eff + tail)) / denom
     low = np.where(pl <= 0.0, 0.0, low)
     high = np.where(pu >= 1.0, 1.0, high)
     return np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0)
@@ -212,8 +215,8 @@ def _likelihood_ratio(
     # x = p n_eff successes in n_eff trials (x need not be an integer).
     half_chi2 = 0.5 * np.asarray(s.crit, dtype=np.float64) ** 2
     p_b, m_b, h_b = np.broadcast_arrays(p, n_eff, half_chi2)
-    low = np.zeros(p_b.shape)
-    high = np.ones(p_b.shape)
+    low = np.where(p_b == 0.0, 0.0, np.nan)
+    high = np.where(p_b == 1.0, 1.0, np.nan)
     inner_l = p_b > 0.0
     inner_h = p_b < 1.0
     if np.any(inner_l):
@@ -235,21 +238,24 @@ def _beta_bounds(
     The lower bound is 0 where p = 0 and the upper bound 1 where p = 1 (where the beta
     parameters vanish).
     """
-    shape = np.broadcast_shapes(np.shape(a_low), np.shape(b_low), np.shape(p))
-    low = np.zeros(shape)
-    high = np.ones(shape)
     a_low, b_low, a_high, b_high, p = np.broadcast_arrays(a_low, b_low, a_high, b_high, p)
     in_l = p > 0.0
     in_h = p < 1.0
     if np.all(in_l):
         low = betaincinv(a_low, b_low, 0.5 * alpha)
-    elif np.any(in_l):
-        low[in_l] = betaincinv(a_low[in_l], b_low[in_l], 0.5 * alpha)
+    else:
+        low = np.where(p == 0.0, 0.0, np.nan)
+        if np.any(in_l):
+            low[in_l] = betaincinv(a_low[in_l], b_low[in_l], 0.5 * alpha)
     if np.all(in_h):
         high = betaincinv(a_high, b_high, 1.0 - 0.5 * alpha)
-    elif np.any(in_h):
-        high[in_h] = betaincinv(a_high[in_h], b_high[in_h], 1.0 - 0.5 * alpha)
-    return low, high
+    else:
+        high = np.where(p == 1.0, 1.0, np.nan)
+        if np.any(in_h):
+            high[in_h] = betaincinv(a_high[in_h], b_high[in_h], 1.0 - 0.5 * alpha)
+    # The exact bounds always bracket p; this guards against the last-digit error of the
+    # inverse in the extreme tails (counts of order 1e-300), never moving a regular bound.
+    return np.minimum(low, p), np.maximum(high, p)
 
 
 def _clopper_pearson(

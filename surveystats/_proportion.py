@@ -130,7 +130,7 @@ class ProportionCI:
         return html_table(f"{level} {self.method} interval for a proportion", self.to_frame())
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """Draw the interval(s) as a forest plot; see :func:`surveystats.plotting.plot_intervals`."""
+        """Forest plot of the interval(s): :func:`surveystats.plotting.plot_intervals`."""
         from surveystats.plotting import plot_intervals
 
         return plot_intervals(self, ax=ax, **kwargs)
@@ -267,7 +267,8 @@ def proportion_ci(
     p_a = check_share("p", p, nan_policy=nan_policy)
     n_a = check_positive("n", n, nan_policy=nan_policy)
     deff_a = check_positive("deff", deff, nan_policy=nan_policy)
-    df_a = None if df is None else check_positive("df", df, nan_policy=nan_policy)
+    df_a = (None if df is None
+            else check_positive("df", df, nan_policy=nan_policy, allow_inf=True))
     if deff_a.ndim == 0 and deff_a == 1.0:
         n_eff = n_a
     else:
@@ -285,16 +286,18 @@ def proportion_ci(
         )
     shape = np.broadcast_shapes(p_a.shape, n_a.shape, deff_a.shape,
                                 () if df_a is None else df_a.shape)
-    low = np.broadcast_to(low, shape)
-    high = np.broadcast_to(high, shape)
+    def out(arr: np.ndarray, name: str) -> Any:
+        # broadcast views are free; every attribute then has the same shape
+        return wrap(np.broadcast_to(arr, shape), index, name)
+
     return ProportionCI(
-        estimate=wrap(p_a, index, "estimate"),
-        low=wrap(low, index, "low"),
-        high=wrap(high, index, "high"),
+        estimate=out(p_a, "estimate"),
+        low=out(low, "low"),
+        high=out(high, "high"),
         method=method_c,
         confidence_level=cl,
-        n=wrap(n_a, index, "n"),
-        deff=wrap(deff_a, index, "deff"),
-        n_eff=wrap(n_eff, index, "n_eff"),
-        df=None if df_a is None else wrap(df_a, index, "df"),
+        n=out(n_a, "n"),
+        deff=out(deff_a, "deff"),
+        n_eff=out(n_eff, "n_eff"),
+        df=None if df_a is None else out(df_a, "df"),
     )

@@ -69,15 +69,23 @@ def check_share(name: str, value: Any, *, nan_policy: NanPolicy = "raise") -> np
 
 
 def check_positive(
-    name: str, value: Any, *, nan_policy: NanPolicy = "raise", allowed: str = "> 0"
+    name: str,
+    value: Any,
+    *,
+    nan_policy: NanPolicy = "raise",
+    allowed: str = "> 0",
+    allow_inf: bool = False,
 ) -> np.ndarray:
-    """Strictly positive and finite (inf is refused too)."""
+    """Strictly positive and finite (inf is refused unless ``allow_inf``)."""
     arr = as_float_array(name, value)
     check_nan(name, arr, nan_policy)
     with np.errstate(invalid="ignore"):
-        bad = ~(arr > 0.0) & ~np.isnan(arr) | np.isinf(arr)
+        bad = ~(arr > 0.0) & ~np.isnan(arr)
+        if not allow_inf:
+            bad |= np.isinf(arr)
     if bad.any():
-        raise ValueError(f"{_echo(name, arr, bad)} must be finite and {allowed}")
+        what = allowed if allow_inf else f"finite and {allowed}"
+        raise ValueError(f"{_echo(name, arr, bad)} must be {what}")
     return arr
 
 

@@ -1,0 +1,3 @@
+from surveystats._cli import main
+
+raise SystemExit(main())

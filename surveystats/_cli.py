@@ -1,0 +1,165 @@
+"""The ``surveystats`` command: a thin layer over the library, with no statistics inside.
+
+Bad input exits with status 2 and one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["main"]
+
+
+class _UsageError(Exception):
+    """Raised for input the user can fix; printed as one line, exit status 2."""
+
+
+def _fmt_pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def _report_tables(confidence_level: float = 0.95) -> str:
+    """The VTsIOM interval and design-effect tables as plain text."""
+    import surveystats as ss
+
+    case = ss.datasets.load_vtsiom_2025()
+    heads = case[case["role"].isin(["headline", "component"])].set_index("item")
+    items = heads["estimate"]
+    n = heads["n"].astype(float)
+    out: list[str] = []
+    out.append("VTsIOM phone poll of 13 December 2025, n = 1,600, stated margin 2.5% at 95%\n")
+    implied = ss.implied_deff(0.025, 1600)
+    out.append(
+        f"The stated 2.5% is simple-random-sampling arithmetic at p = 0.5: it implies a design "
+        f"effect of {implied:.2f}.\n"
+    )
+    rows = []
+    for method in ss.INTERVAL_METHODS:
+        ci = ss.proportion_ci(items, n, method=method, confidence_level=confidence_level)
+        frame = ci.to_frame()
+        for item, r in frame.iterrows():
+            rows.append({"item": item, "method": method, "estimate": r["estimate"],
+                         "low": r["low"], "high": r["high"]})
+    tab = pd.DataFrame(rows)
+    wide = tab.pivot(index="method", columns="item", values=["low", "high"])
+    lines = [f"{int(100 * confidence_level)}% intervals by method (deff = 1):"]
+    header = f"  {'method':<18}" + "".join(f"{it:>22}" for it in items.index)
+    lines.append(header)
+    for method in ss.INTERVAL_METHODS:
+        lows = [_fmt_pct(wide.loc[method, ("low", it)]) for it in items.index]
+        highs = [_fmt_pct(wide.loc[method, ("high", it)]) for it in items.index]
+        spans = [f"{lo} - {hi}" for lo, hi in zip(lows, highs, strict=True)]
+        cells = "".join(f"{span:>22}" for span in spans)
+        lines.append(f"  {method:<18}{cells}")
+    out.append("\n".join(lines) + "\n")
+    scen = ss.deff_scenarios(items, n.to_numpy(), confidence_level=confidence_level)
+    lines = ["Design-effect scenarios (Wilson interval; margin = Wald half-width at n_eff):"]
+    lines.append(f"  {'item':<20}{'deff':>6}{'n_eff':>9}{'margin':>9}{'interval':>20}")
+    for _, r in scen.iterrows():
+        lines.append(
+            f"  {r['item']:<20}{r['deff']:>6.2f}{r['n_eff']:>9.0f}{_fmt_pct(r['margin']):>9}"
+            f"{_fmt_pct(r['low']) + ' - ' + _fmt_pct(r['high']):>20}"
+        )
+    out.append("\n".join(lines) + "\n")
+    nested = ss.nested_shares(0.55, 0.70, 1600)
+    lines = ["The 55%: two readings of its base (sources leave it open):"]
+    for _, r in nested.to_frame().iterrows():
+        lines.append(
+            f"  {r['reading']}  {r['quantity']:<18} n={r['n']:>6.0f}  {_fmt_pct(r['estimate']):>6}"
+            f"  [{_fmt_pct(r['low'])}, {_fmt_pct(r['high'])}]"
+        )
+    out.append("\n".join(lines) + "\n")
+    ratio = ss.ratio_same_sample(0.70, 0.11, 1600)
+    out.append(
+        f"Optimists vs sceptics: ratio {ratio.estimate:.1f} "
+        f"[{ratio.low:.1f}, {ratio.high:.1f}] ('seven times fewer' is within sampling error).\n"
+    )
+    levada = ss.difference_independent(0.70, 1600, 0.71, 1600)
+    out.append(
+        f"VTsIOM 70% vs Levada 71%: difference {100 * levada.estimate:+.1f} points "
+        f"[{100 * levada.low:+.1f}, {100 * levada.high:+.1f}].\n"
+    )
+    out.append(
+        "These intervals cover sampling error only. Nonresponse, preference falsification,\n"
+        "coverage and wording can move the headline by more; see surveystats.bias.\n"
+    )
+    return "\n".join(out)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    sys.stdout.write(_report_tables(args.confidence_level))
+    return 0
+
+
+def _cmd_ci(args: argparse.Namespace) -> int:
+    import surveystats as ss
+
+    try:
+        ci = ss.proportion_ci(args.p, args.n, method=args.method, deff=args.deff,
+                              confidence_level=args.confidence_level, df=args.df)
+    except (ValueError, TypeError) as exc:
+        raise _UsageError(str(exc)) from exc
+    if args.json:
+        record = ci.to_frame().iloc[0].to_dict()
+        record = {k: (None if isinstance(v, float) and np.isnan(v) else v)
+                  for k, v in record.items()}
+        sys.stdout.write(json.dumps(record) + "\n")
+    else:
+        sys.stdout.write(
+            f"{ci.method} {100 * ci.confidence_level:g}% interval for p = {ci.estimate:g}, "
+            f"n = {ci.n:g}, deff = {ci.deff:g} (n_eff = {ci.n_eff:.1f}): "
+            f"[{ci.low:.4f}, {ci.high:.4f}]\n"
+        )
+    return 0
+
+
+def _cmd_datasets(args: argparse.Namespace) -> int:
+    import surveystats as ss
+
+    sys.stdout.write(ss.datasets.list_datasets().to_string(index=False) + "\n")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="surveystats",
+        description="How sure can we be of a poll's number? Intervals, design effects and the "
+        "bundled VTsIOM case.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    rep = sub.add_parser("report", help="tables for the bundled VTsIOM case")
+    rep.add_argument("--confidence-level", type=float, default=0.95)
+    rep.set_defaults(func=_cmd_report)
+    ci = sub.add_parser("ci", help="interval for one share")
+    ci.add_argument("p", type=float, help="share in [0, 1], e.g. 0.70")
+    ci.add_argument("n", type=float, help="sample size")
+    ci.add_argument("--deff", type=float, default=1.0)
+    ci.add_argument("--df", type=float, default=None)
+    ci.add_argument("--method", default="wilson")
+    ci.add_argument("--confidence-level", type=float, default=0.95)
+    ci.add_argument("--json", action="store_true", help="print one JSON object")
+    ci.set_defaults(func=_cmd_ci)
+    ds = sub.add_parser("datasets", help="list the bundled datasets")
+    ds.set_defaults(func=_cmd_datasets)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (2 for bad input)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except _UsageError as exc:
+        sys.stderr.write(f"surveystats: error: {exc}\n")
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,143 @@
+"""Exact coverage of proportion intervals by binomial sums (Brown, Cai and DasGupta 2001)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from surveystats import _engine
+from surveystats._display import fmt, html_table
+from surveystats._validation import check_confidence_level, check_positive, check_share
+
+__all__ = ["CoverageResult", "coverage"]
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class CoverageResult:
+    """Exact coverage probability of an interval method over true shares ``p``.
+
+    Attributes
+    ----------
+    p : ndarray
+        True shares at which coverage was computed.
+    coverage : ndarray
+        ``P(low(X) <= p <= high(X))`` for ``X ~ Binomial(m, p)``.
+    method : str
+    n : float
+        Nominal sample size.
+    deff : float
+    n_binomial : int
+        Number of binomial trials used, ``round(n / deff)``.
+    confidence_level : float
+    """
+
+    p: np.ndarray
+    coverage: np.ndarray
+    method: str
+    n: float
+    deff: float
+    n_binomial: int
+    confidence_level: float
+
+    @property
+    def mean(self) -> float:
+        """Average coverage over the grid of ``p`` (an unweighted mean)."""
+        return float(np.mean(self.coverage))
+
+    @property
+    def minimum(self) -> float:
+        """Smallest coverage over the grid of ``p``."""
+        return float(np.min(self.coverage))
+
+    def to_frame(self) -> pd.DataFrame:
+        """Columns ``p, coverage, method, n, deff, n_binomial, confidence_level``."""
+        return pd.DataFrame({
+            "p": self.p, "coverage": self.coverage, "method": self.method, "n": self.n,
+            "deff": self.deff, "n_binomial": self.n_binomial,
+            "confidence_level": self.confidence_level,
+        })
+
+    def __repr__(self) -> str:
+        return (
+            f"CoverageResult(method={self.method!r}, n={fmt(self.n)}, deff={fmt(self.deff)}, "
+            f"confidence_level={fmt(self.confidence_level)}, mean={self.mean:.4f}, "
+            f"minimum={self.minimum:.4f}, points={self.p.size})"
+        )
+
+    def _repr_html_(self) -> str:
+        return html_table(f"Exact coverage of the {self.method} interval", self.to_frame(),
+                          note=f"mean {self.mean:.4f}, minimum {self.minimum:.4f}")
+
+
+def coverage(
+    method: str,
+    n: float,
+    p: Any = None,
+    *,
+    deff: float = 1.0,
+    confidence_level: float = 0.95,
+) -> CoverageResult:
+    """Exact coverage probability of an interval method, by binomial sums.
+
+    The interval for a proportion is a function of the count ``X``; its coverage at a true
+    share ``p`` is ``Σ_x P(X = x) 1[low(x) <= p <= high(x)]``. No simulation is needed.
+    Brown, Cai and DasGupta (2001) used this to show that the Wald interval's coverage is
+    erratic and often far below nominal even for large ``n``, while Wilson and Jeffreys stay
+    close to it on average.
+
+    Parameters
+    ----------
+    method : str
+        Interval method (see :func:`surveystats.proportion_ci`).
+    n : float
+        Nominal sample size.
+    p : float or array-like, optional
+        True shares; default is a grid of 999 points in (0, 1).
+    deff : float, default 1.0
+        Design effect: the count is taken as binomial with ``m = round(n / deff)`` trials and
+        the interval computed at that effective size (the design-effect model of
+        :func:`surveystats.proportion_ci`).
+    confidence_level : float, default 0.95
+
+    Returns
+    -------
+    CoverageResult
+        ``p``, ``coverage``, and ``mean`` / ``minimum`` summaries; ``to_frame()``.
+
+    Notes
+    -----
+    Cost is one interval evaluation per count (``m + 1`` of them) and one ``(m + 1) x len(p)``
+    matrix of binomial probabilities.
+
+    References
+    ----------
+    .. [1] Brown, L. D., Cai, T. T. and DasGupta, A. (2001). Interval estimation for a
+       binomial proportion. Statistical Science 16(2), 101-133.
+
+    Examples
+    --------
+    At n = 50 the Wald interval undercovers; Wilson is close to 95% on average:
+
+    >>> from surveystats import coverage
+    >>> round(coverage("wald", 50).mean, 3), round(coverage("wilson", 50).mean, 3)
+    (0.901, 0.952)
+    """
+    method_c = _engine.canonical_method(method)
+    cl = check_confidence_level(confidence_level)
+    n_f = float(check_positive("n", n))
+    d = float(check_positive("deff", deff))
+    m = round(n_f / d)
+    if m < 1:
+        raise ValueError(f"n / deff ({n_f / d:g}) must be at least 1 for a binomial count")
+    grid = np.linspace(0.001, 0.999, 999) if p is None else np.atleast_1d(check_share("p", p))
+    x = np.arange(m + 1, dtype=np.float64)
+    m_arr = np.full_like(x, float(m))
+    low, high = _engine.interval(method_c, x / m, m_arr, confidence_level=cl)
+    pmf = stats.binom.pmf(x[:, None], m, grid[None, :])
+    covered = (low[:, None] <= grid[None, :] + 1e-15) & (grid[None, :] - 1e-15 <= high[:, None])
+    cov = np.einsum("ij,ij->j", pmf, covered.astype(np.float64))
+    return CoverageResult(grid.astype(np.float64), cov, method_c, n_f, d, m, cl)
