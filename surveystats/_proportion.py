@@ -273,7 +273,9 @@ def proportion_ci(
         n_eff = n_a
     else:
         n_eff = n_a / deff_a
-    if method_c in _engine.DEGENERATE_AT_BOUNDS and np.any((p_a == 0.0) | (p_a == 1.0)):
+    if method_c in _engine.DEGENERATE_AT_BOUNDS and p_a.size and (
+        np.fmin.reduce(p_a, axis=None) == 0.0 or np.fmax.reduce(p_a, axis=None) == 1.0
+    ):
         warnings.warn(
             f"the {method_c} interval collapses to a point at p = 0 or p = 1; "
             "use 'wilson', 'clopper_pearson' or 'jeffreys' there",

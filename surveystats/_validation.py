@@ -56,6 +56,8 @@ def check_nan(name: str, arr: np.ndarray, nan_policy: NanPolicy) -> None:
 def check_share(name: str, value: Any, *, nan_policy: NanPolicy = "raise") -> np.ndarray:
     """A share in [0, 1]; a value in (1, 100] triggers the percentage hint."""
     arr = as_float_array(name, value)
+    if arr.size and 0.0 <= arr.min() and arr.max() <= 1.0:
+        return arr  # fast path: two reductions, no temporaries (NaN fails the comparison)
     check_nan(name, arr, nan_policy)
     with np.errstate(invalid="ignore"):
         bad = (arr < 0.0) | (arr > 1.0)
@@ -78,6 +80,8 @@ def check_positive(
 ) -> np.ndarray:
     """Strictly positive and finite (inf is refused unless ``allow_inf``)."""
     arr = as_float_array(name, value)
+    if arr.size and arr.min() > 0.0 and (allow_inf or arr.max() < np.inf):
+        return arr  # fast path: reductions only (NaN fails the comparison)
     check_nan(name, arr, nan_policy)
     with np.errstate(invalid="ignore"):
         bad = ~(arr > 0.0) & ~np.isnan(arr)
