@@ -18,9 +18,9 @@ from scipy import special
 from statsmodels.stats.proportion import proportion_confint
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import best_of, machine, write_section  # noqa: E402
+from _common import best_of, machine, write_section
 
-import surveystats as ss  # noqa: E402
+import surveystats as ss
 
 STATSMODELS = {
     "wald": "normal",
