@@ -24,6 +24,8 @@ from typing import Any, ClassVar, Literal, NamedTuple, Protocol, TypeAlias
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from surveystats.bias import _maps
+
 __all__ = [
     "MECHANISMS",
     "BiasMechanism",
@@ -267,8 +269,7 @@ class Nonresponse(_Mechanism):
         in [0, 1].
         """
         p = _shares("true_p", true_p)
-        k = self.odds_ratio
-        return _out(np.clip(k * p / (k * p + 1.0 - p), 0.0, 1.0))
+        return _out(np.clip(_maps.nonresponse_reported(p, self.odds_ratio), 0.0, 1.0))
 
     def true(self, reported_p: ArrayLike, *, clip: bool = False) -> FloatOrArray:
         """Population share that respondents' share ``reported_p`` implies.
@@ -276,8 +277,7 @@ class Nonresponse(_Mechanism):
         ``clip`` is accepted for the common call shape and has no effect.
         """
         r = _shares("reported_p", reported_p)
-        k = self.odds_ratio
-        return _out(np.clip(r / (k * (1.0 - r) + r), 0.0, 1.0))
+        return _out(np.clip(_maps.nonresponse_true(r, self.odds_ratio), 0.0, 1.0))
 
     def describe(self) -> str:
         """One plain-English sentence."""
@@ -462,8 +462,7 @@ class DataDefect(_Mechanism):
 
     @property
     def _c(self) -> float:
-        r = self.response_rate
-        return self.rho * math.sqrt((1.0 - r) / r)
+        return float(_maps.data_defect_c(self.rho, self.response_rate))
 
     def bias(self, true_p: ArrayLike) -> FloatOrArray:
         """Reported minus true share, ``rho * sqrt((1 - p_r)/p_r) * sqrt(p (1 - p))``."""
@@ -501,20 +500,7 @@ class DataDefect(_Mechanism):
         in [0, 1] has exactly one solution in [0, 1].
         """
         r = _shares("reported_p", reported_p)
-        c = self._c
-        s = np.sqrt(c * c + 4.0 * r * (1.0 - r))
-        if c >= 0.0:
-            # Smaller root, written as (product of roots) / (larger root) to avoid cancellation.
-            den = 2.0 * r + c * c + c * s
-            safe = np.where(den > 0.0, den, 1.0)
-            p = np.where(den > 0.0, 2.0 * r * r / safe, 0.0)
-        else:
-            # Mirror image (p -> 1 - p, r -> 1 - r, c -> -c) of the branch above.
-            q = 1.0 - r
-            den = 2.0 * q + c * c - c * s
-            safe = np.where(den > 0.0, den, 1.0)
-            p = np.where(den > 0.0, 1.0 - 2.0 * q * q / safe, 1.0)
-        return _out(np.clip(p, 0.0, 1.0))
+        return _out(_maps.data_defect_true(r, np.float64(self._c)))
 
     def equivalent_srs_size(self, p: ArrayLike, n: ArrayLike) -> FloatOrArray:
         """Effective sample size ``n_eff = sigma^2 / (bias^2 + sigma^2 / n)``.
@@ -744,7 +730,8 @@ class Falsification(_Mechanism):
         ``clip`` is accepted for the common call shape and has no effect.
         """
         p = _shares("true_p", true_p)
-        return _out(np.clip(p * (1.0 - self.reverse_share) + (1.0 - p) * self.share, 0.0, 1.0))
+        r = _maps.falsification_reported(p, self.share, self.reverse_share)
+        return _out(np.clip(r, 0.0, 1.0))
 
     def true(self, reported_p: ArrayLike, *, clip: bool = False) -> FloatOrArray:
         """True share implied by ``reported_p``.
@@ -761,7 +748,9 @@ class Falsification(_Mechanism):
                 f"shares a poll can report when share={f:g} and reverse_share={g:g}; no true "
                 "share in [0, 1] produces it. Lower the falsification shares or pass clip=True"
             )
-        return _out(np.clip((r - f) / (1.0 - f - g), 0.0, 1.0))
+        with np.errstate(invalid="ignore"):
+            p = _maps.falsification_true(np.clip(r, f, 1.0 - g), f, g)
+        return _out(p)
 
     def describe(self) -> str:
         """One plain-English sentence."""
@@ -1073,14 +1062,14 @@ class DontKnow(_Mechanism):
         ``clip`` is accepted for the common call shape and has no effect.
         """
         p = _shares("true_p", true_p)
-        return _out(np.clip(p * (1.0 - self.share), 0.0, 1.0))
+        return _out(np.clip(_maps.dont_know_reported(p, self.share), 0.0, 1.0))
 
     def true(self, reported_p: ArrayLike, *, clip: bool = False) -> FloatOrArray:
         """Share among those with an opinion, ``reported_p / (1 - share)``."""
         r = _shares("reported_p", reported_p)
         if not clip:
             self._check_room(r)
-        return _out(np.clip(r / (1.0 - self.share), 0.0, 1.0))
+        return _out(_maps.dont_know_true(np.minimum(r, 1.0 - self.share), self.share))
 
     def among_opinion(self, p: ArrayLike) -> FloatOrArray:
         """Share among respondents with an opinion: ``p / (1 - share)``."""
