@@ -23,10 +23,7 @@ from typing import Literal
 import numpy as np
 from scipy import special, stats
 
-try:  # TEMP until the fast inverse lands
-    from surveystats._betaincinv import betaincinv
-except ImportError:  # pragma: no cover
-    from scipy.special import betaincinv
+from surveystats._betaincinv import betaincinv
 
 __all__ = [
     "ALIASES",
