@@ -27,8 +27,11 @@ from surveystats._deff import (
 )
 from surveystats._engine import ALIASES as INTERVAL_ALIASES
 from surveystats._engine import METHODS as _METHODS
+from surveystats._pba import BiasAnalysis, probabilistic_bias_analysis
 from surveystats._planning import implied_deff, margin_of_error, required_sample_size
 from surveystats._proportion import ProportionCI, proportion_ci
+from surveystats._scenario import PRESETS, Scenario, ScenarioResult, scenario_grid
+from surveystats._tipping import TippingPoint, tipping_point
 from surveystats._warnings import DegenerateIntervalWarning, SurveyStatsWarning
 
 __version__ = "0.1.0"
@@ -39,12 +42,17 @@ INTERVAL_METHODS: tuple[str, ...] = tuple(_METHODS)
 __all__ = [
     "INTERVAL_ALIASES",
     "INTERVAL_METHODS",
+    "PRESETS",
+    "BiasAnalysis",
     "Comparison",
     "CoverageResult",
     "DegenerateIntervalWarning",
     "NestedShares",
     "ProportionCI",
+    "Scenario",
+    "ScenarioResult",
     "SurveyStatsWarning",
+    "TippingPoint",
     "WeightingDeff",
     "__version__",
     "cluster_deff",
@@ -59,7 +67,10 @@ __all__ = [
     "kish_deff",
     "margin_of_error",
     "nested_shares",
+    "probabilistic_bias_analysis",
     "proportion_ci",
     "ratio_same_sample",
     "required_sample_size",
+    "scenario_grid",
+    "tipping_point",
 ]

@@ -37,10 +37,20 @@ from surveystats.bias._mechanisms import (
     meng_bias,
     tse_multiplier,
 )
+from surveystats.bias._priors import (
+    Beta,
+    Fixed,
+    LogNormal,
+    Prior,
+    Trapezoidal,
+    Triangular,
+    Uniform,
+)
 
 __all__ = [
     "EVIDENCE_LABELS",
     "MECHANISMS",
+    "Beta",
     "BiasMechanism",
     "Bounds",
     "Coverage",
@@ -48,11 +58,17 @@ __all__ = [
     "DefaultRange",
     "DontKnow",
     "Falsification",
+    "Fixed",
     "FloatOrArray",
     "HouseEffect",
+    "LogNormal",
     "MechanismName",
     "Nonresponse",
+    "Prior",
     "TSEMultiplier",
+    "Trapezoidal",
+    "Triangular",
+    "Uniform",
     "check_combinable",
     "default_range",
     "default_ranges",

@@ -10,6 +10,8 @@ map has no solution in [0, 1] the result is NaN, and the caller decides what to 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 __all__ = [
@@ -26,7 +28,8 @@ __all__ = [
     "nonresponse_true",
 ]
 
-Array = np.ndarray
+#: float arrays or scalars; everything broadcasts
+Array = Any
 
 
 def nonresponse_reported(p: Array, odds_ratio: Array) -> Array:

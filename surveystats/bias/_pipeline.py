@@ -1,0 +1,102 @@
+"""The canonical bias pipeline over arrays of parameters (for grids and bias analysis).
+
+A poll's reported share is produced, in this order, by: coverage (who is in the frame),
+nonresponse (who answers: an odds ratio or a data-defect correlation, never both),
+falsification (what they say), the "don't know" reading (what base the share is on) and a
+house/wording shift. Undoing them runs in the reverse order. Each step calls the formulas in
+``_maps``, broadcasting over arrays of parameter values, so a million grid cells or draws cost
+a few vectorised passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from surveystats.bias import _maps
+
+__all__ = ["PARAMETERS", "STEPS", "adjust", "check_parameters"]
+
+#: user-facing parameter name -> (mechanism, field, allowed (low, high), open at low, open at high)
+PARAMETERS: dict[str, tuple[str, str, float, float, bool, bool]] = {
+    "uncovered_share": ("coverage", "uncovered_share", 0.0, 1.0, False, True),
+    "coverage_difference": ("coverage", "difference", -1.0, 1.0, False, False),
+    "odds_ratio": ("nonresponse", "odds_ratio", 0.0, np.inf, True, True),
+    "rho": ("data_defect", "rho", -1.0, 1.0, False, False),
+    "response_rate": ("data_defect", "response_rate", 0.0, 1.0, True, False),
+    "falsification": ("falsification", "share", 0.0, 1.0, False, True),
+    "reverse_falsification": ("falsification", "reverse_share", 0.0, 1.0, False, True),
+    "dont_know": ("dont_know", "share", 0.0, 1.0, False, True),
+    "house_effect": ("house_effect", "shift", -1.0, 1.0, False, False),
+}
+
+#: data-generating order of the steps
+STEPS = ("coverage", "nonresponse", "data_defect", "falsification", "dont_know", "house_effect")
+
+
+def check_parameters(params: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """Validate parameter arrays by name; unknown names list the valid ones."""
+    out: dict[str, np.ndarray] = {}
+    for name, value in params.items():
+        if name not in PARAMETERS:
+            valid = ", ".join(repr(k) for k in PARAMETERS)
+            raise ValueError(f"unknown bias parameter {name!r}; valid parameters: {valid}")
+        _, _, lo, hi, lo_open, hi_open = PARAMETERS[name]
+        arr = np.asarray(value, dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            ok = (arr > lo if lo_open else arr >= lo) & (arr < hi if hi_open else arr <= hi)
+        if not np.all(ok):
+            bad = float(arr[~ok].flat[0]) if arr.ndim else float(arr)
+            left = "(" if lo_open else "["
+            right = ")" if hi_open else "]"
+            hint = "; did you pass a percentage?" if 1.0 < bad <= 100.0 and hi <= 1.0 else ""
+            raise ValueError(f"{name} ({bad:g}) must be in {left}{lo:g}, {hi:g}{right}{hint}")
+        out[name] = arr
+    if ("rho" in out) != ("response_rate" in out):
+        raise ValueError("rho and response_rate go together (the data-defect model needs both)")
+    if "odds_ratio" in out and "rho" in out:
+        raise ValueError(
+            "odds_ratio and rho describe the same thing (answer-dependent nonresponse) in two "
+            "parameterisations; use one of them, not both"
+        )
+    if "falsification" in out or "reverse_falsification" in out:
+        f = out.get("falsification", np.float64(0.0))
+        g = out.get("reverse_falsification", np.float64(0.0))
+        if np.any(f + g >= 1.0):
+            raise ValueError(
+                "falsification + reverse_falsification must be < 1: at 1 the answers carry no "
+                "information about the truth"
+            )
+    if ("uncovered_share" in out) != ("coverage_difference" in out):
+        raise ValueError("uncovered_share and coverage_difference go together")
+    return out
+
+
+def adjust(reported: Any, params: Mapping[str, Any]) -> np.ndarray:
+    """Undo the pipeline: the true share implied by ``reported`` under ``params``.
+
+    ``house_effect`` here is a signed shift (reported minus true); for a shift of unknown
+    sign, call twice with ``+s`` and ``-s``. NaN marks parameter values under which no true
+    share in [0, 1] produces the reported one.
+    """
+    r = np.asarray(reported, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if "house_effect" in params:
+            r = r - params["house_effect"]
+            r = np.where((r >= 0.0) & (r <= 1.0), r, np.nan)
+        if "dont_know" in params:
+            r = _maps.dont_know_true(r, params["dont_know"])
+        if "falsification" in params or "reverse_falsification" in params:
+            f = params.get("falsification", np.float64(0.0))
+            g = params.get("reverse_falsification", np.float64(0.0))
+            r = _maps.falsification_true(r, f, g)
+        if "odds_ratio" in params:
+            r = _maps.nonresponse_true(r, params["odds_ratio"])
+        if "rho" in params:
+            r = _maps.data_defect_true(r, _maps.data_defect_c(params["rho"],
+                                                              params["response_rate"]))
+        if "uncovered_share" in params:
+            r = _maps.coverage_true(r, params["uncovered_share"], params["coverage_difference"])
+    return r
