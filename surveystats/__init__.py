@@ -31,6 +31,7 @@ from surveystats._pba import BiasAnalysis, probabilistic_bias_analysis
 from surveystats._planning import implied_deff, margin_of_error, required_sample_size
 from surveystats._proportion import ProportionCI, proportion_ci
 from surveystats._scenario import PRESETS, Scenario, ScenarioResult, scenario_grid
+from surveystats._simulate import PollSimulation, simulate_poll
 from surveystats._tipping import TippingPoint, tipping_point
 from surveystats._warnings import DegenerateIntervalWarning, SurveyStatsWarning
 
@@ -43,6 +44,7 @@ __all__ = [
     "INTERVAL_ALIASES",
     "INTERVAL_METHODS",
     "PRESETS",
+    "PollSimulation",
     "BiasAnalysis",
     "Comparison",
     "CoverageResult",
@@ -72,5 +74,6 @@ __all__ = [
     "ratio_same_sample",
     "required_sample_size",
     "scenario_grid",
+    "simulate_poll",
     "tipping_point",
 ]

@@ -327,8 +327,8 @@ def betaincinv(a: ArrayLike, b: ArrayLike, y: float) -> np.ndarray:
     :math:`G \to 0` as :math:`s \to 0`, so arbitrarily large a and b need no extrapolation.
     The fit costs about 3000 scipy inverses and two small QR factorisations, about 20 ms,
     and is cached per ``y`` (32 levels); inputs smaller than 20,000 elements always use
-    scipy directly, so results never depend on the history of calls. Evaluation is a Horner scheme in
-    :math:`w` and :math:`s`, then :math:`x = 1/(1 + (b/a) e^{-D})` with
+    scipy directly, so results never depend on the history of calls. Evaluation is a Horner
+    scheme in :math:`w` and :math:`s`, then :math:`x = 1/(1 + (b/a) e^{-D})` with
     :math:`D = s(z + G)`, which keeps x relatively accurate even when it is tiny, and 1 - x
     relatively accurate (up to its own rounding) when x is near one.
 

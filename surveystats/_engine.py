@@ -104,7 +104,13 @@ def _wilson(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray, n
     denom = 1.0 + c2n
     center = (p + 0.5 * c2n) / denom
     half = s.crit * np.sqrt(p * (1.0 - p) / n_eff + 0.25 * c2n / n_eff) / denom
-    return np.clip(center - half, 0.0, 1.0), np.clip(center + half, 0.0, 1.0)
+    low, high = np.clip(center - half, 0.0, 1.0), np.clip(center + half, 0.0, 1.0)
+    # at p = 0 (p = 1) the bound is exactly 0 (1); rounding would leave about 1e-17
+    if np.size(p) and np.fmin.reduce(p, axis=None) == 0.0:
+        low = np.where(p == 0.0, 0.0, low)
+    if np.size(p) and np.fmax.reduce(p, axis=None) == 1.0:
+        high = np.where(p == 1.0, 1.0, high)
+    return low, high
 
 
 def _wilson_cc(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray, np.ndarray]:
