@@ -3,10 +3,31 @@
 Each dataset is a small CSV file in ``surveystats/datasets/data/`` with a markdown data card
 beside it, and a loader that returns a fresh :class:`pandas.DataFrame`. :func:`list_datasets`
 shows what ships. The running case is the VTsIOM December 2025 poll: :func:`load_vtsiom_2025`.
+For design-based estimation there is a synthetic population with known truth and four samples
+drawn from it (in ``data/teaching/``): :func:`load_teaching_population`,
+:func:`load_teaching_sample`, :func:`load_teaching_truth` and :func:`load_teaching_margins`.
 """
 
 from __future__ import annotations
 
-from surveystats.datasets._loaders import list_datasets, load_vtsiom_2025
+from surveystats.datasets._loaders import (
+    TEACHING_DESIGNS,
+    TeachingDesign,
+    list_datasets,
+    load_teaching_margins,
+    load_teaching_population,
+    load_teaching_sample,
+    load_teaching_truth,
+    load_vtsiom_2025,
+)
 
-__all__ = ["list_datasets", "load_vtsiom_2025"]
+__all__ = [
+    "TEACHING_DESIGNS",
+    "TeachingDesign",
+    "list_datasets",
+    "load_teaching_margins",
+    "load_teaching_population",
+    "load_teaching_sample",
+    "load_teaching_truth",
+    "load_vtsiom_2025",
+]

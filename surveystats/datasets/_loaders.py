@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Literal
 
 import pandas as pd
+
+from surveystats._validation import check_choice
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -227,16 +229,424 @@ def load_vtsiom_2025() -> pd.DataFrame:
     return _read_topline("vtsiom_2025.csv")
 
 
+# --- Teaching data: a synthetic population with known truth, and samples drawn from it. ---
+
+_TEACHING_DIR: Final = "teaching"
+#: The sample designs that ship, in the order of the data card.
+TEACHING_DESIGNS: Final[tuple[str, ...]] = ("srs", "stratified", "cluster1", "cluster2")
+TeachingDesign = Literal["srs", "stratified", "cluster1", "cluster2"]
+
+#: Person columns of the population file and of every sample file, with their pandas dtypes
+#: (``bool`` columns are stored as 0/1 in the CSV).
+_PERSON_DTYPES: Final[dict[str, str]] = {
+    "id": "int64",
+    "region": "string",
+    "municipality": "int64",
+    "urban": "bool",
+    "age_group": "string",
+    "sex": "string",
+    "education": "string",
+    "has_mobile": "int64",
+    "income": "float64",
+    "optimistic": "int64",
+    "trust_tv": "int64",
+    "hours_online": "float64",
+}
+#: Design columns that follow the person columns in each sample file.
+_DESIGN_DTYPES: Final[dict[str, dict[str, str]]] = {
+    "srs": {"fpc": "int64", "weight": "float64"},
+    "stratified": {"fpc": "int64", "weight": "float64"},
+    "cluster1": {"fpc": "int64", "weight": "float64"},
+    "cluster2": {"fpc1": "int64", "fpc2": "int64", "weight": "float64"},
+}
+_TRUTH_DTYPES: Final[dict[str, str]] = {
+    "statistic": "string",
+    "variable": "string",
+    "region": "string",
+    "probability": "float64",
+    "value": "float64",
+    "n": "int64",
+}
+_MARGIN_DTYPES: Final[dict[str, str]] = {
+    "margin": "string",
+    "region": "string",
+    "age_group": "string",
+    "sex": "string",
+    "count": "int64",
+}
+
+
+def _read_teaching(filename: str, dtypes: dict[str, str]) -> pd.DataFrame:
+    """Read one teaching-data CSV (``.csv`` or ``.csv.gz``) into a new DataFrame.
+
+    Only empty fields count as missing. Columns typed ``bool`` in ``dtypes`` are stored as
+    0/1 and converted after reading.
+    """
+    on_disk = {column: "int8" if dtype == "bool" else dtype for column, dtype in dtypes.items()}
+    compression: Literal["gzip"] | None = "gzip" if filename.endswith(".gz") else None
+    with _data_file(f"{_TEACHING_DIR}/{filename}").open("rb") as handle:
+        frame = pd.read_csv(
+            handle,
+            encoding="utf-8",
+            dtype=on_disk,
+            keep_default_na=False,
+            na_values=[""],
+            compression=compression,
+        )
+    if list(frame.columns) != list(dtypes):
+        raise RuntimeError(
+            f"data file {filename!r} has columns {list(frame.columns)}; "
+            f"the codebook expects {list(dtypes)}"
+        )
+    bools = [column for column, dtype in dtypes.items() if dtype == "bool"]
+    if bools:
+        frame = frame.astype(dict.fromkeys(bools, "bool"))
+    return frame
+
+
+def load_teaching_population() -> pd.DataFrame:
+    """Load the synthetic teaching population: 197,000 adults in 8 regions and 500 municipalities.
+
+    A made-up country whose every value is known, so that an estimate from any of the samples
+    of :func:`load_teaching_sample` can be compared with the truth
+    (:func:`load_teaching_truth`). It plays the part of R survey's ``apipop``. Regions are
+    the strata and municipalities the primary sampling units (PSUs). The outcomes have
+    realistic structure: income is skewed and varies between municipalities, and the attitude
+    ``optimistic`` (68.5% overall) depends on age, region and TV trust and has a
+    municipality random effect, so that its intraclass correlation is 0.036.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new DataFrame on every call (197,000 rows, one per adult, sorted by ``id``), with
+        columns:
+
+        ``id`` : int64
+            Person id, 1 to 197,000; the key that joins the samples to the population.
+        ``region`` : string
+            Region (stratum): ``"capital"``, ``"central"``, ``"northwest"``, ``"south"``,
+            ``"volga"``, ``"urals"``, ``"siberia"`` or ``"fareast"``.
+        ``municipality`` : int64
+            Municipality (PSU) id, 1 to 500, unique across regions (numbered region by
+            region, in the order above).
+        ``urban`` : bool
+            Whether the municipality is urban (a property of the municipality).
+        ``age_group`` : string
+            ``"18-34"``, ``"35-54"`` or ``"55+"``.
+        ``sex`` : string
+            ``"female"`` or ``"male"``.
+        ``education`` : string
+            ``"secondary"`` (general secondary or less), ``"vocational"`` or ``"higher"``.
+        ``has_mobile`` : int64
+            1 if the person has a mobile phone (the coverage of a phone survey), else 0.
+        ``income`` : float64
+            Monthly income in thousands of currency units, one decimal; never missing.
+        ``optimistic`` : int64
+            1 if optimistic about the coming year, else 0.
+        ``trust_tv`` : int64
+            1 if the person trusts television news, else 0.
+        ``hours_online`` : float64
+            Hours online on a typical day, one decimal; ``NaN`` for 3.1% of people (more
+            often among the 55+).
+
+    See Also
+    --------
+    load_teaching_sample : the four samples drawn from this population.
+    load_teaching_truth : the population values of the usual estimands.
+    load_teaching_margins : population counts for calibration.
+
+    Notes
+    -----
+    Generated by ``examples/data_generation/make_teaching_data.py`` with seed 20251213; the
+    data card ``teaching/README.md`` in the package's ``data`` folder gives the model and
+    every design. The data are synthetic: the region names evoke a large country, but no
+    value describes a real place. The file is gzip-compressed CSV (``population.csv.gz``,
+    about 1.8 MB).
+
+    Examples
+    --------
+    >>> from surveystats.datasets import load_teaching_population
+    >>> pop = load_teaching_population()
+    >>> pop.shape
+    (197000, 12)
+    >>> pop["municipality"].nunique()
+    500
+    >>> round(float(pop["optimistic"].mean()), 4)  # the true share of optimists
+    0.6846
+    >>> round(float(pop["hours_online"].isna().mean()), 3)
+    0.031
+    >>> pop.groupby("region", sort=False).size()
+    region
+    capital      29999
+    central      34001
+    northwest    19005
+    south        23000
+    volga        39994
+    urals        16999
+    siberia      23001
+    fareast      11001
+    dtype: int64
+    """
+    return _read_teaching("population.csv.gz", _PERSON_DTYPES)
+
+
+def load_teaching_sample(design: TeachingDesign) -> pd.DataFrame:
+    """Load one of the four samples drawn from the teaching population.
+
+    Each sample is a set of rows of :func:`load_teaching_population` (same ``id`` and same
+    values) plus its design variables and weights, like R survey's ``apisrs``,
+    ``apistrat``, ``apiclus1`` and ``apiclus2``. The weights are the inverse inclusion
+    probabilities and the fpc columns hold population counts (not sampling fractions).
+
+    Parameters
+    ----------
+    design : {"srs", "stratified", "cluster1", "cluster2"}
+        Which sample:
+
+        ``"srs"``
+            Simple random sample of 1,600 adults without replacement.
+            ``SurveyDesign(data, weights="weight", fpc=["fpc"])``.
+        ``"stratified"``
+            Stratified by region, 200 adults per region by simple random sampling (equal
+            allocation, so the small regions are oversampled).
+            ``SurveyDesign(data, weights="weight", strata="region", fpc=["fpc"])``.
+        ``"cluster1"``
+            One-stage cluster sample: 40 of the 500 municipalities by simple random
+            sampling, every adult in them (11,830 people).
+            ``SurveyDesign(data, weights="weight", clusters=["municipality"], fpc=["fpc"])``.
+        ``"cluster2"``
+            Two-stage stratified sample: 2 to 6 municipalities per region by simple random
+            sampling (35 in all), then 12 adults in each by simple random sampling (420).
+            ``SurveyDesign(data, weights="weight", strata="region",
+            clusters=["municipality", "id"], fpc=["fpc1", "fpc2"], nest=True)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new DataFrame on every call, sorted by ``id``: the 12 columns of
+        :func:`load_teaching_population`, then the design columns:
+
+        ``fpc`` : int64 (``"srs"``, ``"stratified"``, ``"cluster1"``)
+            Population count for the finite population correction: N = 197,000 people
+            (srs), the region's number of adults N_h (stratified), or M = 500
+            municipalities (cluster1).
+        ``fpc1``, ``fpc2`` : int64 (``"cluster2"``)
+            Municipalities in the region (M_h) and adults in the municipality (N_i).
+        ``weight`` : float64
+            Inverse of the inclusion probability: N / n, N_h / n_h, M / m, or
+            (M_h / m_h) * (N_i / 12).
+
+    Raises
+    ------
+    ValueError
+        If ``design`` is not one of the four names.
+
+    See Also
+    --------
+    load_teaching_population, load_teaching_truth, load_teaching_margins
+
+    Notes
+    -----
+    The weights of ``"srs"`` and ``"stratified"`` add up to the population size exactly. In
+    the cluster samples the number of people depends on which municipalities were drawn, so
+    the weights add up to an unbiased but random estimate of 197,000: 147,875 for
+    ``"cluster1"`` and 212,663 for ``"cluster2"``. That is why the mean (a ratio of two
+    weighted totals) is estimated far more precisely than the total there. The data card
+    ``teaching/README.md`` gives the inclusion probabilities and teaching notes.
+
+    Examples
+    --------
+    >>> from surveystats.datasets import load_teaching_sample
+    >>> srs = load_teaching_sample("srs")
+    >>> len(srs), float(srs["weight"].sum())
+    (1600, 197000.0)
+    >>> strat = load_teaching_sample("stratified")
+    >>> strat.groupby("region", sort=False)["weight"].first().round(2)
+    region
+    capital      150.00
+    central      170.00
+    northwest     95.02
+    south        115.00
+    volga        199.97
+    urals         85.00
+    siberia      115.00
+    fareast       55.00
+    Name: weight, dtype: float64
+    >>> c2 = load_teaching_sample("cluster2")
+    >>> len(c2), c2["municipality"].nunique()
+    (420, 35)
+
+    A weighted (Hajek) share against the truth, 0.6846:
+
+    >>> def share(d):
+    ...     return round(float((d["weight"] * d["optimistic"]).sum() / d["weight"].sum()), 4)
+    >>> [share(load_teaching_sample(d)) for d in ("srs", "stratified", "cluster1", "cluster2")]
+    [0.6869, 0.6748, 0.7036, 0.6749]
+
+    >>> load_teaching_sample("pps")
+    Traceback (most recent call last):
+    ...
+    ValueError: design ('pps') is not one of 'srs', 'stratified', 'cluster1', 'cluster2'
+    """
+    check_choice("design", design, TEACHING_DESIGNS)
+    return _read_teaching(f"{design}.csv", {**_PERSON_DTYPES, **_DESIGN_DTYPES[design]})
+
+
+def load_teaching_truth() -> pd.DataFrame:
+    """Load the true population values of the teaching population's usual estimands.
+
+    Computed from :func:`load_teaching_population` by the generator, so every estimate from
+    :func:`load_teaching_sample` can be compared with its target. Overall (``region ==
+    "all"``) and for each region: the number of persons, means, proportions, totals, the
+    ratio of income to hours online and the quartiles of income; overall only, the
+    intraclass correlations within municipalities.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new DataFrame on every call (138 rows), with columns:
+
+        ``statistic`` : string
+            ``"count"``, ``"mean"``, ``"proportion"``, ``"total"``, ``"ratio"``,
+            ``"quantile"`` or ``"icc"``.
+        ``variable`` : string
+            ``"persons"`` (for ``count``), ``"income"``, ``"hours_online"``,
+            ``"optimistic"``, ``"trust_tv"``, ``"has_mobile"`` or, for the ratio,
+            ``"income/hours_online"``.
+        ``region`` : string
+            ``"all"`` or a region name: the domain.
+        ``probability`` : float64
+            The quantile's probability (0.25, 0.5, 0.75); ``NaN`` for other statistics.
+        ``value`` : float64
+            The population value.
+        ``n`` : int64
+            Number of persons it is computed over (fewer for ``hours_online``, whose missing
+            values are left out).
+
+    See Also
+    --------
+    load_teaching_population, load_teaching_sample, load_teaching_margins
+
+    Notes
+    -----
+    Definitions (U is the domain, U_obs its persons with ``hours_online`` observed):
+
+    * ``mean`` and ``proportion``: the average over U; for ``hours_online`` over U_obs.
+    * ``total``: the sum over U (over U_obs for ``hours_online``); for a 0/1 variable, the
+      count of 1s.
+    * ``ratio``: sum of ``income`` over U_obs / sum of ``hours_online`` over U_obs, the target
+      of a ratio estimator that drops persons with a missing value from both sums.
+    * ``quantile``: the smallest value x with (share of U with ``income`` <= x) >= p, the
+      inverse of the population distribution function (R survey's ``qrule = "math"``).
+    * ``icc``: the ANOVA intraclass correlation within municipalities, (MSB - MSW) /
+      (MSB + (m0 - 1) MSW) with m0 = (N - sum N_i^2 / N) / (M - 1). For a cluster sample
+      that takes m people per cluster, the design effect of a mean is about 1 + (m - 1) icc.
+
+    Examples
+    --------
+    >>> from surveystats.datasets import load_teaching_truth
+    >>> truth = load_teaching_truth()
+    >>> overall = truth[truth["region"] == "all"].set_index(["statistic", "variable"])
+    >>> round(float(overall.loc[("proportion", "optimistic"), "value"]), 4)
+    0.6846
+    >>> round(float(overall.loc[("mean", "income"), "value"]), 2)
+    39.41
+    >>> overall.loc["quantile", ["probability", "value"]]
+              probability  value
+    variable
+    income           0.25   19.1
+    income           0.50   30.7
+    income           0.75   49.3
+    >>> round(float(overall.loc[("icc", "optimistic"), "value"]), 3)
+    0.036
+    """
+    return _read_teaching("truth.csv", _TRUTH_DTYPES)
+
+
+def load_teaching_margins() -> pd.DataFrame:
+    """Load known population counts of the teaching population, for calibration.
+
+    The control totals a student would pass to post-stratification, raking or linear
+    calibration: the population size, and counts by region, by age group, by sex and by age
+    group crossed with sex.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new DataFrame on every call (20 rows), with columns:
+
+        ``margin`` : string
+            ``"total"``, ``"region"``, ``"age_group"``, ``"sex"`` or ``"age_group x sex"``.
+        ``region``, ``age_group``, ``sex`` : string
+            The cell of the margin; ``<NA>`` in the columns the margin does not use.
+        ``count`` : int64
+            Number of adults in the population in that cell.
+
+    See Also
+    --------
+    load_teaching_population, load_teaching_sample, load_teaching_truth
+
+    Examples
+    --------
+    >>> from surveystats.datasets import load_teaching_margins
+    >>> margins = load_teaching_margins()
+    >>> margins.loc[margins["margin"] == "age_group x sex", ["age_group", "sex", "count"]]
+       age_group     sex  count
+    14     18-34  female  28201
+    15     18-34    male  29152
+    16     35-54  female  36243
+    17     35-54    male  32131
+    18       55+  female  43555
+    19       55+    male  27718
+
+    Every margin adds up to the population size:
+
+    >>> margins.groupby("margin", sort=False)["count"].sum().unique().tolist()
+    [197000]
+    """
+    return _read_teaching("margins.csv", _MARGIN_DTYPES)
+
+
 @dataclass(frozen=True)
 class _DatasetEntry:
-    """One bundled dataset: its loader, its data file and its data card."""
+    """One bundled dataset: its loader (and the arguments it takes), data file and data card."""
 
     name: str
-    loader: Callable[[], pd.DataFrame]
+    loader: Callable[..., pd.DataFrame]
     description: str
     data_file: str
     card: str
+    arguments: tuple[str, ...] = ()
 
+    def load(self) -> pd.DataFrame:
+        """Call the loader with this entry's arguments."""
+        return self.loader(*self.arguments)
+
+    @property
+    def call(self) -> str:
+        """How to load it: the loader's name, with its arguments if it takes any."""
+        if not self.arguments:
+            return self.loader.__name__
+        listed = ", ".join(f'"{argument}"' for argument in self.arguments)
+        return f"{self.loader.__name__}({listed})"
+
+
+_TEACHING_CARD: Final = f"{_TEACHING_DIR}/README.md"
+_SAMPLE_DESCRIPTIONS: Final[dict[str, str]] = {
+    "srs": "Teaching sample: simple random sample of 1,600 adults (fpc = N)",
+    "stratified": (
+        "Teaching sample: stratified by region, 200 adults per region (fpc = N_h; "
+        "small regions oversampled)"
+    ),
+    "cluster1": (
+        "Teaching sample: one-stage cluster sample, all 11,830 adults in 40 of 500 "
+        "municipalities (fpc = M)"
+    ),
+    "cluster2": (
+        "Teaching sample: two-stage, 2-6 municipalities per region then 12 adults in each, "
+        "n = 420 (fpc1 = M_h, fpc2 = N_i)"
+    ),
+}
 
 #: What ships. Adding a dataset is one entry here (plus its loader and its two files).
 _REGISTRY: Final[tuple[_DatasetEntry, ...]] = (
@@ -249,6 +659,47 @@ _REGISTRY: Final[tuple[_DatasetEntry, ...]] = (
         ),
         data_file="vtsiom_2025.csv",
         card="vtsiom_2025.md",
+    ),
+    _DatasetEntry(
+        name="teaching_population",
+        loader=load_teaching_population,
+        description=(
+            "Synthetic teaching population with known truth: adults in 8 regions (strata) "
+            "and 500 municipalities (PSUs)"
+        ),
+        data_file=f"{_TEACHING_DIR}/population.csv.gz",
+        card=_TEACHING_CARD,
+    ),
+    *(
+        _DatasetEntry(
+            name=f"teaching_{design}",
+            loader=load_teaching_sample,
+            description=_SAMPLE_DESCRIPTIONS[design],
+            data_file=f"{_TEACHING_DIR}/{design}.csv",
+            card=_TEACHING_CARD,
+            arguments=(design,),
+        )
+        for design in TEACHING_DESIGNS
+    ),
+    _DatasetEntry(
+        name="teaching_truth",
+        loader=load_teaching_truth,
+        description=(
+            "True population values for the teaching data: means, proportions, totals, "
+            "ratio, income quartiles (overall and by region) and ICCs"
+        ),
+        data_file=f"{_TEACHING_DIR}/truth.csv",
+        card=_TEACHING_CARD,
+    ),
+    _DatasetEntry(
+        name="teaching_margins",
+        loader=load_teaching_margins,
+        description=(
+            "Population counts of the teaching population for calibration: total, region, "
+            "age group, sex, age group x sex"
+        ),
+        data_file=f"{_TEACHING_DIR}/margins.csv",
+        card=_TEACHING_CARD,
     ),
 )
 
@@ -264,13 +715,15 @@ def list_datasets() -> pd.DataFrame:
         ``name`` : string
             Short name, e.g. ``"vtsiom_2025"``.
         ``loader`` : string
-            Name of the loader function in :mod:`surveystats.datasets`.
+            How to load it from :mod:`surveystats.datasets`: the loader's name, with its
+            argument where it takes one, e.g. ``load_teaching_sample("srs")``.
         ``description`` : string
             One-line description.
         ``rows`` : int64
             Number of rows the loader returns.
         ``card`` : string
-            File name of the markdown data card in the package's ``data`` folder.
+            Path of the markdown data card inside the package's ``data`` folder, e.g.
+            ``"teaching/README.md"`` (several datasets can share one card).
 
     Notes
     -----
@@ -279,16 +732,26 @@ def list_datasets() -> pd.DataFrame:
     Examples
     --------
     >>> from surveystats.datasets import list_datasets
-    >>> list_datasets()[["name", "loader", "rows", "card"]]
-              name            loader  rows            card
-    0  vtsiom_2025  load_vtsiom_2025    14  vtsiom_2025.md
+    >>> listing = list_datasets()
+    >>> listing[["name", "loader", "rows"]]
+                      name                              loader    rows
+    0          vtsiom_2025                    load_vtsiom_2025      14
+    1  teaching_population            load_teaching_population  197000
+    2         teaching_srs         load_teaching_sample("srs")    1600
+    3  teaching_stratified  load_teaching_sample("stratified")    1600
+    4    teaching_cluster1    load_teaching_sample("cluster1")   11830
+    5    teaching_cluster2    load_teaching_sample("cluster2")     420
+    6       teaching_truth                 load_teaching_truth     138
+    7     teaching_margins               load_teaching_margins      20
+    >>> listing["card"].unique().tolist()
+    ['vtsiom_2025.md', 'teaching/README.md']
     """
     records = [
         {
             "name": entry.name,
-            "loader": entry.loader.__name__,
+            "loader": entry.call,
             "description": entry.description,
-            "rows": len(entry.loader()),
+            "rows": len(entry.load()),
             "card": entry.card,
         }
         for entry in _REGISTRY
