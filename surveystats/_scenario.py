@@ -383,19 +383,21 @@ def scenario_grid(
     house = pars.pop("house_effect", None)
     if house is None:
         est = _pipeline.adjust(reported, pars)
-        a_low = _pipeline.adjust(low, pars)
-        a_high = _pipeline.adjust(high, pars)
+        a_low = _pipeline.adjust(low, pars, clip=True)
+        a_high = _pipeline.adjust(high, pars, clip=True)
     else:
         # a signed shift moves the estimate and both bounds alike (unlike a HouseEffect in a
         # Scenario, whose sign is unknown and which widens the interval instead)
         est = _pipeline.adjust(reported, {**pars, "house_effect": house})
-        a_low = _pipeline.adjust(np.clip(low - house, 0.0, 1.0), pars)
-        a_high = _pipeline.adjust(np.clip(high - house, 0.0, 1.0), pars)
+        a_low = _pipeline.adjust(np.clip(low - house, 0.0, 1.0), pars, clip=True)
+        a_high = _pipeline.adjust(np.clip(high - house, 0.0, 1.0), pars, clip=True)
     out: dict[str, Any] = {"reported": reported, "n": float(n_f), "deff": d, "n_eff": n_eff}
     for k in params:
         out[k] = cols[k]
+    feasible = ~np.isnan(est)
+    a_low, a_high = np.where(feasible, a_low, np.nan), np.where(feasible, a_high, np.nan)
     out.update(estimate=est, low=np.fmin(a_low, a_high), high=np.fmax(a_low, a_high),
-               sampling_low=low, sampling_high=high, feasible=~np.isnan(est),
+               sampling_low=low, sampling_high=high, feasible=feasible,
                method=pd.Categorical.from_codes(np.zeros(est.size, np.int8), pd.Index([method_c])),
                confidence_level=np.full(est.size, cl))
     return pd.DataFrame(out, copy=False)  # no block consolidation: a million rows stay cheap

@@ -169,3 +169,26 @@ def test_property_grid_interval_brackets_estimate(p: float, k: float, f: float) 
     g = ss.scenario_grid(p, 1000, odds_ratio=k, falsification=f, deff=1.7)
     row = g.iloc[0]
     assert row.low <= row.estimate <= row.high
+
+
+def test_docs_show_every_default_range_and_the_preset_figures() -> None:
+    from pathlib import Path
+
+    from surveystats.bias import default_ranges
+
+    text = (Path(__file__).parent.parent / "docs" / "bias.md").read_text()
+    for _, row in default_ranges().iterrows():
+        line = f"| {row.mechanism} | {row.parameter} | {row.applies_to} | {row.low:g} |"
+        assert line in text, line
+    for name, p in (("plausible", 0.70), ("plausible", 0.55), ("stress", 0.70)):
+        res = ss.Scenario.preset(name, reported_p=p).apply(p, 1600)  # type: ignore[arg-type]
+        assert f"{100 * res.estimate:.1f}% [{100 * res.low:.1f}, {100 * res.high:.1f}]" in text
+
+
+def test_grid_bound_outside_feasible_range_goes_to_the_edge() -> None:
+    # the sampling interval's lower end (about 3.9%) is below the falsification share 3.9%:
+    # the lower bound of the true share is then 0, not missing
+    g = ss.scenario_grid(0.0546875, 1000, falsification=0.0390625, deff=1.7)
+    res = ss.Scenario([Falsification(0.0390625)], deff=1.7).apply(0.0546875, 1000)
+    assert g.low.iloc[0] == pytest.approx(res.low, abs=1e-12) and res.low == 0.0
+    assert g.low.iloc[0] <= g.estimate.iloc[0] <= g.high.iloc[0]

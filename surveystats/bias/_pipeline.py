@@ -74,23 +74,30 @@ def check_parameters(params: Mapping[str, Any]) -> dict[str, np.ndarray]:
     return out
 
 
-def adjust(reported: Any, params: Mapping[str, Any]) -> np.ndarray:
+def adjust(reported: Any, params: Mapping[str, Any], *, clip: bool = False) -> np.ndarray:
     """Undo the pipeline: the true share implied by ``reported`` under ``params``.
 
     ``house_effect`` here is a signed shift (reported minus true); for a shift of unknown
     sign, call twice with ``+s`` and ``-s``. NaN marks parameter values under which no true
-    share in [0, 1] produces the reported one.
+    share in [0, 1] produces the reported one. With ``clip=True`` (for interval bounds) a
+    value outside what the mechanism can produce is first moved to the nearest value it can
+    produce, as the mechanism classes do with ``clip=True``: the bound then sits at the edge
+    of the feasible range instead of vanishing.
     """
     r = np.asarray(reported, dtype=np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
         if "house_effect" in params:
             r = r - params["house_effect"]
-            r = np.where((r >= 0.0) & (r <= 1.0), r, np.nan)
+            r = np.clip(r, 0.0, 1.0) if clip else np.where((r >= 0.0) & (r <= 1.0), r, np.nan)
         if "dont_know" in params:
+            if clip:
+                r = np.minimum(r, 1.0 - params["dont_know"])
             r = _maps.dont_know_true(r, params["dont_know"])
         if "falsification" in params or "reverse_falsification" in params:
             f = params.get("falsification", np.float64(0.0))
             g = params.get("reverse_falsification", np.float64(0.0))
+            if clip:
+                r = np.clip(r, f, 1.0 - g)
             r = _maps.falsification_true(r, f, g)
         if "odds_ratio" in params:
             r = _maps.nonresponse_true(r, params["odds_ratio"])
@@ -98,5 +105,9 @@ def adjust(reported: Any, params: Mapping[str, Any]) -> np.ndarray:
             r = _maps.data_defect_true(r, _maps.data_defect_c(params["rho"],
                                                               params["response_rate"]))
         if "uncovered_share" in params:
-            r = _maps.coverage_true(r, params["uncovered_share"], params["coverage_difference"])
+            u, d = params["uncovered_share"], params["coverage_difference"]
+            if clip:  # cap the uncovered group's share at 0 or 1
+                r = (1.0 - u) * r + u * np.clip(r + d, 0.0, 1.0)
+            else:
+                r = _maps.coverage_true(r, u, d)
     return r
