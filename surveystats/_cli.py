@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -92,8 +93,93 @@ def _report_tables(confidence_level: float = 0.95) -> str:
     return "\n".join(out)
 
 
+def _progress(done: int, total: int, what: str) -> None:
+    """A one-line progress bar on stderr."""
+    width = 24
+    filled = int(width * done / max(total, 1))
+    bar = "#" * filled + "." * (width - filled)
+    end = "\n" if done >= total else ""
+    sys.stderr.write(f"\r[{bar}] {done}/{total} {what:<28.28}{end}")
+    sys.stderr.flush()
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
-    sys.stdout.write(_report_tables(args.confidence_level))
+    from surveystats._report import load_toplines, vtsiom_toplines, write_report
+
+    if args.case not in (None, "vtsiom_2025"):
+        raise _UsageError(f"case ({args.case!r}) is not a bundled case; the bundled case is "
+                          "'vtsiom_2025' (or pass --toplines FILE.csv)")
+    formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
+    try:
+        toplines = load_toplines(args.toplines) if args.toplines else vtsiom_toplines()
+        if args.out is None:
+            sys.stdout.write(_report_tables(args.confidence_level))
+            return 0
+        out = write_report(toplines, args.out, formats=formats,
+                           progress=None if args.quiet else _progress)
+    except (ValueError, TypeError) as exc:
+        raise _UsageError(str(exc)) from exc
+    sys.stdout.write(f"Charts, summary.md, summary.csv and index.html written to {out}\n"
+                     f"Open {out / 'index.html'} in a browser.\n")
+    return 0
+
+
+def _cmd_scenarios(args: argparse.Namespace) -> int:
+    import surveystats as ss
+
+    ranges = {}
+    for name in ("odds_ratio", "falsification", "rho", "response_rate", "uncovered_share",
+                 "coverage_difference", "house_effect", "dont_know"):
+        value = getattr(args, name)
+        if value is not None:
+            try:
+                ranges[name] = [float(v) for v in value.split(",")]
+            except ValueError as exc:
+                raise _UsageError(f"--{name.replace('_', '-')} ({value!r}) must be numbers "
+                                  "separated by commas, e.g. 1,1.2,1.42") from exc
+    try:
+        deffs = [float(v) for v in args.deff.split(",")]
+        if ranges:
+            table = ss.scenario_grid(args.p, args.n, deff=deffs, method=args.method, **ranges)
+        else:
+            rows = [ss.Scenario.preset(name, reported_p=args.p).apply(  # type: ignore[arg-type]
+                        args.p, args.n, method=args.method).summary()
+                    for name in ss.PRESETS]
+            table = pd.concat(rows, ignore_index=True)
+    except (ValueError, TypeError) as exc:
+        raise _UsageError(str(exc)) from exc
+    if args.json:
+        sys.stdout.write(table.to_json(orient="records") + "\n")
+    elif args.csv:
+        sys.stdout.write(table.to_csv(index=False))
+    else:
+        sys.stdout.write(table.to_string(index=False) + "\n")
+    return 0
+
+
+def _cmd_tipping(args: argparse.Namespace) -> int:
+    import surveystats as ss
+
+    fixed = {}
+    for item in args.fix or []:
+        key, _, value = item.partition("=")
+        try:
+            fixed[key.strip()] = float(value)
+        except ValueError as exc:
+            raise _UsageError(f"--fix ({item!r}) must look like name=value, e.g. "
+                              "response_rate=0.1") from exc
+    try:
+        tp = ss.tipping_point(args.p, args.mechanism, threshold=args.threshold, n=args.n,
+                              deff=args.deff, bound=args.bound, **fixed)
+    except (ValueError, TypeError) as exc:
+        raise _UsageError(str(exc)) from exc
+    if args.json:
+        record = tp.to_frame().iloc[0].to_dict()
+        record = {k: (None if isinstance(v, float) and np.isnan(v) else v)
+                  for k, v in record.items()}
+        sys.stdout.write(json.dumps(record, default=float) + "\n")
+    else:
+        sys.stdout.write(tp.message + "\n")
     return 0
 
 
@@ -127,15 +213,45 @@ def _cmd_datasets(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="surveystats",
         description="How sure can we be of a poll's number? Intervals, design effects and the "
         "bundled VTsIOM case.",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
-    rep = sub.add_parser("report", help="tables for the bundled VTsIOM case")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    rep = sub.add_parser("report", help="chart set, summary and index page for a poll")
+    rep.add_argument("case", nargs="?", default=None,
+                     help="bundled case (default: vtsiom_2025)")
+    rep.add_argument("--toplines", help="CSV of your own toplines: item, estimate, n "
+                     "(optional deff, base)")
+    rep.add_argument("--out", help="output folder (without it: print the tables)")
+    rep.add_argument("--format", default="png,svg", help="png, svg or png,svg")
     rep.add_argument("--confidence-level", type=float, default=0.95)
+    rep.add_argument("--quiet", action="store_true", help="no progress bar")
     rep.set_defaults(func=_cmd_report)
+    sc = sub.add_parser("scenarios", help="bias scenarios for one share: the sourced presets, "
+                        "or a grid of parameter values")
+    sc.add_argument("p", type=float)
+    sc.add_argument("n", type=float)
+    sc.add_argument("--deff", default="1.0", help="design effect(s), comma-separated")
+    sc.add_argument("--method", default="wilson")
+    for name in ("odds-ratio", "falsification", "rho", "response-rate", "uncovered-share",
+                 "coverage-difference", "house-effect", "dont-know"):
+        sc.add_argument(f"--{name}", help="comma-separated values (grid dimension)")
+    sc.add_argument("--json", action="store_true")
+    sc.add_argument("--csv", action="store_true")
+    sc.set_defaults(func=_cmd_scenarios)
+    tp = sub.add_parser("tipping-point", help="how much bias takes a share across a threshold")
+    tp.add_argument("p", type=float)
+    tp.add_argument("mechanism", help="nonresponse, falsification, data_defect, coverage, "
+                    "house_effect or dont_know")
+    tp.add_argument("--threshold", type=float, default=0.5)
+    tp.add_argument("--n", type=float, default=None)
+    tp.add_argument("--deff", type=float, default=1.0)
+    tp.add_argument("--bound", default="estimate", help="estimate, low or high")
+    tp.add_argument("--fix", action="append", help="hold a parameter, e.g. response_rate=0.1")
+    tp.add_argument("--json", action="store_true")
+    tp.set_defaults(func=_cmd_tipping)
     ci = sub.add_parser("ci", help="interval for one share")
     ci.add_argument("p", type=float, help="share in [0, 1], e.g. 0.70")
     ci.add_argument("n", type=float, help="sample size")
@@ -150,10 +266,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (status 2), like the rest of the command."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        raise _UsageError(message)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 for bad input)."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except _UsageError as exc:
+        sys.stderr.write(f"surveystats: error: {exc}\n")
+        return 2
     try:
         return int(args.func(args))
     except _UsageError as exc:

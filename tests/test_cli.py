@@ -51,3 +51,48 @@ def test_report_prints_tables(capsys: pytest.CaptureFixture[str]) -> None:
 def test_datasets(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["datasets"]) == 0
     assert "vtsiom_2025" in capsys.readouterr().out
+
+
+def test_scenarios_presets_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scenarios", "0.55", "1600", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["scenario"] for r in rows] == ["benign", "plausible", "stress"]
+    res = ss.Scenario.preset("plausible", reported_p=0.55).apply(0.55, 1600)
+    assert rows[1]["estimate"] == pytest.approx(res.estimate)
+
+
+def test_scenarios_grid_csv(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scenarios", "0.55", "1600", "--odds-ratio", "1,1.2", "--falsification",
+                 "0,0.1", "--csv"]) == 0
+    import io
+
+    import pandas as pd
+
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    assert len(table) == 4 and {"odds_ratio", "falsification", "estimate"} <= set(table.columns)
+
+
+def test_tipping_point_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tipping-point", "0.55", "falsification", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["value"] == pytest.approx(0.1)
+    assert main(["tipping-point", "0.55", "data_defect", "--fix", "response_rate=0.1"]) == 0
+    assert "rho = 0.03333" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("argv", "match"), [
+    (["tipping-point", "0.55", "bogus"], r"mechanism \('bogus'\)"),
+    (["tipping-point", "0.55", "data_defect", "--fix", "rr"], "name=value"),
+    (["scenarios", "55", "1600"], "did you pass a percentage"),
+    (["scenarios", "0.55", "1600", "--odds-ratio", "a,b"], "numbers separated by commas"),
+    (["ci", "abc", "100"], "invalid float value"),
+    ([], "required"),
+    (["report", "othercase"], "not a bundled case"),
+])
+def test_more_bad_input(capsys: pytest.CaptureFixture[str], argv: list[str], match: str) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    import re
+
+    assert re.search(match, err)
