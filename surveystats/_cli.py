@@ -127,7 +127,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_scenarios(args: argparse.Namespace) -> int:
     import surveystats as ss
 
-    ranges = {}
+    ranges: dict[str, Any] = {}
     for name in ("odds_ratio", "falsification", "rho", "response_rate", "uncovered_share",
                  "coverage_difference", "house_effect", "dont_know"):
         value = getattr(args, name)
@@ -160,7 +160,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 def _cmd_tipping(args: argparse.Namespace) -> int:
     import surveystats as ss
 
-    fixed = {}
+    fixed: dict[str, Any] = {}
     for item in args.fix or []:
         key, _, value = item.partition("=")
         try:
