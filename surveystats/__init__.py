@@ -17,6 +17,7 @@ from surveystats._compare import (
     ratio_same_sample,
 )
 from surveystats._coverage import CoverageResult, coverage
+from surveystats.design import DesignEstimate, SurveyDesign
 from surveystats._deff import (
     WeightingDeff,
     cluster_deff,
@@ -49,10 +50,12 @@ __all__ = [
     "Comparison",
     "CoverageResult",
     "DegenerateIntervalWarning",
+    "DesignEstimate",
     "NestedShares",
     "ProportionCI",
     "Scenario",
     "ScenarioResult",
+    "SurveyDesign",
     "SurveyStatsWarning",
     "TippingPoint",
     "WeightingDeff",

@@ -1,0 +1,19 @@
+"""Design-based estimation on microdata: declare the design once, then estimate.
+
+:class:`SurveyDesign` holds strata, clusters (one or more stages), weights, finite
+population corrections and the lonely-PSU rule; its methods ``mean``, ``total``,
+``proportion``, ``ratio`` and ``quantile`` return a :class:`DesignEstimate` with standard
+errors by Taylor linearisation, matching R survey 4.1.1 (``svydesign``, ``svymean``,
+``svytotal``, ``svyratio``, ``svyquantile``, ``svyby``, ``svyciprop``) to 1e-8.
+
+Three separate pieces do the work (as in R survey): the design (``_design``), the
+estimators (``_estimators``: point estimates and influence values) and the variance engine
+(``_linearization``, fed per-PSU totals by ``_reduce``).
+"""
+
+from __future__ import annotations
+
+from surveystats.design._design import SurveyDesign
+from surveystats.design._results import DesignEstimate
+
+__all__ = ["DesignEstimate", "SurveyDesign"]

@@ -1,0 +1,1019 @@
+"""The survey design object: who was sampled, how, and with what weights.
+
+``SurveyDesign`` is declared once over a DataFrame (the pattern of R survey's ``svydesign``).
+The constructor turns strata, cluster ids and fpc columns into integer codes with
+``pandas.factorize`` once, checks them, and keeps only what estimation needs: the weights,
+the unit code of every row at every stage, and per-stratum counts. Estimators
+(:mod:`~surveystats.design._estimators`) compute point estimates and influence values; the
+variance engine (:mod:`~surveystats.design._linearization`) turns unit totals of influence
+values (:mod:`~surveystats.design._reduce`) into a covariance matrix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from surveystats._validation import check_choice
+from surveystats._warnings import SurveyStatsWarning
+from surveystats.design import _reduce
+from surveystats.design._linearization import (
+    LONELY_PSU_RULES,
+    LonelyPSU,
+    Stage,
+    taylor_covariance,
+)
+
+if TYPE_CHECKING:
+    from surveystats.design._results import DesignEstimate
+
+__all__ = ["SurveyDesign"]
+
+Columns = str | Sequence[str] | None
+
+_PANDAS_COW = int(pd.__version__.split(".")[0]) >= 3
+
+
+def _as_names(param: str, value: Columns) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Sequence) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise TypeError(
+        f"{param} ({value!r}) must be a column name or a list of column names"
+    )
+
+
+def _rows_text(index: pd.Index, rows: np.ndarray, limit: int = 5) -> str:
+    shown = ", ".join(repr(index[r]) if isinstance(index[r], str) else str(index[r])
+                      for r in rows[:limit])
+    more = f" and {rows.size - limit} more" if rows.size > limit else ""
+    return f"{shown}{more}"
+
+
+def _label(value: Any) -> str:
+    if isinstance(value, (np.generic,)):
+        value = value.item()
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+class _Columns:
+    """Column lookup with the "did you mean" message."""
+
+    def __init__(self, data: pd.DataFrame) -> None:
+        self.data = data
+        self.names = [str(c) for c in data.columns]
+
+    def check(self, param: str, name: str) -> str:
+        if name not in self.data.columns:
+            close = difflib.get_close_matches(name, self.names, n=3, cutoff=0.6)
+            hint = (f"; did you mean {' or '.join(repr(c) for c in close)}?" if close
+                    else f"; the columns are {', '.join(repr(c) for c in self.names[:20])}"
+                    + (" ..." if len(self.names) > 20 else ""))
+            raise ValueError(f"{param} ({name!r}) is not a column of data{hint}")
+        if isinstance(self.data[name], pd.DataFrame):
+            raise ValueError(f"{param} ({name!r}) names several columns of data; "
+                             "rename the duplicates")
+        return name
+
+
+def factorize_sorted(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes (-1 for missing) numbered in sorted order of the values, and the values.
+
+    Integer columns with a moderate range take a counting path (no hashing, no sort), which
+    is several times faster than ``pandas.factorize`` on a million rows.
+    """
+    dtype = series.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iub" and len(series):
+        a = series.to_numpy()
+        if dtype.kind == "b":
+            a = a.astype(np.int64)
+        lo, hi = int(a.min()), int(a.max())
+        if hi - lo <= 4 * a.size + 1_000_000:
+            shifted = (a - lo).astype(np.intp, copy=False)
+            hit = np.bincount(shifted, minlength=hi - lo + 1) > 0
+            lookup = np.cumsum(hit) - 1
+            values = np.flatnonzero(hit) + lo
+            uniques = pd.Index(values.astype(bool) if dtype.kind == "b" else
+                               values.astype(dtype))
+            return lookup[shifted].astype(np.int64), uniques
+    codes, uniques = pd.factorize(series, sort=True, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), pd.Index(uniques)
+
+
+def _codes(param: str, series: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes of an id column; missing ids are refused."""
+    codes, uniques = factorize_sorted(series)
+    if codes.size and codes.min() < 0:
+        bad = np.flatnonzero(codes < 0)
+        raise ValueError(
+            f"{param} ({series.name!r}) has {bad.size} missing value(s) (rows "
+            f"{_rows_text(series.index, bad)}); every row needs a "
+            f"{'stratum' if param.startswith('strata') else 'cluster id'}: fill them in "
+            "or drop those rows before declaring the design"
+        )
+    return codes, uniques
+
+
+def _numeric(param: str, series: pd.Series) -> np.ndarray:
+    try:
+        return np.array(series.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{param} ({series.name!r}) must be numeric; it has dtype {series.dtype}"
+        ) from exc
+
+
+def _per_group(codes: np.ndarray, n_groups: int, values: np.ndarray) -> np.ndarray:
+    """The value of each group, taken from one of its rows (groups are assumed constant)."""
+    out = np.full(n_groups, np.nan)
+    out[codes] = values
+    return out
+
+
+class SurveyDesign:
+    """A complex survey design over a DataFrame: strata, clusters, weights, fpc.
+
+    Declare the design once; then ask it for means, totals, proportions, ratios and
+    quantiles, with standard errors by Taylor linearisation (R survey's ``svydesign`` +
+    ``svymean`` and friends). The design never modifies ``data`` and keeps its own copy.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per responding unit (person, school, ...).
+    weights : str or None, default None
+        Column of sampling weights (>= 0; rows with weight 0 are kept for the design's
+        structure but do not count). None: weights are implied by the fpc (inverse sampling
+        fractions, multiplied over stages) or, without an fpc, equal to 1 (with a warning).
+    strata : str, list of str or None, default None
+        First-stage strata; a list gives strata for later stages too (stage 2 strata are
+        nested within the stage 1 unit). None: one stratum.
+    clusters : str, list of str or None, default None
+        Cluster (PSU) ids, one column per stage (``["dnum", "snum"]`` for districts then
+        schools). None: every row is its own PSU (element sampling).
+    fpc : str, list of str or None, default None
+        Finite population correction per stage: either population counts (values >= 1:
+        the number of units in the stratum, as for a census of 4,421 schools) or sampling
+        fractions (values in (0, 1]). Must be constant within a stratum. Without an fpc the
+        variance is that of sampling with replacement at stage 1 (the ultimate-cluster
+        approximation) and later stages are ignored.
+    nest : bool, default False
+        True: cluster ids are only unique within strata (PSU 1 of stratum A differs from
+        PSU 1 of stratum B). False: a PSU id found in two strata is an error.
+    lonely_psu : {"fail", "remove", "certainty", "adjust", "average"}, default "fail"
+        What to do with a stratum that has a single sampled PSU, which gives no estimate of
+        its own variance. "fail" raises (listing the strata) when a variance is computed;
+        "remove" and "certainty" let it add nothing; "adjust" centres its total at the
+        grand mean instead of the stratum mean; "average" scales the variance up by
+        (strata) / (strata with more than one PSU). These are R survey's
+        ``options(survey.lonely.psu)`` choices, as an argument instead of a global option.
+
+    Attributes
+    ----------
+    degf : int
+        Design degrees of freedom: PSUs with a non-zero weight minus strata with a non-zero
+        weight (R's ``degf``).
+    n_obs, n_strata, n_psu, n_stages : int
+        Rows, first-stage strata, first-stage units, sampling stages.
+    weights : ndarray
+        A copy of the sampling weights.
+
+    Notes
+    -----
+    The variance of an estimator with influence values ``z_i`` is computed from the PSU
+    totals ``t_hi = Σ_{i in PSU} z_i`` as
+
+    ``V = Σ_h (1 - n_h / N_h) n_h / (n_h - 1) Σ_i (t_hi - tbar_h)²``
+
+    plus, when an fpc is given at stage 1, the same sum over the units of stage 2 within
+    each PSU, multiplied by the stage 1 sampling fraction ``n_h / N_h``, and so on (R
+    survey's ``svyrecvar``). The standard error is only as good as the design information:
+    if weights were calibrated or trimmed, if PSUs were sampled with probability
+    proportional to size without replacement, or if the strata listed are not the
+    sampling strata, the numbers above describe a different design.
+
+    Examples
+    --------
+    Two strata of schools, three and two sampled PSUs (districts), weights in ``w``:
+
+    >>> import pandas as pd
+    >>> from surveystats.design import SurveyDesign
+    >>> df = pd.DataFrame({
+    ...     "region": ["N", "N", "N", "N", "S", "S", "S"],
+    ...     "district": [1, 1, 2, 3, 4, 4, 5],
+    ...     "w": [10, 10, 12, 8, 20, 20, 15],
+    ...     "score": [52, 61, 47, 58, 70, 66, 73],
+    ... })
+    >>> design = SurveyDesign(df, weights="w", strata="region", clusters="district")
+    >>> design
+    SurveyDesign(Stratified 1-stage cluster sample: 2 strata, 5 PSUs, 7 observations;
+    weights from 'w'; no fpc (PSUs sampled with replacement); lonely_psu='fail'; df 3)
+    >>> design.mean("score")
+    DesignEstimate(mean of score: estimate=62.87, se=1.496, df=3)
+
+    R survey agrees: ``svymean(~score, svydesign(id=~district, strata=~region,
+    weights=~w, data=df))`` gives 62.874 with SE 1.4961.
+    """
+
+    __slots__ = (
+        "_cluster_names", "_data", "_degf", "_fpc_kinds", "_fpc_names", "_frozen",
+        "_lonely_psu", "_n", "_n_var_stages", "_nest", "_stages", "_strata_names",
+        "_stratum_codes", "_unit_codes", "_w", "_weights_source",
+    )
+
+    _data: pd.DataFrame
+    _n: int
+    _w: np.ndarray
+    _weights_source: str
+    _strata_names: tuple[str, ...]
+    _cluster_names: tuple[str, ...]
+    _fpc_names: tuple[str, ...]
+    _fpc_kinds: tuple[str, ...]
+    _nest: bool
+    _lonely_psu: LonelyPSU
+    _stages: tuple[Stage, ...]
+    _unit_codes: tuple[np.ndarray | None, ...]
+    _stratum_codes: tuple[np.ndarray, ...]
+    _n_var_stages: int
+    _degf: int
+    _frozen: bool
+
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        *,
+        weights: str | None = None,
+        strata: Columns = None,
+        clusters: Columns = None,
+        fpc: Columns = None,
+        nest: bool = False,
+        lonely_psu: LonelyPSU = "fail",
+    ) -> None:
+        object.__setattr__(self, "_frozen", False)
+        if not isinstance(data, pd.DataFrame):
+            raise TypeError(f"data must be a pandas DataFrame, not {type(data).__name__}")
+        n = len(data)
+        if n == 0:
+            raise ValueError("data has no rows; a design needs at least two sampled units")
+        if not isinstance(nest, (bool, np.bool_)):
+            raise ValueError(f"nest ({nest!r}) must be True or False")
+        lonely = check_choice("lonely_psu", lonely_psu, LONELY_PSU_RULES)
+        cols = _Columns(data)
+        if weights is not None and not isinstance(weights, str):
+            raise TypeError(f"weights ({weights!r}) must be a column name or None")
+        w_name = None if weights is None else cols.check("weights", weights)
+        strata_names = [cols.check("strata", s) for s in _as_names("strata", strata)]
+        cluster_names = [cols.check("clusters", c) for c in _as_names("clusters", clusters)]
+        fpc_names = [cols.check("fpc", f) for f in _as_names("fpc", fpc)]
+        n_stages = max(len(cluster_names), 1)
+        for param, names in (("strata", strata_names), ("fpc", fpc_names)):
+            if len(names) > n_stages:
+                raise ValueError(
+                    f"{param} ({names!r}) lists {len(names)} columns but the design has "
+                    f"{n_stages} stage(s) (one per clusters column); give at most one "
+                    "per stage"
+                )
+
+        # --- strata, units and their codes, stage by stage --------------------------------
+        index = data.index
+        row_strata: list[np.ndarray] = []
+        row_units: list[np.ndarray] = []
+        n_strata: list[int] = []
+        n_units: list[int] = []
+        given_strata = [_codes("strata", data[s]) for s in strata_names]
+        for s in range(n_stages):
+            if s == 0:
+                if given_strata:
+                    h_codes, h_uniques = given_strata[0]
+                    h_n = len(h_uniques)
+                else:
+                    h_codes, h_n = np.zeros(n, dtype=np.int64), 1
+            else:
+                base, base_n = ((given_strata[min(s, len(given_strata) - 1)][0],
+                                 len(given_strata[min(s, len(given_strata) - 1)][1]))
+                                if given_strata else (np.zeros(n, dtype=np.int64), 1))
+                h_codes, h_n = _reduce.combine_codes(row_units[s - 1], n_units[s - 1],
+                                                     base, base_n)
+            if cluster_names:
+                raw, raw_uniques = _codes(f"clusters[{s}]" if s else "clusters",
+                                          data[cluster_names[s]])
+                if s == 0 and not nest and h_n > 1:
+                    self._check_nested(data, cluster_names[0], strata_names[0], raw,
+                                       len(raw_uniques), h_codes)
+                if s == 0 and not nest:
+                    u_codes, u_n = raw, len(raw_uniques)
+                else:
+                    u_codes, u_n = _reduce.combine_codes(h_codes, h_n, raw, len(raw_uniques))
+            else:
+                u_codes, u_n = np.arange(n, dtype=np.int64), n
+            row_strata.append(h_codes)
+            row_units.append(u_codes)
+            n_strata.append(h_n)
+            n_units.append(u_n)
+        if n_units[0] == 1 and not (nest and strata_names):
+            what = (f"clusters ({cluster_names[0]!r}) has a single PSU" if cluster_names
+                    else "data has a single row")
+            raise ValueError(
+                f"{what}: a design-based variance needs at least two sampled PSUs (or strata "
+                "with nest=True)"
+            )
+
+        # --- per-stage structure ----------------------------------------------------------
+        stage_unit_stratum: list[np.ndarray] = []
+        stage_n_sampled: list[np.ndarray] = []
+        stage_group: list[np.ndarray] = []
+        for s in range(n_stages):
+            unit_stratum = np.zeros(n_units[s], dtype=np.int64)
+            unit_stratum[row_units[s]] = row_strata[s]
+            stage_unit_stratum.append(unit_stratum)
+            stage_n_sampled.append(
+                np.bincount(unit_stratum, minlength=n_strata[s]).astype(np.float64))
+            group = np.zeros(n_strata[s], dtype=np.int64)
+            if s > 0:
+                group[row_strata[s]] = row_units[s - 1]
+            stage_group.append(group)
+
+        # --- fpc: population sizes per stratum ------------------------------------------
+        pop_sizes: list[np.ndarray] = []
+        kinds: list[str] = []
+        for s in range(n_stages):
+            if s >= len(fpc_names):
+                pop_sizes.append(np.full(n_strata[s], np.inf))
+                continue
+            name = fpc_names[s]
+            vals = _numeric("fpc", data[name])
+            stage = f" at stage {s + 1}" if n_stages > 1 else ""
+            bad = ~np.isfinite(vals)
+            if bad.any():
+                rows = np.flatnonzero(bad)
+                raise ValueError(
+                    f"fpc ({name!r}){stage} has {rows.size} missing or infinite value(s) "
+                    f"(rows {_rows_text(index, rows)}); give a population count or a "
+                    "sampling fraction for every row"
+                )
+            if (vals <= 0).any():
+                rows = np.flatnonzero(vals <= 0)
+                raise ValueError(
+                    f"fpc ({name!r}){stage} has {rows.size} value(s) <= 0 (e.g. "
+                    f"{vals[rows[0]]:g} in row {_rows_text(index, rows[:1])}); it must be a "
+                    "population count (>= 1) or a sampling fraction in (0, 1]"
+                )
+            is_count = bool((vals > 1).any())
+            if is_count and (vals < 1).any():
+                lo, hi = vals[vals < 1][0], vals[vals > 1][0]
+                raise ValueError(
+                    f"fpc ({name!r}){stage} mixes sampling fractions (e.g. {lo:g}) and "
+                    f"population counts (e.g. {hi:g}); use one or the other for a stage"
+                )
+            per = _per_group(row_strata[s], n_strata[s], vals)
+            differ = vals != per[row_strata[s]]
+            if differ.any():
+                r = int(np.flatnonzero(differ)[0])
+                h = row_strata[s][r]
+                first = int(np.flatnonzero(row_strata[s] == h)[0])
+                raise ValueError(
+                    f"fpc ({name!r}){stage} varies within stratum "
+                    f"{self._stratum_label_from(data, strata_names, cluster_names, s, first)}"
+                    f" ({vals[first]:g} in row {_rows_text(index, np.array([first]))}, "
+                    f"{vals[r]:g} in row {_rows_text(index, np.array([r]))}); the fpc "
+                    "describes the stratum and must be the same on all its rows"
+                )
+            n_h = stage_n_sampled[s]
+            if is_count:
+                small = per < n_h
+                if small.any():
+                    h = int(np.flatnonzero(small)[0])
+                    first = int(np.flatnonzero(row_strata[s] == h)[0])
+                    unit = "PSUs" if s == 0 else "units"
+                    raise ValueError(
+                        f"fpc ({name!r}){stage} is smaller than the number of sampled "
+                        f"{unit} in stratum "
+                        f"{self._stratum_label_from(data, strata_names, cluster_names, s, first)}"
+                        f": population {per[h]:g} < {n_h[h]:g} sampled. The fpc must be the "
+                        f"population count of {unit} in the stratum (>= the sample) or a "
+                        "sampling fraction in (0, 1]"
+                    )
+                pop_sizes.append(per)
+                kinds.append("population counts")
+            else:
+                pop_sizes.append(n_h / per)
+                kinds.append("sampling fractions")
+
+        # --- multipliers: products of earlier-stage sampling fractions -------------------
+        stages: list[Stage] = []
+        for s in range(n_stages):
+            if s == 0:
+                mult = np.ones(n_strata[0])
+            else:
+                prev = stages[s - 1]
+                with np.errstate(divide="ignore"):
+                    frac = np.where(np.isinf(prev.pop_size), 0.0,
+                                    prev.n_sampled / prev.pop_size)
+                parent_stratum = prev.unit_stratum[stage_group[s]]
+                mult = prev.multiplier[parent_stratum] * frac[parent_stratum]
+            stages.append(Stage(
+                unit_stratum=stage_unit_stratum[s],
+                n_sampled=stage_n_sampled[s],
+                pop_size=pop_sizes[s],
+                multiplier=mult,
+                stratum_group=stage_group[s],
+                n_groups=1 if s == 0 else n_units[s - 1],
+            ))
+        n_var = 1
+        while n_var < n_stages and np.any(stages[n_var].multiplier > 0):
+            n_var += 1
+
+        # --- weights ----------------------------------------------------------------------
+        if w_name is not None:
+            w = _numeric("weights", data[w_name])
+            bad = np.isnan(w)
+            if bad.any():
+                rows = np.flatnonzero(bad)
+                raise ValueError(
+                    f"weights ({w_name!r}) has {rows.size} missing value(s) (rows "
+                    f"{_rows_text(index, rows)}); every row needs a weight (use 0 to keep a "
+                    "row in the design without counting it)"
+                )
+            bad = (w < 0) | np.isinf(w)
+            if bad.any():
+                rows = np.flatnonzero(bad)
+                raise ValueError(
+                    f"weights ({w_name!r}) has {rows.size} negative or infinite value(s) "
+                    f"(e.g. {w[rows[0]]:g} in row {_rows_text(index, rows[:1])}); weights "
+                    "must be finite and >= 0"
+                )
+            source = f"weights from {w_name!r}"
+        elif fpc_names and len(fpc_names) == n_stages:
+            w = np.ones(n)
+            for s in range(n_stages):
+                w *= (stages[s].pop_size / stages[s].n_sampled)[row_strata[s]]
+            source = "weights implied by the fpc"
+        elif fpc_names:
+            raise ValueError(
+                f"weights is None and fpc ({fpc_names!r}) covers {len(fpc_names)} of "
+                f"{n_stages} stages, so the weights cannot be implied; pass weights="
+            )
+        else:
+            warnings.warn(
+                "no weights or fpc given: assuming equal weights of 1 (R survey does the "
+                "same); pass weights= if the sample is not self-weighting",
+                SurveyStatsWarning,
+                stacklevel=2,
+            )
+            w = np.ones(n)
+            source = "equal weights (no weights or fpc given)"
+        if not (w > 0).any():
+            raise ValueError(f"weights ({w_name!r}) are all zero; at least one must be > 0")
+        w.setflags(write=False)
+
+        # --- degrees of freedom -------------------------------------------------------------
+        pos = w > 0
+        if pos.all():
+            degf = n_units[0] - n_strata[0]
+        else:
+            u_pos = np.bincount(row_units[0][pos], minlength=n_units[0]) > 0
+            h_pos = np.bincount(stages[0].unit_stratum[u_pos], minlength=n_strata[0]) > 0
+            degf = int(u_pos.sum() - h_pos.sum())
+
+        unit_codes: list[np.ndarray | None] = []
+        for s in range(n_stages):
+            if n_units[s] == n:
+                # every row is its own unit: renumber units by row, so no reduction is needed
+                order = row_units[s]
+                st = stages[s]
+                stages[s] = Stage(
+                    unit_stratum=st.unit_stratum[order],
+                    n_sampled=st.n_sampled,
+                    pop_size=st.pop_size,
+                    multiplier=st.multiplier,
+                    stratum_group=st.stratum_group,
+                    n_groups=st.n_groups,
+                )
+                if s + 1 < n_stages:
+                    nxt = stages[s + 1]
+                    # later strata point at parent units by code: re-express them by row
+                    row_of_unit = np.empty(n, dtype=np.int64)
+                    row_of_unit[order] = np.arange(n)
+                    stages[s + 1] = Stage(
+                        unit_stratum=nxt.unit_stratum,
+                        n_sampled=nxt.n_sampled,
+                        pop_size=nxt.pop_size,
+                        multiplier=nxt.multiplier,
+                        stratum_group=row_of_unit[nxt.stratum_group],
+                        n_groups=nxt.n_groups,
+                    )
+                unit_codes.append(None)
+            else:
+                unit_codes.append(row_units[s])
+        for arr in [*row_strata, *(u for u in unit_codes if u is not None)]:
+            arr.setflags(write=False)
+        for st in stages:
+            for arr in (st.unit_stratum, st.n_sampled, st.pop_size, st.multiplier,
+                        st.stratum_group):
+                arr.setflags(write=False)
+
+        # pandas >= 3 copies on write, so a shallow copy is already private; older pandas
+        # needs a deep copy.
+        object.__setattr__(self, "_data", data.copy(deep=not _PANDAS_COW))
+        object.__setattr__(self, "_n", n)
+        object.__setattr__(self, "_w", w)
+        object.__setattr__(self, "_weights_source", source)
+        object.__setattr__(self, "_strata_names", tuple(strata_names))
+        object.__setattr__(self, "_cluster_names", tuple(cluster_names))
+        object.__setattr__(self, "_fpc_names", tuple(fpc_names))
+        object.__setattr__(self, "_fpc_kinds", tuple(kinds))
+        object.__setattr__(self, "_nest", bool(nest))
+        object.__setattr__(self, "_lonely_psu", lonely)
+        object.__setattr__(self, "_stages", tuple(stages))
+        object.__setattr__(self, "_unit_codes", tuple(unit_codes))
+        object.__setattr__(self, "_stratum_codes", tuple(row_strata))
+        object.__setattr__(self, "_n_var_stages", n_var)
+        object.__setattr__(self, "_degf", degf)
+        object.__setattr__(self, "_frozen", True)
+
+    # --- immutability -------------------------------------------------------------------
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(
+            "SurveyDesign is immutable; declare a new SurveyDesign to change the design"
+        )
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("SurveyDesign is immutable")
+
+    # --- checks used by the constructor -------------------------------------------------
+    @staticmethod
+    def _check_nested(
+        data: pd.DataFrame, cluster: str, strata: str, raw: np.ndarray, n_raw: int,
+        h_codes: np.ndarray,
+    ) -> None:
+        per = np.zeros(n_raw, dtype=np.int64)
+        per[raw] = h_codes
+        clash = per[raw] != h_codes
+        if clash.any():
+            r = int(np.flatnonzero(clash)[0])
+            other = int(np.flatnonzero((raw == raw[r]) & (h_codes != h_codes[r]))[0])
+            psu = data[cluster].iloc[r]
+            s1, s2 = data[strata].iloc[other], data[strata].iloc[r]
+            raise ValueError(
+                f"PSU {_label(psu)} of clusters ({cluster!r}) appears in strata "
+                f"{_label(s1)} and {_label(s2)} of strata ({strata!r}). If PSU ids are "
+                "reused across strata (numbered within each stratum), pass nest=True; "
+                "otherwise fix the ids"
+            )
+
+    @staticmethod
+    def _stratum_label_from(
+        data: pd.DataFrame, strata_names: list[str], cluster_names: list[str], s: int,
+        row: int,
+    ) -> str:
+        """Label of the stratum of ``row`` at stage ``s`` (0-based), for messages."""
+        if s == 0:
+            if not strata_names:
+                return "(the whole sample)"
+            return _label(data[strata_names[0]].iloc[row])
+        own = (f"{_label(data[strata_names[s]].iloc[row])} "
+               if len(strata_names) > s else "")
+        return f"{own}within PSU {_label(data[cluster_names[s - 1]].iloc[row])}"
+
+    def _describe(self, s: int, strata: np.ndarray) -> list[str]:
+        """Labels of strata (at stage s, 0-based) for messages, sorted."""
+        codes = self._stratum_codes[s]
+        _, first = np.unique(codes, return_index=True)  # first row of each stratum
+        rows = first[np.asarray(strata, dtype=np.int64)]
+        if s == 0:
+            if not self._strata_names:
+                return ["(the whole sample)"] * len(rows)
+            values = self._data[self._strata_names[0]].iloc[rows]
+            return sorted(_label(v) for v in values)
+        parents = self._data[self._cluster_names[s - 1]].iloc[rows]
+        if len(self._strata_names) > s:
+            own = self._data[self._strata_names[s]].iloc[rows]
+            labels = [f"stratum {_label(o)} within PSU {_label(p)} (stage {s + 1})"
+                      for o, p in zip(own, parents, strict=True)]
+        else:
+            labels = [f"stage {s + 1} stratum within PSU {_label(p)}" for p in parents]
+        return sorted(labels)
+
+    # --- public properties --------------------------------------------------------------
+    @property
+    def degf(self) -> int:
+        """Design degrees of freedom: PSUs minus strata (both with a non-zero weight)."""
+        return self._degf
+
+    @property
+    def n_obs(self) -> int:
+        """Number of rows."""
+        return self._n
+
+    def __len__(self) -> int:
+        return self._n
+
+    @property
+    def n_stages(self) -> int:
+        """Number of sampling stages."""
+        return len(self._stages)
+
+    @property
+    def n_strata(self) -> int:
+        """Number of first-stage strata."""
+        return self._stages[0].n_strata
+
+    @property
+    def n_psu(self) -> int:
+        """Number of first-stage sampling units."""
+        return self._stages[0].n_units
+
+    @property
+    def lonely_psu(self) -> str:
+        """The rule for strata with a single PSU."""
+        return self._lonely_psu
+
+    @property
+    def weights(self) -> np.ndarray:
+        """A copy of the sampling weights."""
+        return self._w.copy()
+
+    @property
+    def lonely_strata(self) -> tuple[str, ...]:
+        """Labels of the strata (at any stage) with a single sampled unit that count."""
+        out: list[str] = []
+        for s, st in enumerate(self._stages[: self._n_var_stages]):
+            bad = np.flatnonzero(st.lonely)
+            if bad.size:
+                out.extend(self._describe(s, bad))
+        return tuple(out)
+
+    # --- description --------------------------------------------------------------------
+    def _summary(self) -> str:
+        k = self.n_stages
+        has_strata = bool(self._strata_names)
+        if self._cluster_names:
+            kind = f"{'Stratified ' if has_strata else ''}{k}-stage cluster sample"
+        else:
+            kind = "Stratified random sample" if has_strata else "Simple random sample"
+        parts = []
+        if has_strata:
+            parts.append(f"{self.n_strata:,} strata")
+        if self._cluster_names:
+            parts.append(f"{self.n_psu:,} PSUs")
+        parts.append(f"{self._n:,} observations")
+        text = f"{kind}: {', '.join(parts)}; {self._weights_source}"
+        if self._fpc_names:
+            pairs = zip(self._fpc_names, self._fpc_kinds, strict=True)
+            fp = ", ".join(
+                f"stage {s + 1} ({name!r}, {kind_})" if k > 1 else f"{name!r} ({kind_})"
+                for s, (name, kind_) in enumerate(pairs)
+            )
+            text += f"; fpc {fp}" if k == 1 else f"; fpc at {fp}"
+        else:
+            units = "PSUs" if self._cluster_names else "units"
+            text += f"; no fpc ({units} sampled with replacement)"
+        if self._nest:
+            text += "; nest=True"
+        text += f"; lonely_psu={self._lonely_psu!r}"
+        lonely = self.lonely_strata
+        if lonely:
+            shown = ", ".join(lonely[:5]) + (" ..." if len(lonely) > 5 else "")
+            text += f" ({len(lonely)} with a single PSU: {shown})"
+        return text + f"; df {self._degf}"
+
+    def __repr__(self) -> str:
+        return f"SurveyDesign({self._summary()})"
+
+    def _repr_html_(self) -> str:
+        return f"<div><p><strong>SurveyDesign</strong></p><p>{self._summary()}</p></div>"
+
+    # --- services for the estimators ------------------------------------------------------
+    def _column(self, param: str, name: str) -> pd.Series:
+        _Columns(self._data).check(param, name)
+        return self._data[name]
+
+    def _covariance(
+        self,
+        scores: np.ndarray,
+        domains: np.ndarray | None = None,
+        n_domains: int = 1,
+        rows: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Taylor covariance of estimators with row-level influence values ``scores``.
+
+        ``scores`` is (k, n); with domains, column ``d * k + j`` of the result belongs to
+        score ``j`` in domain ``d`` (rows outside every domain must have score 0). ``rows``
+        marks the rows of the (sub)population, which matters only for the lonely-PSU rules.
+        """
+        s_fine = self._n_var_stages - 1
+        totals = [_reduce.unit_totals(
+            scores, self._unit_codes[s_fine], self._stages[s_fine].n_units, domains, n_domains
+        )]
+        for s in range(s_fine, 0, -1):
+            parent = self._stages[s].stratum_group[self._stages[s].unit_stratum]
+            totals.insert(0, _reduce.roll_up(totals[0], parent, self._stages[s - 1].n_units))
+        k = scores.shape[0]
+        present = None
+        column_group = None
+        needs_presence = self._lonely_psu in ("fail", "average") and any(
+            st.lonely.any() for st in self._stages[: self._n_var_stages])
+        if needs_presence and rows is not None:
+            present = [
+                _reduce.group_presence(rows, self._unit_codes[s], self._stages[s].n_units,
+                                       domains, n_domains)
+                for s in range(self._n_var_stages)
+            ]
+            column_group = np.repeat(np.arange(n_domains), k)
+        return taylor_covariance(
+            totals, self._stages[: self._n_var_stages], self._lonely_psu,
+            present=present, column_group=column_group, describe=self._describe,
+        )
+
+    def _degf_by(
+        self, rows: np.ndarray, domains: np.ndarray | None = None, n_domains: int = 1
+    ) -> np.ndarray:
+        """R's degf of each domain subset: PSUs minus strata with non-zero-weight rows."""
+        mask = rows & (self._w > 0)
+        st = self._stages[0]
+        if self._unit_codes[0] is None:  # the rows are the PSUs
+            dom = (np.zeros(int(mask.sum()), dtype=np.int64) if domains is None
+                   else domains[mask])
+            n_psu = np.bincount(dom, minlength=n_domains)
+            key = self._stratum_codes[0][mask] * n_domains + dom
+        else:
+            psu = _reduce.group_presence(mask, self._unit_codes[0], st.n_units, domains,
+                                         n_domains)
+            n_psu = psu.sum(axis=0)
+            unit, d = np.nonzero(psu)
+            key = st.unit_stratum[unit] * n_domains + d
+        hit = np.bincount(key, minlength=st.n_strata * n_domains) > 0
+        n_str = hit.reshape(st.n_strata, n_domains).sum(axis=0)
+        return (n_psu - n_str).astype(np.float64)
+
+    # --- estimators (implemented in _estimators) ----------------------------------------
+    def mean(
+        self,
+        variables: str | Sequence[str],
+        *,
+        by: str | Sequence[str] | None = None,
+        deff: Literal["wor", "wr"] | None = None,
+        missing: Literal["error", "drop"] = "error",
+    ) -> DesignEstimate:
+        """Weighted mean(s) with design-based standard errors.
+
+        Parameters
+        ----------
+        variables : str or list of str
+            Numeric (or boolean) columns; a categorical or text column gives the share of
+            each of its levels, as R's ``svymean(~factor)``.
+        by : str, list of str or None
+            Domain (subpopulation) columns: one estimate per domain, computed by
+            zero-weighting the rows outside it, so the full design feeds the variance.
+        deff : {"wor", "wr"} or None
+            Also report the design effect against simple random sampling without ("wor",
+            R's ``deff=TRUE``) or with ("wr", R's ``deff="replace"``) replacement.
+        missing : {"error", "drop"}
+            Missing values raise (naming the column), or the rows are dropped from the
+            estimate while the design keeps its PSUs (R's ``na.rm=TRUE``).
+
+        Returns
+        -------
+        DesignEstimate
+            ``estimate``, ``se``, ``var`` (covariance), ``df``, ``deff``, ``cv``, ``n``;
+            ``to_frame()`` and ``confint()``.
+
+        Notes
+        -----
+        The mean ``ȳ = Σ w y / Σ w`` is a ratio; its influence values are
+        ``w_i (y_i - ȳ) / Σ w``, whose PSU totals go into the Taylor variance. Matches
+        R survey's ``svymean`` (and ``svyby(..., svymean)`` for domains) to 1e-8.
+
+        For a domain, ``df`` is R's ``degf(subset(design, <domain>))``: the PSUs with rows
+        in the domain minus the strata with rows in it (``svyby`` itself reports none), and
+        ``n`` counts the domain's rows. The covariance between domains is the joint one
+        (they share PSUs); R's ``svyby`` returns a block-diagonal matrix instead. The
+        design effect compares with SRS of the domain's ``n`` rows (R's formula: the
+        weighted variance times ``n / (n - 1)``, times ``(N - n) / (N n)`` for "wor" or
+        ``1 / n`` for "wr", ``N`` the domain's sum of weights); it is not Kish's
+        ``n / n_eff``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from surveystats.design import SurveyDesign
+        >>> df = pd.DataFrame({"psu": [1, 1, 2, 2, 3, 3], "w": [2, 2, 3, 3, 1, 1],
+        ...                    "y": [1.0, 2.0, 3.0, 5.0, 4.0, 4.0],
+        ...                    "sex": ["f", "m", "f", "f", "m", "f"]})
+        >>> d = SurveyDesign(df, weights="w", clusters="psu")
+        >>> d.mean("y").to_frame()[["variable", "estimate", "se", "df"]]
+          variable  estimate        se   df
+        0        y  3.166667  0.867361  2.0
+        >>> d.mean("y", by="sex").to_frame()[["domain", "estimate", "se"]]
+          domain  estimate       se
+        0      f  3.333333  0.84132
+        1      m  2.666667  0.76980
+
+        R: ``svyby(~y, ~sex, svydesign(id=~psu, weights=~w, data=df), svymean)`` gives
+        SEs 0.8413198 and 0.7698004.
+        """
+        from surveystats.design._estimators import mean
+
+        return mean(self, variables, by=by, deff=deff, missing=missing)
+
+    def total(
+        self,
+        variables: str | Sequence[str],
+        *,
+        by: str | Sequence[str] | None = None,
+        deff: Literal["wor", "wr"] | None = None,
+        missing: Literal["error", "drop"] = "error",
+    ) -> DesignEstimate:
+        """Weighted (Horvitz-Thompson) total(s) with design-based standard errors.
+
+        Parameters are those of :meth:`mean`. The influence values of ``Σ w y`` are
+        ``w_i y_i``. Matches R survey's ``svytotal`` to 1e-8.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from surveystats.design import SurveyDesign
+        >>> df = pd.DataFrame({"h": ["a", "a", "b", "b"], "N": [10, 10, 4, 4],
+        ...                    "y": [1.0, 3.0, 2.0, 2.0]})
+        >>> SurveyDesign(df, strata="h", fpc="N").total("y").to_frame()[["estimate", "se"]]
+           estimate        se
+        0      28.0  8.944272
+        """
+        from surveystats.design._estimators import total
+
+        return total(self, variables, by=by, deff=deff, missing=missing)
+
+    def proportion(
+        self,
+        variable: str,
+        *,
+        level: Any = None,
+        by: str | Sequence[str] | None = None,
+        method: str = "logit",
+        deff: Literal["wor", "wr"] | None = None,
+        missing: Literal["error", "drop"] = "error",
+    ) -> DesignEstimate:
+        """Share of each level of a variable (or of one level), with interval methods.
+
+        Parameters
+        ----------
+        variable : str
+            A categorical, text, boolean or numeric column; each distinct value is a level.
+        level : scalar or None
+            Only this level (e.g. ``True``, ``"Yes"``, ``1``); None: every level, sorted.
+        by, deff, missing
+            As in :meth:`mean`.
+        method : str, default "logit"
+            Interval method used by ``confint()`` and ``to_proportion_ci()`` unless they
+            are given another: ``"logit"`` (R svyciprop's ``logit`` and ``xlogit``),
+            ``"likelihood_ratio"`` (``likelihood``), ``"arcsine"`` (``asin``),
+            ``"korn_graubard"`` (``beta``), ``"wald"`` (``mean``), ``"wilson"``, or any
+            other method of :func:`surveystats.proportion_ci`. R's names are accepted.
+
+        Returns
+        -------
+        DesignEstimate
+            One row per level (and domain), with ``level`` filled in.
+
+        Notes
+        -----
+        Every interval goes through the package's one interval engine, fed the estimate
+        ``p``, the effective sample size ``n_eff = p (1 - p) / var`` and the design's
+        degrees of freedom, which is how R's ``svyciprop`` works; so
+        ``proportion_ci(p, n, deff=n / n_eff, df=df)`` gives the same numbers. Where the
+        design variance is 0 because ``p`` is 0 or 1, ``n_eff`` is undefined and the
+        nominal ``n`` is used (deff 1), so the interval stays informative (R returns NaN).
+
+        Examples
+        --------
+        A poll in two regions (strata), two interviews per sampled PSU:
+
+        >>> import pandas as pd
+        >>> from surveystats.design import SurveyDesign
+        >>> df = pd.DataFrame({
+        ...     "region": ["N"] * 8 + ["S"] * 8,
+        ...     "psu": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8],
+        ...     "w": [1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 1, 1],
+        ...     "optimistic": [1, 1, 0, 1, 1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 0, 1],
+        ... })
+        >>> d = SurveyDesign(df, weights="w", strata="region", clusters="psu")
+        >>> share = d.proportion("optimistic", level=1)
+        >>> share
+        DesignEstimate(proportion of optimistic=1: estimate=0.5769, se=0.18, df=6)
+        >>> share.confint()[["estimate", "low", "high"]].round(4)
+           estimate    low    high
+        0    0.5769  0.1832  0.8924
+        >>> share.to_proportion_ci(method="korn_graubard")
+        ProportionCI(method='korn_graubard', estimate=0.5769, low=0.1549, high=0.9254,
+        confidence_level=0.95, n=16, deff=2.125, n_eff=7.53, df=6)
+
+        R: ``svyciprop(~optimistic, d)`` gives (0.1832, 0.8924) and
+        ``method="beta"`` (0.1549, 0.9254).
+        """
+        from surveystats.design._estimators import proportion
+
+        return proportion(self, variable, level=level, by=by, method=method, deff=deff,
+                          missing=missing)
+
+    def ratio(
+        self,
+        numerator: str | Sequence[str],
+        denominator: str,
+        *,
+        by: str | Sequence[str] | None = None,
+        deff: Literal["wor", "wr"] | None = None,
+        missing: Literal["error", "drop"] = "error",
+    ) -> DesignEstimate:
+        """Ratio(s) of weighted totals ``Σ w y / Σ w x``, with design-based SEs.
+
+        Parameters
+        ----------
+        numerator : str or list of str
+            Numerator column(s); each is divided by ``denominator``.
+        denominator : str
+            Denominator column (its weighted total must not be 0).
+        by, deff, missing
+            As in :meth:`mean`; with ``missing="drop"`` a row missing either value is
+            dropped (R's ``svyratio(..., na.rm=TRUE)``).
+
+        Notes
+        -----
+        Influence values ``w_i (y_i - R x_i) / X̂``. Matches R survey's ``svyratio``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from surveystats.design import SurveyDesign
+        >>> df = pd.DataFrame({"psu": [1, 2, 3, 4], "w": [1, 1, 2, 2],
+        ...                    "spend": [10.0, 12.0, 9.0, 20.0],
+        ...                    "income": [40.0, 50.0, 30.0, 60.0]})
+        >>> r = SurveyDesign(df, weights="w", clusters="psu").ratio("spend", "income")
+        >>> round(float(r.estimate[0]), 4), round(float(r.se[0]), 4)
+        (0.2963, 0.0239)
+        """
+        from surveystats.design._estimators import ratio
+
+        return ratio(self, numerator, denominator, by=by, deff=deff, missing=missing)
+
+    def quantile(
+        self,
+        variable: str,
+        probs: float | Sequence[float],
+        *,
+        by: str | Sequence[str] | None = None,
+        rule: Literal["math", "hf7"] = "math",
+        missing: Literal["error", "drop"] = "error",
+    ) -> DesignEstimate:
+        """Weighted quantile(s) with Woodruff confidence intervals.
+
+        Parameters
+        ----------
+        variable : str
+            A numeric column.
+        probs : float or list of float
+            Probabilities in [0, 1].
+        by, missing
+            As in :meth:`mean`.
+        rule : {"math", "hf7"}, default "math"
+            ``"math"``: the smallest value whose weighted cumulative share is >= p (the
+            inverse of the weighted distribution function; R survey's default
+            ``qrule="math"``). ``"hf7"``: linear interpolation, Hyndman and Fan's type 7
+            generalised to weights (R's ``qrule="hf7"``).
+
+        Returns
+        -------
+        DesignEstimate
+            One row per probability (and domain); ``level`` holds the probability.
+            ``se`` is R's ``(high - low) / (2 t_{0.975, df})`` from the 95% Woodruff
+            interval, ``var`` its square (no covariances); ``confint()`` recomputes the
+            Woodruff interval at any level.
+
+        Notes
+        -----
+        Woodruff (1952): the interval for the share ``F(q̂) = mean(y <= q̂)`` is a t
+        interval with the design df; its end points are mapped back through the same
+        quantile rule (R's ``svyquantile(..., interval.type="mean")``). An end point whose
+        share falls outside [0, 1] is NaN. Cumulative weights are summed in extended
+        precision as R does, so ties such as 50 of 200 equal weights at p = 0.25 resolve
+        as in R.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from surveystats.design import SurveyDesign
+        >>> df = pd.DataFrame({"y": [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0], "N": 80})
+        >>> q = SurveyDesign(df, fpc="N").quantile("y", [0.25, 0.5])
+        >>> q.estimate
+        array([1., 3.])
+        """
+        from surveystats.design._estimators import quantile
+
+        return quantile(self, variable, probs, by=by, rule=rule, missing=missing)

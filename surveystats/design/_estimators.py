@@ -1,0 +1,607 @@
+"""Design-based estimators: point estimates and influence values.
+
+Each estimator is split in two:
+
+* a *statistic* function ``f(X, w, domains, n_domains) -> Linear`` that computes the point
+  estimate from data and weights, and the row-level influence values (scores) whose
+  weighted totals linearise it. It knows nothing about strata or clusters. A replicate
+  variance engine would call it again with each column of replicate weights and use only
+  ``.estimate``;
+* a driver that reads the columns, applies the missing-value and domain rules, and hands
+  the scores to the design's variance engine (Taylor linearisation here).
+
+Domains (``by=``) are computed by zero-weighting: the rows outside a domain get weight 0 but
+stay in the design, so every stratum keeps its full number of PSUs (R survey's ``svyby``
+with ``subset`` semantics, and the only way the SE of a domain estimate is right).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from surveystats._validation import check_choice
+from surveystats._warnings import SurveyStatsWarning
+from surveystats.design._design import factorize_sorted
+from surveystats.design._results import DesignEstimate, canonical_proportion_method
+
+if TYPE_CHECKING:
+    from surveystats.design._design import SurveyDesign
+
+__all__ = ["mean", "proportion", "quantile", "ratio", "total"]
+
+Missing = Literal["error", "drop"]
+DeffKind = Literal["wor", "wr"]
+
+
+# --- statistics: estimate + influence values, from data and weights ------------------------
+
+
+class Linear(NamedTuple):
+    """A point estimate (n_domains, k) and its row-level influence values (k, n)."""
+
+    estimate: np.ndarray
+    scores: np.ndarray
+
+
+def _domain_sums(values: np.ndarray, w: np.ndarray, dom: np.ndarray | None, n_dom: int
+                 ) -> np.ndarray:
+    """Σ w x per domain and variable: (n_domains, k) for values (k, n)."""
+    if dom is None:
+        return (values @ w)[None, :]
+    return np.stack([np.bincount(dom, weights=w * v, minlength=n_dom) for v in values], axis=1)
+
+
+def _weight_sums(w: np.ndarray, dom: np.ndarray | None, n_dom: int) -> np.ndarray:
+    if dom is None:
+        return np.array([w.sum()])
+    return np.bincount(dom, weights=w, minlength=n_dom)
+
+
+def total_statistic(X: np.ndarray, w: np.ndarray, dom: np.ndarray | None, n_dom: int
+                    ) -> Linear:
+    """Horvitz-Thompson totals ``Σ w x``; influence values ``w x``."""
+    return Linear(_domain_sums(X, w, dom, n_dom), X * w)
+
+
+def _centred_scores(X: np.ndarray, centre: np.ndarray, scale: np.ndarray,
+                    dom: np.ndarray | None, slope: np.ndarray | None = None) -> np.ndarray:
+    """``(X[j] - centre[d, j] * slope) * scale`` row by row, without large temporaries."""
+    scores = np.empty_like(X)
+    for j in range(X.shape[0]):  # loop over variables, not rows
+        c = centre[0, j] if dom is None else centre[dom, j]
+        if slope is not None:
+            c = c * slope
+        np.subtract(X[j], c, out=scores[j])
+        scores[j] *= scale
+    return scores
+
+
+def mean_statistic(X: np.ndarray, w: np.ndarray, dom: np.ndarray | None, n_dom: int
+                   ) -> Linear:
+    """Weighted means ``Σ w x / Σ w``; influence values ``w (x - mean) / Σ w``."""
+    big_n = _weight_sums(w, dom, n_dom)
+    est = _domain_sums(X, w, dom, n_dom) / big_n[:, None]
+    scale = w / (big_n[0] if dom is None else big_n[dom])
+    return Linear(est, _centred_scores(X, est, scale, dom))
+
+
+def ratio_statistic(Y: np.ndarray, x: np.ndarray, w: np.ndarray, dom: np.ndarray | None,
+                    n_dom: int) -> Linear:
+    """Ratios ``Σ w y / Σ w x``; influence values ``w (y - R x) / Σ w x``."""
+    den = _domain_sums(x[None, :], w, dom, n_dom)[:, 0]
+    est = _domain_sums(Y, w, dom, n_dom) / den[:, None]
+    scale = w / (den[0] if dom is None else den[dom])
+    return Linear(est, _centred_scores(Y, est, scale, dom, slope=x))
+
+
+# --- inputs -------------------------------------------------------------------------------
+
+
+class _Domains(NamedTuple):
+    codes: np.ndarray | None  # (n,) domain of each row, -1 outside every domain; None: one
+    n_domains: int
+    labels: list[Any]
+    by: tuple[str, ...] | None
+
+
+def _check_missing(missing: Any) -> Missing:
+    return check_choice("missing", missing, ("error", "drop"))  # type: ignore[return-value]
+
+
+def _check_deff(deff: Any) -> DeffKind | None:
+    if deff is None or deff is False:
+        return None
+    if deff is True:
+        raise ValueError(
+            "deff (True) is ambiguous: a design effect compares the design variance with "
+            "simple random sampling either without replacement (deff='wor', which is what "
+            "R's deff=TRUE means) or with replacement (deff='wr', R's deff='replace'); "
+            "the two differ by the finite population correction. Pass 'wor' or 'wr'"
+        )
+    if deff in ("wor", "wr"):
+        return deff  # type: ignore[no-any-return]
+    hint = "; R's deff='replace' is deff='wr'" if deff == "replace" else ""
+    raise ValueError(f"deff ({deff!r}) must be 'wor', 'wr' or None{hint}")
+
+
+def _names(param: str, value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Sequence) and value and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise ValueError(f"{param} ({value!r}) must be a column name or a non-empty list of them")
+
+
+def _missing_message(counts: dict[str, int], what: str = "estimate") -> str:
+    listed = ", ".join(f"{name!r} ({c} missing value(s))" for name, c in counts.items())
+    return (
+        f"{listed}: pass missing='drop' to leave those rows out of the {what} while the "
+        "design keeps all its PSUs (R's na.rm=TRUE), or fill them in"
+    )
+
+
+def _domains(design: SurveyDesign, by: Any, missing: Missing) -> _Domains:
+    if by is None:
+        return _Domains(None, 1, [None], None)
+    names = _names("by", by)
+    n = design.n_obs
+    codes = np.zeros(n, dtype=np.int64)
+    uniques: list[pd.Index] = []
+    bad = np.zeros(n, dtype=bool)
+    counts: dict[str, int] = {}
+    for name in names:
+        c, u = factorize_sorted(design._column("by", name))
+        miss = c < 0
+        if miss.any():
+            counts[name] = int(miss.sum())
+            bad |= miss
+            c = np.where(miss, 0, c)
+        codes = c if not uniques else codes * max(len(u), 1) + c
+        uniques.append(u)
+    if counts and missing == "error":
+        raise ValueError("by " + _missing_message(counts, "domains"))
+    size = int(np.prod([max(len(u), 1) for u in uniques]))
+    used = (design._w > 0) & ~bad
+    all_used = bool(used.all())
+    if size <= 4 * n + 1_000_000:
+        hit = np.bincount(codes if all_used else codes[used], minlength=size) > 0
+        keys = np.flatnonzero(hit)
+        if hit.all() and not bad.any():
+            dom = codes
+        else:
+            lookup = np.cumsum(hit) - 1
+            dom = np.where(hit[codes] & ~bad, lookup[codes], -1)
+    else:  # sort-based unique: many level combinations
+        keys = np.sort(codes[used])
+        keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if keys.size else keys
+        pos = np.clip(np.searchsorted(keys, codes), 0, max(keys.size - 1, 0))
+        dom = np.where((keys[pos] == codes) & ~bad, pos, -1)
+    if keys.size == 0:
+        raise ValueError(
+            f"by ({by!r}) has no rows with a value and a non-zero weight; no domain to "
+            "estimate"
+        )
+    labels: list[Any] = []
+    sizes = [max(len(u), 1) for u in uniques]
+    digits = np.empty((keys.size, len(names)), dtype=np.int64)
+    rest = keys.copy()
+    for j in range(len(names) - 1, -1, -1):
+        digits[:, j] = rest % sizes[j]
+        rest //= sizes[j]
+    for row in digits:
+        vals = tuple(_plain(uniques[j][row[j]]) for j in range(len(names)))
+        labels.append(vals[0] if len(names) == 1 else vals)
+    return _Domains(dom.astype(np.int64), int(keys.size), labels, tuple(names))
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    return bool(pd.api.types.is_numeric_dtype(series.dtype)
+                or pd.api.types.is_bool_dtype(series.dtype)) and not isinstance(
+        series.dtype, pd.CategoricalDtype)
+
+
+def _levels(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
+    """Codes (-1 for missing) and sorted levels of a categorical-like column."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = np.asarray(series.cat.codes, dtype=np.int64)
+        levels = [_plain(v) for v in series.cat.categories]
+        return codes, levels
+    codes, uniques = factorize_sorted(series)
+    return codes, [_plain(v) for v in uniques]
+
+
+class _Matrix(NamedTuple):
+    X: np.ndarray  # (k, n), 0 on dropped rows
+    variable: list[str]
+    level: list[Any]
+    valid: np.ndarray | None  # (n,) rows kept; None: all
+
+
+def _read(design: SurveyDesign, names: list[str], missing: Missing, *, param: str,
+          categorical: Literal["levels", "refuse"], only_level: Any = None,
+          has_level: bool = False) -> _Matrix:
+    n = design.n_obs
+    rows: list[np.ndarray] = []
+    variable: list[str] = []
+    level: list[Any] = []
+    miss = np.zeros(n, dtype=bool)
+    counts: dict[str, int] = {}
+    for name in names:
+        series = design._column(param, name)
+        if _is_numeric(series) and not has_level:
+            x = series.to_numpy(dtype=np.float64, na_value=np.nan)
+            m = np.isnan(x)
+            if m.any():
+                counts[name] = int(m.sum())
+                miss |= m
+                x = np.where(m, 0.0, x)
+            rows.append(x)
+            variable.append(name)
+            level.append(None)
+            continue
+        if categorical == "refuse":
+            raise ValueError(
+                f"{param} ({name!r}) must be numeric; it has dtype {series.dtype}. For the "
+                "shares of its categories use design.proportion"
+            )
+        codes, levels = _levels(series)
+        m = codes < 0
+        if m.any():
+            counts[name] = int(m.sum())
+            miss |= m
+        if only_level is not None:
+            matches = [i for i, v in enumerate(levels) if v == only_level]
+            if not matches:
+                raise ValueError(
+                    f"level ({only_level!r}) is not a value of {name!r}; its levels are "
+                    f"{', '.join(repr(v) for v in levels[:20])}"
+                )
+            chosen = matches
+        else:
+            chosen = list(range(len(levels)))
+        for i in chosen:
+            rows.append((codes == i).astype(np.float64))
+            variable.append(name)
+            level.append(levels[i])
+    if counts and missing == "error":
+        raise ValueError(_missing_message(counts))
+    X = np.empty((len(rows), n))
+    for j, r in enumerate(rows):
+        X[j] = r
+    valid = None
+    if miss.any():
+        valid = ~miss
+        X[:, miss] = 0.0
+    return _Matrix(X, variable, level, valid)
+
+
+# --- driver -------------------------------------------------------------------------------
+
+
+class _Setup(NamedTuple):
+    w: np.ndarray  # weights with zeros outside domains / on dropped rows
+    dom: np.ndarray | None  # domain codes (>= 0 everywhere) or None for one domain
+    rows: np.ndarray | None  # rows of the (sub)populations; None: all rows
+    n_dom: int
+
+
+def _setup(design: SurveyDesign, valid: np.ndarray | None, domains: _Domains) -> _Setup:
+    w = design._w
+    rows = valid
+    if domains.codes is not None:
+        inside = domains.codes >= 0
+        rows = inside if rows is None else rows & inside
+    if rows is not None:
+        w = np.where(rows, w, 0.0)
+    dom = None
+    if domains.codes is not None:
+        dom = np.where(domains.codes >= 0, domains.codes, 0)
+    return _Setup(w, dom, rows, domains.n_domains)
+
+
+def _counts(setup: _Setup) -> np.ndarray:
+    pos = setup.w > 0
+    if setup.dom is None:
+        return np.array([float(np.count_nonzero(pos))])
+    return np.bincount(setup.dom[pos], minlength=setup.n_dom).astype(np.float64)
+
+
+def _check_domains(sum_w: np.ndarray, domains: _Domains, what: str) -> None:
+    empty = np.flatnonzero(~(sum_w > 0))
+    if empty.size:
+        labels = ", ".join(repr(domains.labels[i]) for i in empty[:5])
+        if domains.by:
+            where = (f"domain {labels} of by={list(domains.by)} has" if empty.size == 1 else
+                     f"domains {labels} of by={list(domains.by)} have")
+            hint = "; leave those domains out (filter the by column) to estimate the others"
+        else:
+            where, hint = "the sample has", ""
+        raise ValueError(
+            f"{where} no rows with a non-zero weight and a non-missing {what}, so there is "
+            f"nothing to estimate{hint}"
+        )
+
+
+def _design_deff(
+    kind: DeffKind, lin: Linear, setup: _Setup, var: np.ndarray
+) -> np.ndarray:
+    """Design effect against SRS, R survey's formula.
+
+    With ``u = influence / w`` (the linearised variable: ``y - ȳ`` scaled for a mean, ``y``
+    for a total), ``s²`` its weighted variance with the ``n / (n - 1)`` factor (R's
+    ``svyvar``), ``N = Σ w`` and ``n`` the rows with non-zero weight:
+    ``V_srs = s² N² / n`` ("wr") or ``s² N² (N - n) / (N n)`` ("wor").
+    """
+    w = setup.w
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u = np.where(w > 0, lin.scores / np.where(w > 0, w, 1.0), 0.0)
+    big_n = _weight_sums(w, setup.dom, setup.n_dom)  # (D,)
+    n = _counts(setup)
+    ubar = _domain_sums(u, w, setup.dom, setup.n_dom) / big_n[:, None]  # (D, k)
+    centred = u - (ubar[0][:, None] if setup.dom is None else ubar[setup.dom].T)
+    ss = _domain_sums(centred * centred, w, setup.dom, setup.n_dom)  # (D, k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s2 = ss / big_n[:, None] * (n / (n - 1.0))[:, None]
+        if kind == "wr":
+            factor = big_n**2 / n
+        else:
+            factor = big_n**2 * (big_n - n) / (big_n * n)
+            if np.any(big_n < n):
+                warnings.warn(
+                    "deff='wor': the sum of weights is smaller than the sample size, so "
+                    "there is no finite population to sample from; are the weights scaled "
+                    "to the population? The deff is NaN there",
+                    SurveyStatsWarning,
+                    stacklevel=4,
+                )
+                factor = np.where(big_n < n, np.nan, factor)
+        vsrs = (s2 * factor[:, None]).ravel()
+        return np.diag(var) / vsrs
+
+
+def _finish(
+    design: SurveyDesign,
+    statistic: str,
+    lin: Linear,
+    setup: _Setup,
+    domains: _Domains,
+    variable: list[str],
+    level: list[Any],
+    deff: DeffKind | None,
+    method: str | None = None,
+) -> DesignEstimate:
+    k = len(variable)
+    var = design._covariance(lin.scores, setup.dom, setup.n_dom, setup.rows)
+    df = _domain_df(design, setup)
+    n = _counts(setup)
+    d_eff = None if deff is None else _design_deff(deff, lin, setup, var)
+    return DesignEstimate(
+        statistic=statistic,
+        estimate=lin.estimate.ravel(),
+        var=var,
+        df=np.repeat(df, k),
+        n=np.repeat(n, k).astype(np.int64),
+        variable=tuple(variable) * setup.n_dom,
+        level=tuple(level) * setup.n_dom,
+        domain=tuple(lab for lab in domains.labels for _ in range(k)),
+        by=domains.by,
+        deff=d_eff,
+        deff_kind=deff,
+        method=method,
+    )
+
+
+def _domain_df(design: SurveyDesign, setup: _Setup) -> np.ndarray:
+    if setup.rows is None:
+        return np.array([float(design.degf)])
+    return design._degf_by(setup.rows, setup.dom, setup.n_dom)
+
+
+# --- public estimators (SurveyDesign's methods call these) ---------------------------------
+
+
+def mean(design: SurveyDesign, variables: str | Sequence[str], *, by: Any = None,
+         deff: Any = None, missing: Any = "error") -> DesignEstimate:
+    missing = _check_missing(missing)
+    kind = _check_deff(deff)
+    mat = _read(design, _names("variables", variables), missing, param="variables",
+                categorical="levels")
+    domains = _domains(design, by, missing)
+    setup = _setup(design, mat.valid, domains)
+    _check_domains(_weight_sums(setup.w, setup.dom, setup.n_dom), domains, "value")
+    lin = mean_statistic(mat.X, setup.w, setup.dom, setup.n_dom)
+    return _finish(design, "mean", lin, setup, domains, mat.variable, mat.level, kind)
+
+
+def total(design: SurveyDesign, variables: str | Sequence[str], *, by: Any = None,
+          deff: Any = None, missing: Any = "error") -> DesignEstimate:
+    missing = _check_missing(missing)
+    kind = _check_deff(deff)
+    mat = _read(design, _names("variables", variables), missing, param="variables",
+                categorical="levels")
+    domains = _domains(design, by, missing)
+    setup = _setup(design, mat.valid, domains)
+    _check_domains(_weight_sums(setup.w, setup.dom, setup.n_dom), domains, "value")
+    lin = total_statistic(mat.X, setup.w, setup.dom, setup.n_dom)
+    return _finish(design, "total", lin, setup, domains, mat.variable, mat.level, kind)
+
+
+def proportion(design: SurveyDesign, variable: str, *, level: Any = None, by: Any = None,
+               method: str = "logit", deff: Any = None, missing: Any = "error"
+               ) -> DesignEstimate:
+    missing = _check_missing(missing)
+    kind = _check_deff(deff)
+    m = canonical_proportion_method(method)
+    if not isinstance(variable, str):
+        raise ValueError(f"variable ({variable!r}) must be one column name")
+    mat = _read(design, [variable], missing, param="variable", categorical="levels",
+                only_level=level, has_level=True)
+    domains = _domains(design, by, missing)
+    setup = _setup(design, mat.valid, domains)
+    _check_domains(_weight_sums(setup.w, setup.dom, setup.n_dom), domains, "value")
+    lin = mean_statistic(mat.X, setup.w, setup.dom, setup.n_dom)
+    return _finish(design, "proportion", lin, setup, domains, mat.variable, mat.level, kind,
+                   method=m)
+
+
+def ratio(design: SurveyDesign, numerator: str | Sequence[str], denominator: str, *,
+          by: Any = None, deff: Any = None, missing: Any = "error") -> DesignEstimate:
+    missing = _check_missing(missing)
+    kind = _check_deff(deff)
+    if not isinstance(denominator, str):
+        raise ValueError(f"denominator ({denominator!r}) must be one column name")
+    nums = _names("numerator", numerator)
+    num = _read(design, nums, "drop", param="numerator", categorical="refuse")
+    den = _read(design, [denominator], "drop", param="denominator", categorical="refuse")
+    valid = None
+    if num.valid is not None or den.valid is not None:
+        if missing == "error":
+            counts = {}
+            for name in [*nums, denominator]:
+                c = int(design._column("numerator", name).isna().sum())
+                if c:
+                    counts[name] = c
+            raise ValueError(_missing_message(counts))
+        valid = np.ones(design.n_obs, dtype=bool)
+        for v in (num.valid, den.valid):
+            if v is not None:
+                valid &= v
+    domains = _domains(design, by, missing)
+    setup = _setup(design, valid, domains)
+    x = den.X[0]
+    den_tot = _domain_sums(x[None, :], setup.w, setup.dom, setup.n_dom)[:, 0]
+    _check_domains(_weight_sums(setup.w, setup.dom, setup.n_dom), domains, "value")
+    if np.any(den_tot == 0):
+        raise ValueError(
+            f"denominator ({denominator!r}) has a weighted total of 0"
+            + (" in some domain" if domains.by else "") + "; the ratio is undefined"
+        )
+    Y = num.X if valid is None else np.where(valid, num.X, 0.0)
+    lin = ratio_statistic(Y, np.where(setup.w > 0, x, 0.0), setup.w, setup.dom, setup.n_dom)
+    labels = [f"{name}/{denominator}" for name in nums]
+    return _finish(design, "ratio", lin, setup, domains, labels, [None] * len(labels), kind)
+
+
+# --- quantiles ----------------------------------------------------------------------------
+
+
+class _Sorted(NamedTuple):
+    x: np.ndarray  # values sorted within domain
+    cum: np.ndarray  # cumulative weights within domain (extended precision, as float64)
+    total: np.ndarray  # (D,) total weight per domain
+    start: np.ndarray  # (D,)
+    stop: np.ndarray  # (D,)
+
+
+def _sort_by_domain(x: np.ndarray, w: np.ndarray, dom: np.ndarray | None, n_dom: int
+                    ) -> _Sorted:
+    idx = np.flatnonzero(w > 0)
+    order = np.argsort(x[idx], kind="stable")  # stable, like R's order(): ties keep data order
+    if dom is None:
+        ds = np.zeros(idx.size, dtype=np.int64)
+    else:  # then a stable sort by domain (a radix sort on small integer codes)
+        by_dom = dom[idx][order]
+        small = by_dom.astype(np.int16) if n_dom < 2**15 else by_dom
+        order = order[np.argsort(small, kind="stable")]
+        ds = dom[idx][order]
+    rows = idx[order]
+    start = np.searchsorted(ds, np.arange(n_dom), side="left")
+    stop = np.searchsorted(ds, np.arange(n_dom), side="right")
+    # R accumulates cumsum() and sum() in long double; so do we, so that ties such as
+    # 50 of 200 equal weights at p = 0.25 resolve the same way.
+    cum_ld = np.cumsum(w[rows].astype(np.longdouble))
+    offset = np.concatenate([[np.longdouble(0)], cum_ld])[start]
+    seg = np.repeat(np.arange(n_dom), stop - start)
+    cum = (cum_ld - offset[seg]).astype(np.float64)
+    last = np.concatenate([[np.longdouble(0)], cum_ld])[stop]
+    total = (last - offset).astype(np.float64)
+    return _Sorted(x[rows], cum, total, start, stop)
+
+
+def _apply_rule(srt: _Sorted, probs: np.ndarray, rule: str) -> np.ndarray:
+    """Quantiles (D, r) at probabilities (D, r) (NaN probabilities give NaN)."""
+    out = np.full(probs.shape, np.nan)
+    for d in range(probs.shape[0]):  # loop over domains; each step is vectorised
+        a, b = srt.start[d], srt.stop[d]
+        xs, cw, tot = srt.x[a:b], srt.cum[a:b], srt.total[d]
+        p = probs[d]
+        ok = ~np.isnan(p)
+        if b - a == 0 or not ok.any():
+            continue
+        if rule == "math":
+            pos = np.searchsorted(cw, p[ok] * tot, side="right") - 1
+            pos = np.maximum(pos, 0)  # R's last() returns the first element when none
+            wlow = p[ok] - cw[pos] / tot
+            nxt = np.minimum(pos + 1, xs.size - 1)
+            out[d, ok] = np.where(wlow == 0.0, xs[pos], xs[nxt])
+        else:  # hf7: R's approx(c(0, cumw[-n]) / cumw[n - 1], x, p, rule = 2)
+            if xs.size == 1:
+                out[d, ok] = xs[0]
+                continue
+            pk = np.concatenate([[0.0], cw[:-1]]) / cw[-2]
+            out[d, ok] = np.interp(p[ok], pk, xs)
+    return out
+
+
+def quantile(design: SurveyDesign, variable: str, probs: Any, *, by: Any = None,
+             rule: Any = "math", missing: Any = "error") -> DesignEstimate:
+    missing = _check_missing(missing)
+    rule = check_choice("rule", rule, ("math", "hf7"))
+    p = np.atleast_1d(np.asarray(probs, dtype=np.float64))
+    if p.ndim != 1 or p.size == 0 or np.any(~((p >= 0) & (p <= 1))):
+        raise ValueError(
+            f"probs ({probs!r}) must be probabilities in [0, 1] (0.5 for the median, not 50)"
+        )
+    if not isinstance(variable, str):
+        raise ValueError(f"variable ({variable!r}) must be one column name")
+    mat = _read(design, [variable], missing, param="variable", categorical="refuse")
+    domains = _domains(design, by, missing)
+    setup = _setup(design, mat.valid, domains)
+    _check_domains(_weight_sums(setup.w, setup.dom, setup.n_dom), domains, "value")
+    x = mat.X[0]
+    srt = _sort_by_domain(x, setup.w, setup.dom, setup.n_dom)
+    n_dom, k = setup.n_dom, p.size
+    qhat = _apply_rule(srt, np.broadcast_to(p, (n_dom, k)), rule)
+    # Woodruff: design-based SE of the share below each quantile
+    thresholds = qhat[0][:, None] if setup.dom is None else qhat[setup.dom].T
+    below = (x[None, :] <= thresholds).astype(np.float64)
+    lin = mean_statistic(below, setup.w, setup.dom, setup.n_dom)
+    share = lin.estimate  # (D, k)
+    share_se = np.sqrt(np.diag(design._covariance(lin.scores, setup.dom, setup.n_dom,
+                                                  setup.rows))).reshape(n_dom, k)
+    df = _domain_df(design, setup)
+
+    def interval(cl: float) -> tuple[np.ndarray, np.ndarray]:
+        crit = stats.t.ppf(0.5 + 0.5 * cl, np.where(df > 0, df, np.nan))[:, None]
+        lo_p = share - crit * share_se
+        hi_p = share + crit * share_se
+        lo_p = np.where(lo_p < 0, np.nan, lo_p)
+        hi_p = np.where(hi_p > 1, np.nan, hi_p)
+        return (_apply_rule(srt, lo_p, rule).ravel(), _apply_rule(srt, hi_p, rule).ravel())
+
+    low, high = interval(0.95)
+    crit95 = np.repeat(stats.t.ppf(0.975, np.where(df > 0, df, np.nan)), k)
+    se = (high - low) / (2.0 * crit95)
+    n = _counts(setup)
+    return DesignEstimate(
+        statistic="quantile",
+        estimate=qhat.ravel(),
+        var=np.diag(se * se),
+        df=np.repeat(df, k),
+        n=np.repeat(n, k).astype(np.int64),
+        variable=(variable,) * (n_dom * k),
+        level=tuple(float(v) for v in p) * n_dom,
+        domain=tuple(lab for lab in domains.labels for _ in range(k)),
+        by=domains.by,
+        _interval=interval,
+    )

@@ -1,0 +1,320 @@
+"""The Taylor-linearisation variance engine.
+
+Input: the totals of influence values within each sampled unit at each stage (from
+:mod:`~surveystats.design._reduce`) and the design's structure (the stratum of each unit,
+units sampled and population size per stratum, the sampling fractions of earlier stages).
+Output: a covariance matrix. The engine knows nothing about which estimator produced the
+influence values; a mean, a ratio or a regression coefficient all arrive as columns.
+
+The formula is that of R survey's ``svyrecvar`` (Lumley 2004, 2010, section 2.2 and
+appendix C), implemented here without loops over units or strata. With ``t_u`` the total
+of unit ``u`` in stratum ``h`` at stage ``s``, ``n_h`` units sampled out of ``N_h``,
+``f_h = 1 - n_h / N_h`` (1 without an fpc) and ``tbar_h`` the mean of the ``n_h`` totals,
+
+    V = Σ_s Σ_h  M_h · f_h · n_h / (n_h - 1) · Σ_{u in h} (t_u - tbar_h)(t_u - tbar_h)ᵀ
+
+where ``M_h = 1`` at stage 1 and, at a later stage, ``M_h`` is the product of the sampling
+fractions ``n/N`` of the strata the unit's ancestors were drawn from. Without an fpc at
+stage 1 the fractions are 0 and only the first stage counts (the with-replacement, "ultimate
+cluster" approximation); with an fpc at every stage it is the classical unbiased multistage
+variance. A stratum with ``f_h < 1e-7`` (a certainty stratum: every unit taken) adds
+nothing at its stage, as in R.
+
+Strata with a single sampled unit ("lonely PSUs") are handled by ``lonely_psu``:
+
+* ``"fail"``: raise a ValueError naming the strata;
+* ``"remove"``, ``"certainty"``: the stratum adds nothing (R survey 4.1.1 treats both alike);
+* ``"adjust"``: the lone total is not centred: it adds ``M_h f_h t_u t_uᵀ`` (for a mean the
+  influence values are centred at the overall mean, so this centres at the grand mean);
+* ``"average"``: the sum over the other strata of the same stage and parent unit is scaled
+  by (number of strata) / (number of strata with more than one unit).
+
+The presence masks reproduce R's subset semantics for domains: a stratum counts towards the
+lonely-PSU rules of a domain only if it has rows in that domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from surveystats.design._reduce import DomainTotals, Totals
+
+__all__ = ["LONELY_PSU_RULES", "LonelyPSU", "Stage", "taylor_covariance"]
+
+LonelyPSU = Literal["fail", "remove", "certainty", "adjust", "average"]
+LONELY_PSU_RULES: tuple[str, ...] = ("fail", "remove", "certainty", "adjust", "average")
+
+#: R's threshold below which a stratum's finite population correction counts as zero.
+CERTAINTY_TOLERANCE = 1e-7
+
+
+@dataclass(frozen=True)
+class Stage:
+    """The structure of one sampling stage, as the variance engine needs it.
+
+    Attributes
+    ----------
+    unit_stratum : ndarray of int64, shape (n_units,)
+        Stratum code of each sampled unit at this stage. At stage 2 and later a stratum lies
+        within one parent unit.
+    n_sampled : ndarray of float, shape (n_strata,)
+        Units sampled in each stratum (of the full design, whatever the domain).
+    pop_size : ndarray of float, shape (n_strata,)
+        Population units in each stratum; ``inf`` when no fpc was given.
+    multiplier : ndarray of float, shape (n_strata,)
+        Product of the sampling fractions ``n/N`` of the earlier stages (1 at stage 1).
+    stratum_group : ndarray of int64, shape (n_strata,)
+        The group each stratum is averaged within under ``lonely_psu="average"``: 0 at
+        stage 1, the parent unit later.
+    n_groups : int
+        Number of groups.
+    """
+
+    unit_stratum: np.ndarray
+    n_sampled: np.ndarray
+    pop_size: np.ndarray
+    multiplier: np.ndarray
+    stratum_group: np.ndarray
+    n_groups: int
+
+    @property
+    def n_units(self) -> int:
+        return int(self.unit_stratum.size)
+
+    @property
+    def n_strata(self) -> int:
+        return int(self.n_sampled.size)
+
+    @property
+    def fpc_factor(self) -> np.ndarray:
+        """``1 - n_h / N_h`` per stratum (1 without an fpc)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            f = (self.pop_size - self.n_sampled) / self.pop_size
+        return np.where(np.isinf(self.pop_size), 1.0, f)
+
+    @property
+    def active(self) -> np.ndarray:
+        """Strata that contribute at this stage (not certainty, reached by the recursion)."""
+        return (self.multiplier > 0.0) & (self.fpc_factor >= CERTAINTY_TOLERANCE)
+
+    @property
+    def lonely(self) -> np.ndarray:
+        """Active strata with a single sampled unit."""
+        return self.active & (self.n_sampled == 1)
+
+
+Describe = Callable[[int, np.ndarray], list[str]]
+
+
+def _describe_default(stage: int, strata: np.ndarray) -> list[str]:
+    return [f"stratum {h} at stage {stage + 1}" for h in strata]
+
+
+def lonely_message(labels: list[str]) -> str:
+    shown = ", ".join(labels[:10])
+    more = f" and {len(labels) - 10} more" if len(labels) > 10 else ""
+    strata = "stratum has" if len(labels) == 1 else "strata have"
+    return (
+        f"lonely_psu='fail': {len(labels)} {strata} a single sampled unit: "
+        f"{shown}{more}. One unit gives no estimate of the variance between units in its "
+        "stratum. Pass lonely_psu='remove' or 'certainty' (the stratum adds 0), 'adjust' "
+        "(centre at the grand mean) or 'average' (scale up by the other strata), or "
+        "collapse the stratum with a neighbour"
+    )
+
+
+def taylor_covariance(
+    totals: Sequence[Totals],
+    stages: Sequence[Stage],
+    lonely_psu: LonelyPSU,
+    *,
+    present: Sequence[np.ndarray] | None = None,
+    column_group: np.ndarray | None = None,
+    describe: Describe | None = None,
+) -> np.ndarray:
+    """Covariance matrix of estimators from their unit totals of influence values.
+
+    Parameters
+    ----------
+    totals : sequence of ndarray (m, n_units_s) or DomainTotals
+        Unit totals at stages 1, 2, ... (as many as the caller needs: later stages whose
+        multipliers are all 0 may be left out), one row per estimate.
+    stages : sequence of Stage
+        The design's stages (at least as many as ``totals``).
+    lonely_psu : {"fail", "remove", "certainty", "adjust", "average"}
+        Rule for strata with a single unit.
+    present : sequence of ndarray of bool, each (n_units_s, g), optional
+        Which units have rows in each of ``g`` row subsets (domains). Only the lonely-PSU
+        rules ``"fail"`` and ``"average"`` look at it; None means every unit is present.
+    column_group : ndarray of int64, shape (m,), optional
+        The subset (column of ``present``) that each estimate belongs to.
+    describe : callable, optional
+        ``describe(stage_index, strata) -> labels`` for error messages.
+
+    Returns
+    -------
+    ndarray, shape (m, m)
+    """
+    describe = describe or _describe_default
+    m = totals[0].shape[0]
+    cov = np.zeros((m, m))
+    if column_group is None:
+        column_group = np.zeros(m, dtype=np.int64)
+    for s, t in enumerate(totals):
+        st = stages[s]
+        active = st.active
+        if not active.any():
+            continue
+        lonely = st.lonely
+        pres = None
+        if lonely.any() and lonely_psu in ("fail", "average"):
+            pres = _stratum_presence(st, None if present is None else present[s])
+        if pres is not None and lonely_psu == "fail":
+            bad = np.flatnonzero(lonely & pres.any(axis=1))
+            if bad.size:
+                raise ValueError(lonely_message(describe(s, bad)))
+        f = st.fpc_factor
+        n_h = st.n_sampled
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(n_h > 1, f * n_h / (n_h - 1.0), 0.0)
+        if lonely_psu == "adjust":
+            scale = np.where(lonely, f, scale)
+        scale = np.where(active, scale * st.multiplier, 0.0)
+        # "average": each stratum's share of the variance is scaled up within its group
+        # (stage 1: all strata; later: the strata within one parent unit), per subset
+        factor = None
+        if pres is not None and lonely_psu == "average":
+            factor = _average_factor(st, lonely, pres)[st.stratum_group]  # (n_strata, g)
+        if not np.any(scale > 0.0):
+            continue
+        centre = ~lonely if lonely_psu == "adjust" else None
+        if isinstance(t, DomainTotals):
+            cov += _domain_contribution(t, st, scale, centre, factor, column_group)
+        else:
+            cov += _dense_contribution(t, st, scale, centre, factor, column_group)
+    return 0.5 * (cov + cov.T)
+
+
+def _dense_contribution(
+    t: np.ndarray, st: Stage, scale: np.ndarray, centre: np.ndarray | None,
+    factor: np.ndarray | None, column_group: np.ndarray,
+) -> np.ndarray:
+    """Σ_h scale_h Σ_{u in h} (t_u - tbar_h)(t_u - tbar_h)ᵀ for dense totals (m, n_units)."""
+    us = st.unit_stratum
+    n_h = st.n_sampled
+    if st.n_strata == 1:
+        means = _row_means(t, n_h[0])
+        means += _row_means(t - means, n_h[0])  # refinement, see _stratum_means
+        if centre is not None and not centre[0]:
+            means[:] = 0.0
+        c = t - means
+    else:
+        means = _stratum_means(t, us, st.n_strata, n_h)
+        means += _stratum_means(t - np.take(means, us, axis=1), us, st.n_strata, n_h)
+        if centre is not None:
+            means *= centre
+        c = t - np.take(means, us, axis=1)
+    if factor is not None:
+        c = c * np.sqrt(factor[us][:, column_group].T)
+    q = scale[0] if st.n_strata == 1 else scale[us]
+    return np.asarray((c * q) @ c.T)
+
+
+def _domain_contribution(
+    t: DomainTotals, st: Stage, scale: np.ndarray, centre: np.ndarray | None,
+    factor: np.ndarray | None, column_group: np.ndarray,
+) -> np.ndarray:
+    """The same sum when each unit lies in one domain, without the (m, n_units) matrix.
+
+    With ``a_hd`` the mean over the ``n_h`` units of stratum h of the domain-d totals
+    (units of other domains count as 0) and ``n_hd`` the units of h in domain d:
+
+    * block (d, d): ``Σ_h q_h [Σ_{u in h, d} (s_u - a_hd)(s_u - a_hd)ᵀ + (n_h - n_hd) a_hd a_hdᵀ]``
+    * block (d, e), d != e: ``-Σ_h q_h n_h a_hd a_heᵀ``
+
+    which is the dense formula term by term, with every term centred.
+    """
+    s, dom, n_dom = t.values, t.domain, t.n_domains
+    k = s.shape[0]
+    n_strata = st.n_strata
+    us = st.unit_stratum
+    n_h = st.n_sampled
+    key = us * n_dom + dom
+    size = n_strata * n_dom
+    n_hd = np.bincount(key, minlength=size).reshape(n_strata, n_dom).astype(np.float64)
+    a = np.stack([np.bincount(key, weights=s[j], minlength=size) for j in range(k)])
+    a = a.reshape(k, n_strata, n_dom) / n_h[None, :, None]
+    # refinement: mean of (t - a) over the n_h units of each stratum, as in _stratum_means
+    resid = np.stack([np.bincount(key, weights=s[j] - a[j].ravel()[key], minlength=size)
+                      for j in range(k)]).reshape(k, n_strata, n_dom)
+    a += (resid - (n_h[:, None] - n_hd)[None] * a) / n_h[None, :, None]
+    if centre is not None:
+        a *= centre[None, :, None]
+    g = np.ones((n_strata, n_dom)) if factor is None else factor[:, column_group[::k]]
+    r = s - np.stack([a[j].ravel()[key] for j in range(k)])  # s_u - a_{h(u), d(u)}
+    w_hd = scale[:, None] * g  # (n_strata, n_dom)
+    out = np.zeros((n_dom, k, n_dom, k))
+    for j in range(k):
+        for l in range(j, k):
+            sums = np.bincount(key, weights=r[j] * r[l], minlength=size).reshape(n_strata,
+                                                                                 n_dom)
+            extra = (n_h[:, None] - n_hd) * a[j] * a[l]
+            block = np.sum(w_hd * (sums + extra), axis=0)  # (n_dom,)
+            out[np.arange(n_dom), j, np.arange(n_dom), l] = block
+            out[np.arange(n_dom), l, np.arange(n_dom), j] = block
+    a_tilde = a * np.sqrt(g)[None]
+    cross = -np.einsum("h,jhd,lhe->djel", scale * n_h, a_tilde, a_tilde)
+    cross[np.arange(n_dom), :, np.arange(n_dom), :] = 0.0
+    out += cross
+    return out.reshape(n_dom * k, n_dom * k)
+
+
+def _row_means(t: np.ndarray, n: float) -> np.ndarray:
+    return t.sum(axis=1, keepdims=True) / max(n, 1.0)
+
+
+def _stratum_means(t: np.ndarray, unit_stratum: np.ndarray, n_strata: int, n_h: np.ndarray
+                   ) -> np.ndarray:
+    """Sum of unit totals per stratum divided by the units sampled there, (m, n_strata)."""
+    out = np.empty((t.shape[0], n_strata))
+    for j in range(t.shape[0]):  # loop over estimates, not units
+        out[j] = np.bincount(unit_stratum, weights=t[j], minlength=n_strata)
+    return out / np.maximum(n_h, 1.0)
+
+
+def _stratum_presence(st: Stage, unit_present: np.ndarray | None) -> np.ndarray:
+    """(n_strata, g) boolean: stratum has a unit with rows in subset g."""
+    if unit_present is None:
+        return np.ones((st.n_strata, 1), dtype=bool)
+    g = unit_present.shape[1]
+    counts = np.empty((st.n_strata, g))
+    for c in range(g):
+        counts[:, c] = np.bincount(
+            st.unit_stratum, weights=unit_present[:, c], minlength=st.n_strata
+        )
+    return counts > 0
+
+
+def _average_factor(st: Stage, lonely: np.ndarray, pres: np.ndarray) -> np.ndarray:
+    """Per (group, subset): strata present / strata present with more than one unit."""
+    g = pres.shape[1]
+    n_strata = np.empty((st.n_groups, g))
+    n_lonely = np.empty((st.n_groups, g))
+    for c in range(g):
+        n_strata[:, c] = np.bincount(st.stratum_group, weights=pres[:, c],
+                                     minlength=st.n_groups)
+        n_lonely[:, c] = np.bincount(st.stratum_group, weights=pres[:, c] & lonely,
+                                     minlength=st.n_groups)
+    ok = n_strata - n_lonely
+    if np.any((ok == 0) & (n_strata > 0)):
+        raise ValueError(
+            "lonely_psu='average' cannot work here: every stratum of a stage (within one "
+            "parent unit) has a single sampled unit, so there is nothing to average over; "
+            "use lonely_psu='remove', 'certainty' or 'adjust', or collapse strata"
+        )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(ok > 0, n_strata / ok, 1.0)
