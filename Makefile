@@ -20,7 +20,8 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 demo: $(VENV)/.installed
-	$(BIN)/surveystats report
+	$(BIN)/surveystats report --out charts
+	@echo "The VTsIOM chart set, summary.md, summary.csv and index.html are in ./charts (open charts/index.html)."
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check surveystats tests benchmarks examples

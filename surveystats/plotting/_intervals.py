@@ -1,0 +1,520 @@
+"""Charts of sampling error: interval methods, design effects, exact coverage."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from surveystats._validation import check_confidence_level, check_positive, check_share
+from surveystats.plotting import _style as st
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["plot_coverage", "plot_deff_scenarios", "plot_intervals"]
+
+_METHOD_NAMES = {
+    "wald": "Wald",
+    "wilson": "Wilson",
+    "wilson_cc": "Wilson (cc)",
+    "agresti_coull": "Agresti-Coull",
+    "clopper_pearson": "Clopper-Pearson",
+    "jeffreys": "Jeffreys",
+    "logit": "logit",
+    "arcsine": "arcsine",
+    "likelihood_ratio": "likelihood ratio",
+    "korn_graubard": "Korn-Graubard",
+}
+
+
+def method_label(method: str) -> str:
+    """Display name of an interval method (``"clopper_pearson"`` -> ``"Clopper-Pearson"``)."""
+    return _METHOD_NAMES.get(method, method.replace("_", " "))
+
+
+def items_dict(p: Any) -> dict[str, float]:
+    """Item name -> share from a float, a mapping, a Series or a sequence (validated)."""
+    if isinstance(p, pd.Series):
+        raw = {str(k): float(v) for k, v in p.items()}
+    elif isinstance(p, Mapping):
+        raw = {str(k): float(v) for k, v in p.items()}
+    elif np.ndim(p) == 0:
+        raw = {st.pct(float(p), None): float(p)}
+    else:
+        raw = {f"item_{i}": float(v) for i, v in enumerate(np.ravel(p))}
+    if not raw:
+        raise ValueError("p is empty; give a share or a dict of item name -> share")
+    check_share("p", np.array(list(raw.values())))
+    return raw
+
+
+def _interval_table(ci_or_table: Any) -> pd.DataFrame:
+    """Tidy ``item, method, estimate, low, high`` (plus ``n`` when known)."""
+    from surveystats._proportion import ProportionCI
+
+    if isinstance(ci_or_table, ProportionCI):
+        frame = ci_or_table.to_frame()
+        est = ci_or_table.estimate
+        if isinstance(est, pd.Series):
+            names = [str(i) for i in est.index]
+        elif np.ndim(est) == 0:
+            names = [st.pct(float(est), None)]
+        else:
+            names = [f"item_{i}" for i in range(len(frame))]
+        frame = frame.reset_index(drop=True)
+        frame.insert(0, "item", names)
+        return frame
+    if isinstance(ci_or_table, pd.DataFrame):
+        missing = [c for c in ("item", "method", "estimate", "low", "high")
+                   if c not in ci_or_table.columns]
+        if missing:
+            raise ValueError(
+                f"the table lacks column(s) {', '.join(missing)}; plot_intervals needs item, "
+                "method, estimate, low, high (one row per item and method)")
+        return ci_or_table.reset_index(drop=True)
+    raise TypeError(
+        f"ci_or_table ({type(ci_or_table).__name__}) must be a ProportionCI or a DataFrame "
+        "with columns item, method, estimate, low, high")
+
+
+def plot_intervals(
+    ci_or_table: Any,
+    *,
+    ax: Axes | None = None,
+    stated_margin: float | None = None,
+    source: str | None = None,
+    **kwargs: Any,
+) -> Axes:
+    """Forest plot: interval methods side by side for each item.
+
+    Parameters
+    ----------
+    ci_or_table : ProportionCI or pandas.DataFrame
+        A :class:`surveystats.ProportionCI` (one or several items, one method), or a tidy
+        table with columns ``item, method, estimate, low, high`` (one row per item and
+        method), e.g. ``proportion_ci(...).to_frame()`` for each of
+        :data:`surveystats.INTERVAL_METHODS`, concatenated with an ``item`` column.
+    ax : matplotlib Axes, optional
+        Axes to draw on; default the current axes (``plt.gca()``).
+    stated_margin : float, optional
+        The pollster's stated margin (0.025 for "2.5%"): drawn as a shaded band of
+        ``estimate ± stated_margin`` behind each item's intervals. None draws no band.
+    source : str, optional
+        Source line under the chart; default names ``n`` when the table has it.
+    **kwargs
+        Passed to ``ax.errorbar`` (one call per item), e.g. ``color``, ``capsize``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One ``ErrorbarContainer`` per item in ``ax.containers``; the stated-margin bands
+        are collections with ``gid`` ``"stated_margin"``.
+
+    Notes
+    -----
+    At the sample sizes of national polls the methods agree to a few tenths of a point; they
+    differ near 0 and 1 and for small samples (see :func:`plot_coverage`). The band shows
+    what the pollster's figure covers: sampling error at the stated design effect only.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import surveystats as ss
+    >>> from surveystats.plotting import plot_intervals
+    >>> items = pd.Series({"successful_2026": 0.70, "smo_end_hope": 0.55})
+    >>> table = pd.concat(
+    ...     [ss.proportion_ci(items, 1600, method=m).to_frame().rename_axis("item")
+    ...      .reset_index() for m in ss.INTERVAL_METHODS])
+    >>> ax = plot_intervals(table, stated_margin=0.025)
+    >>> len(ax.containers)
+    2
+    >>> type(ax).__name__
+    'Axes'
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    table = _interval_table(ci_or_table)
+    if stated_margin is not None:
+        stated_margin = float(check_positive("stated_margin", stated_margin))
+    items = list(dict.fromkeys(table["item"].astype(str)))
+    methods = list(dict.fromkeys(table["method"].astype(str)))
+    with st.style():
+        ax = st.get_axes(ax)
+        st.prepare_axes(ax, grid="x")
+        y = 0.0
+        ticks: list[float] = []
+        labels: list[str] = []
+        for i, item in enumerate(items):
+            rows = table[table["item"].astype(str) == item]
+            rows = rows.set_index(rows["method"].astype(str)).reindex(
+                [m for m in methods if m in set(rows["method"].astype(str))])
+            est = rows["estimate"].to_numpy(dtype=float)
+            low = rows["low"].to_numpy(dtype=float)
+            high = rows["high"].to_numpy(dtype=float)
+            header_y = y
+            ys = y - 1.0 - np.arange(len(rows))
+            center = float(np.median(est))
+            if stated_margin is not None:
+                band = ax.fill_betweenx(
+                    [header_y - 0.5, ys[-1] - 0.5], center - stated_margin,
+                    center + stated_margin, color=st.PALETTE["sky_blue"], alpha=0.22,
+                    linewidth=0, zorder=0.5,
+                    label=f"stated margin ±{st.points(stated_margin)} points" if i == 0
+                    else None)
+                band.set_gid("stated_margin")
+            style: dict[str, Any] = {
+                "fmt": "o", "color": st.COLORS[i % len(st.COLORS)], "ecolor": None,
+                "markersize": 4.5, "capsize": 2.5, "elinewidth": 1.6, "zorder": 3,
+                "label": None,
+            }
+            style.update(kwargs)
+            ax.errorbar(est, ys, xerr=np.vstack([est - low, high - est]), **style)
+            ax.annotate(f"{item}: {st.pct(center, None)}",
+                        xy=(center, header_y), ha="center", va="center", fontsize=9.5,
+                        fontweight="bold", color=st.COLORS[i % len(st.COLORS)])
+            ticks.extend(ys.tolist())
+            labels.extend(method_label(m) for m in rows.index)
+            y = ys[-1] - 1.6
+        ax.set_yticks(ticks, labels)
+        ax.tick_params(axis="y", length=0)
+        ax.set_ylim(y + 1.0, 0.6)
+        lo = float(table["low"].min())
+        hi = float(table["high"].max())
+        if stated_margin is not None:
+            lo = min(lo, float(table["estimate"].min()) - stated_margin)
+            hi = max(hi, float(table["estimate"].max()) + stated_margin)
+        pad = 0.08 * (hi - lo) + 1e-3
+        ax.set_xlim(max(0.0, lo - pad), min(1.0, hi + pad))
+        st.percent_axis(ax, "x")
+        level = table["confidence_level"].iloc[0] if "confidence_level" in table else 0.95
+        ax.set_xlabel(f"share of respondents, {100 * float(level):g}% interval (%)")
+        if stated_margin is not None:
+            st.legend(ax, loc="lower right", handlelength=1.2)
+        st.set_title(ax, _intervals_finding(table, methods, stated_margin))
+        n = table["n"].iloc[0] if "n" in table and table["n"].nunique() == 1 else None
+        st.add_source(ax, st.source_text(None if n is None else float(n), source))
+    return ax
+
+
+def _intervals_finding(table: pd.DataFrame, methods: list[str],
+                       stated_margin: float | None) -> str:
+    est = table["estimate"].to_numpy(dtype=float)
+    low = table["low"].to_numpy(dtype=float)
+    high = table["high"].to_numpy(dtype=float)
+    half = 0.5 * (high - low)
+    k = len(methods)
+    what = f"All {k} methods give" if k > 1 else f"The {method_label(methods[0])} interval gives"
+    span = (f"±{st.points(half.min())}" if np.isclose(half.min(), half.max(), atol=5e-4)
+            else f"±{st.points(half.min())} to ±{st.points(half.max())}")
+    at_n = ""
+    if "n" in table and table["n"].nunique() == 1:
+        at_n = f"at n = {float(table['n'].iloc[0]):,.0f} "
+    if stated_margin is None:
+        if k == 1:
+            return f"{what} {span} points {at_n}".strip()
+        spread = float(table.groupby("item")["low"].agg(np.ptp).max())
+        spread = max(spread, float(table.groupby("item")["high"].agg(np.ptp).max()))
+        return (f"{what} {span} points {at_n}and differ by at most {st.points(spread)} points: "
+                "the choice of method hardly matters here")
+    outside = int(np.sum((low < est - stated_margin - 1e-9) | (high > est + stated_margin + 1e-9)))
+    stated = f"±{st.points(stated_margin)}"
+    if outside == 0:
+        return (f"{what} {span} points {at_n}, inside the stated {stated}: the stated margin is "
+                "sampling error alone").replace(" ,", ",")
+    return (f"{outside} of {len(table)} intervals reach beyond the stated {stated} points "
+            f"(half-widths {span[1:]})")
+
+
+def plot_deff_scenarios(
+    p: Any,
+    n: float,
+    *,
+    ax: Axes | None = None,
+    deff: Sequence[float] | np.ndarray | None = None,
+    stated_margin: float = 0.025,
+    by: Literal["deff", "n"] = "deff",
+    n_values: Sequence[float] | np.ndarray | None = None,
+    confidence_level: float = 0.95,
+    source: str | None = None,
+    **kwargs: Any,
+) -> Axes:
+    """Margin of error against the design effect (or the sample size), one line per item.
+
+    Parameters
+    ----------
+    p : float, dict of str to float, or Series
+        Reported share(s), e.g. ``{"successful_2026": 0.70, "smo_end_hope": 0.55}``.
+    n : float
+        Nominal sample size of the poll.
+    ax : matplotlib Axes, optional
+        Axes to draw on; default the current axes (``plt.gca()``).
+    deff : array-like, optional
+        ``by="deff"``: the x values, default ``np.linspace(1, 3, 81)``. ``by="n"``: the design
+        effects drawn (one line style each), default ``(1.0, 1.5, 2.25)``, the sourced low,
+        central and high values.
+    stated_margin : float, default 0.025
+        The pollster's stated margin, drawn as a horizontal line; the design effect it implies
+        (:func:`surveystats.implied_deff` at ``n``) is marked as a labelled vertical line.
+    by : {"deff", "n"}, default "deff"
+        Horizontal axis: the design effect at the poll's ``n``, or the sample size (log scale)
+        at each design effect in ``deff``, with ``n`` marked.
+    n_values : array-like, optional
+        ``by="n"``: sample sizes, default 121 values from ``n / 4`` to ``4 n``.
+    confidence_level : float, default 0.95
+    source : str, optional
+        Source line under the chart; default names ``n``.
+    **kwargs
+        Passed to ``ax.plot`` for every item line, e.g. ``linewidth``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Lines ``gid="stated_margin"`` (horizontal) and, for ``by="deff"``,
+        ``gid="implied_deff"`` (vertical).
+
+    Notes
+    -----
+    The margin is the Wald half-width ``z sqrt(deff p (1 - p) / n)`` of
+    :func:`surveystats.margin_of_error`, what a pollster states. A stated margin that equals
+    the simple-random-sampling margin (implied design effect near 1) allows nothing for
+    weighting, although weighted phone polls usually have design effects of 1.1 to 1.7.
+
+    Examples
+    --------
+    >>> from surveystats.plotting import plot_deff_scenarios
+    >>> ax = plot_deff_scenarios({"successful_2026": 0.70, "smo_end_hope": 0.55}, 1600)
+    >>> "1.04" in ax.get_title()
+    True
+    >>> ax = plot_deff_scenarios(0.55, 1600, by="n")
+    >>> type(ax).__name__
+    'Axes'
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    from surveystats._planning import implied_deff, margin_of_error, required_sample_size
+
+    items = items_dict(p)
+    n_f = float(check_positive("n", n))
+    if np.ndim(n) != 0:
+        raise ValueError("n must be a single sample size for plot_deff_scenarios")
+    m_stated = float(check_positive("stated_margin", stated_margin))
+    cl = check_confidence_level(confidence_level)
+    if by not in ("deff", "n"):
+        raise ValueError(f"by ({by!r}) must be 'deff' or 'n'")
+    d0 = float(implied_deff(m_stated, n_f, confidence_level=cl))
+    worst = max(items, key=lambda k: items[k] * (1 - items[k]))
+    with st.style():
+        ax = st.get_axes(ax)
+        st.prepare_axes(ax, grid="y")
+        stated_line = ax.axhline(m_stated, color=st.PALETTE["black"], linestyle="--",
+                                 linewidth=1.1, label=f"stated ±{st.points(m_stated)}%")
+        stated_line.set_gid("stated_margin")
+        if by == "deff":
+            d = (np.linspace(1.0, 3.0, 81) if deff is None
+                 else np.atleast_1d(check_positive("deff", deff)).ravel())
+            top = max(items.values(), key=lambda v: v * (1 - v))
+            for i, (name, share) in enumerate(items.items()):
+                style: dict[str, Any] = {"color": st.COLORS[i % len(st.COLORS)],
+                                         "label": f"{name} ({st.pct(share, None)})"}
+                style.update(kwargs)
+                ax.plot(d, margin_of_error(share, n_f, deff=d, confidence_level=cl), **style)
+                if d.min() <= 1.5 <= d.max():
+                    m15 = float(margin_of_error(share, n_f, deff=1.5, confidence_level=cl))
+                    ax.plot([1.5], [m15], "o", color=style["color"], markersize=5)
+                    above = share == top
+                    ax.annotate(f"±{st.points(m15)}", xy=(1.5, m15),
+                                xytext=(-5, 5) if above else (6, -6),
+                                textcoords="offset points", ha="right" if above else "left",
+                                va="bottom" if above else "top", fontsize=8.5,
+                                color=style["color"])
+            vline = ax.axvline(d0, color=st.GREY, linestyle=":", linewidth=1.4)
+            vline.set_gid("implied_deff")
+            ax.annotate(f"implied by the stated ±{st.points(m_stated)}%: deff {d0:.2f}",
+                        xy=(d0, 1.0), xycoords=("data", "axes fraction"), xytext=(5, -4),
+                        textcoords="offset points", ha="left", va="top", fontsize=8.5,
+                        color=st.GREY)
+            ax.set_xlim(float(d.min()), float(d.max()))
+            ax.set_xlabel("design effect (variance inflation, ×)")
+            m15w = float(margin_of_error(items[worst], n_f, deff=1.5, confidence_level=cl))
+            title = f"The stated ±{st.points(m_stated)}% implies a design effect of {d0:.2f}"
+            if d0 < 1.1:
+                title += ", no allowance for weighting"
+            title += (f"; at 1.5 the {st.pct(items[worst], None)} has ±{st.points(m15w)} "
+                      "points")
+        else:
+            levels = ((1.0, 1.5, 2.25) if deff is None
+                      else tuple(np.atleast_1d(check_positive("deff", deff)).ravel()))
+            if len(levels) > 4:
+                raise ValueError(f"with by='n', deff gives the lines to draw ({len(levels)} "
+                                 "values); pass at most 4, e.g. (1.0, 1.5, 2.25)")
+            nv = (np.geomspace(n_f / 4, n_f * 4, 121) if n_values is None
+                  else np.atleast_1d(check_positive("n_values", n_values)).ravel())
+            from matplotlib.lines import Line2D
+
+            dashes: list[Any] = ["-", "--", ":", "-."]
+            handles: list[Any] = [stated_line]
+            for i, (name, share) in enumerate(items.items()):
+                colour = st.COLORS[i % len(st.COLORS)]
+                for j, level in enumerate(levels):
+                    style = {"color": colour, "linestyle": dashes[j],
+                             "label": f"{name} ({st.pct(share, None)}), deff {level:g}"}
+                    style.update(kwargs)
+                    ax.plot(nv, margin_of_error(share, nv, deff=level, confidence_level=cl),
+                            **style)
+                handles.append(Line2D([], [], color=style["color"],
+                                      label=f"{name} ({st.pct(share, None)})"))
+            handles.extend(Line2D([], [], color=st.GREY, linestyle=dashes[j],
+                                  label=f"design effect {level:g}")
+                           for j, level in enumerate(levels))
+            nline = ax.axvline(n_f, color=st.GREY, linestyle=":", linewidth=1.4)
+            nline.set_gid("poll_n")
+            ax.annotate(f"this poll: n = {n_f:,.0f}", xy=(n_f, 0.0),
+                        xycoords=("data", "axes fraction"), xytext=(5, 4),
+                        textcoords="offset points", ha="left", va="bottom", fontsize=8.5,
+                        color=st.GREY)
+            ax.set_xscale("log")
+            from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+            ticks = n_f * 2.0 ** np.arange(-6, 7)
+            ticks = ticks[(ticks >= nv.min() * 0.999) & (ticks <= nv.max() * 1.001)]
+            ax.xaxis.set_major_locator(FixedLocator(list(ticks)))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+            ax.xaxis.set_minor_locator(NullLocator())
+            ax.set_xlim(float(nv.min()), float(nv.max()))
+            ax.set_xlabel("nominal sample size (interviews, log scale)")
+            mid = levels[len(levels) // 2]
+            need = int(required_sample_size(m_stated, p=items[worst], deff=mid,
+                                            confidence_level=cl))
+            title = (f"Keeping ±{st.points(m_stated)}% at design effect {mid:g} takes "
+                     f"{need:,} interviews for the {st.pct(items[worst], None)}, "
+                     f"not {n_f:,.0f}")
+            ax.set_ylim(bottom=0.0)
+            st.legend(ax, handles=handles, loc="upper right", handlelength=2.4, ncol=2)
+        if by == "deff":
+            ax.set_ylim(bottom=0.8 * min(m_stated, float(np.min(
+                [margin_of_error(v, n_f, deff=float(d.min()), confidence_level=cl)
+                 for v in items.values()]))))
+            st.legend(ax, loc="lower right", handlelength=2.2)
+        st.percent_axis(ax, "y", decimals=1)
+        ax.set_ylabel(f"margin of error at {100 * cl:g}% (±, %)")
+        st.set_title(ax, title)
+        st.add_source(ax, st.source_text(n_f, source))
+    return ax
+
+
+def plot_coverage(
+    n: float,
+    *,
+    methods: Sequence[str] = ("wald", "wilson", "clopper_pearson", "jeffreys", "agresti_coull"),
+    ax: Axes | None = None,
+    confidence_level: float = 0.95,
+    p: Any = None,
+    deff: float = 1.0,
+    mark: Any = None,
+    source: str | None = None,
+    **kwargs: Any,
+) -> Axes:
+    """Exact coverage of interval methods against the true share, with the nominal level.
+
+    Parameters
+    ----------
+    n : float
+        Nominal sample size.
+    methods : sequence of str
+        Interval methods (see :func:`surveystats.proportion_ci`).
+    ax : matplotlib Axes, optional
+        Axes to draw on; default the current axes (``plt.gca()``).
+    confidence_level : float, default 0.95
+        Nominal level, drawn as a horizontal line (``gid="nominal"``).
+    p : array-like, optional
+        True shares; default the 999-point grid of :func:`surveystats.coverage`.
+    deff : float, default 1.0
+        Design effect (coverage at ``round(n / deff)`` binomial trials).
+    mark : float, sequence or dict of str to float, optional
+        Shares to mark with labelled vertical lines (``gid="mark"``), e.g. the headlines.
+    source : str, optional
+        Source line under the chart; default names ``n``.
+    **kwargs
+        Passed to ``ax.plot`` for every method's curve, e.g. ``linewidth``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One line per method (labelled with its mean coverage) and the nominal line.
+
+    Notes
+    -----
+    Coverage is computed exactly by binomial sums (Brown, Cai and DasGupta 2001): it
+    oscillates with ``p`` because the count is discrete. The vertical axis starts at the
+    lowest coverage (rounded down to 5%), at most 15 points below nominal and never below
+    50%: Wald's coverage near 0 and 1 at small ``n`` falls off the chart.
+
+    Examples
+    --------
+    >>> from surveystats.plotting import plot_coverage
+    >>> ax = plot_coverage(50)
+    >>> type(ax).__name__
+    'Axes'
+    >>> "Wald" in ax.get_title()
+    True
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    from surveystats._coverage import coverage
+
+    cl = check_confidence_level(confidence_level)
+    n_f = float(check_positive("n", n))
+    if not methods:
+        raise ValueError("methods is empty; give at least one interval method")
+    results = [coverage(m, n_f, p, deff=deff, confidence_level=cl) for m in methods]
+    with st.style():
+        ax = st.get_axes(ax)
+        st.prepare_axes(ax, grid="y")
+        for i, res in enumerate(results):
+            style: dict[str, Any] = {"color": st.COLORS[i % len(st.COLORS)], "linewidth": 0.9,
+                                     "label": f"{method_label(res.method)} "
+                                              f"(mean {100 * res.mean:.1f}%)"}
+            style.update(kwargs)
+            ax.plot(res.p, res.coverage, **style)
+        nominal = ax.axhline(cl, color=st.PALETTE["black"], linestyle="--", linewidth=1.2,
+                             label=f"nominal {100 * cl:g}%")
+        nominal.set_gid("nominal")
+        for text, share in (items_dict(mark).items() if mark is not None else ()):
+            line = ax.axvline(share, color=st.GREY, linestyle=":", linewidth=1.1)
+            line.set_gid("mark")
+            ax.annotate(text, xy=(share, 0.3), xycoords=("data", "axes fraction"),
+                        xytext=(3, 0), textcoords="offset points", ha="left", va="bottom",
+                        fontsize=8.5, color=st.GREY, rotation=90)
+        ax.set_xlim(0.0, 1.0)
+        from matplotlib.ticker import MultipleLocator
+
+        floor = np.floor(min(r.minimum for r in results) * 20) / 20
+        ax.set_ylim(max(0.5, min(cl - 0.15, floor)), 1.0)
+        ax.yaxis.set_major_locator(MultipleLocator(0.05))
+        st.percent_axis(ax, "x")
+        st.percent_axis(ax, "y")
+        ax.set_xlabel("true share (%)")
+        ax.set_ylabel("coverage probability (%)")
+        st.legend(ax, loc="lower center", ncol=3, fontsize=8.5, handlelength=1.6,
+                  framealpha=0.9)
+        worst = min(results, key=lambda r: r.mean)
+        best = min(results, key=lambda r: abs(r.mean - cl))
+        size = f"n = {n_f:,.0f}" + (f" (deff {deff:g})" if deff != 1 else "")
+        if worst.mean < cl - 0.01:
+            title = (f"At {size} the {method_label(worst.method)} interval covers "
+                     f"{100 * worst.mean:.1f}% on average, not {100 * cl:g}%; "
+                     f"{method_label(best.method)} averages {100 * best.mean:.1f}%")
+        else:
+            low = min(results, key=lambda r: r.minimum)
+            where = low.p[int(np.argmin(low.coverage))]
+            title = f"At {size} every method averages {100 * worst.mean:.1f}% or more"
+            if low.minimum < cl - 0.02:
+                # coverage is symmetric in p <-> 1 - p for these methods
+                both = low.p.min() < 0.05 and low.p.max() > 0.95
+                near = "0% and 100%" if both else ("0%" if where < 0.5 else "100%")
+                title += (f"; only near {near} does {method_label(low.method)} fall, "
+                          f"to {100 * low.minimum:.0f}%")
+        st.set_title(ax, title)
+        st.add_source(ax, st.source_text(None, source) if source is not None
+                      else f"Exact binomial coverage, {size}; chart: surveystats")
+    return ax
