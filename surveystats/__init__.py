@@ -17,7 +17,6 @@ from surveystats._compare import (
     ratio_same_sample,
 )
 from surveystats._coverage import CoverageResult, coverage
-from surveystats.design import DesignEstimate, SurveyDesign
 from surveystats._deff import (
     WeightingDeff,
     cluster_deff,
@@ -35,6 +34,7 @@ from surveystats._scenario import PRESETS, Scenario, ScenarioResult, scenario_gr
 from surveystats._simulate import PollSimulation, simulate_poll
 from surveystats._tipping import TippingPoint, tipping_point
 from surveystats._warnings import DegenerateIntervalWarning, SurveyStatsWarning
+from surveystats.design import DesignEstimate, SurveyDesign
 
 __version__ = "0.1.0"
 
@@ -45,13 +45,13 @@ __all__ = [
     "INTERVAL_ALIASES",
     "INTERVAL_METHODS",
     "PRESETS",
-    "PollSimulation",
     "BiasAnalysis",
     "Comparison",
     "CoverageResult",
     "DegenerateIntervalWarning",
     "DesignEstimate",
     "NestedShares",
+    "PollSimulation",
     "ProportionCI",
     "Scenario",
     "ScenarioResult",
