@@ -115,7 +115,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
         if args.out is None:
             sys.stdout.write(_report_tables(args.confidence_level))
             return 0
-        out = write_report(toplines, args.out, formats=formats,
+        title = ("How sure can we be of these numbers?" if args.toplines else
+                 "VTsIOM phone poll, 13 December 2025 (n = 1,600): how sure can we be?")
+        out = write_report(toplines, args.out, formats=formats, title=title,
                            progress=None if args.quiet else _progress)
     except (ValueError, TypeError) as exc:
         raise _UsageError(str(exc)) from exc
