@@ -45,3 +45,20 @@ def test_key_numbers(key_numbers: dict[str, float]) -> None:
     assert k["plausible_70"] == pytest.approx(0.611, abs=1e-3)
     assert k["nested_b_share_of_all"] == 0.385
     assert k["sim_coverage"] < 0.01
+
+
+TEACHING = NOTEBOOK.with_name("teaching_designs.ipynb")
+
+
+def test_teaching_notebook_key_numbers() -> None:
+    nb = nbformat.read(TEACHING, as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3").execute()
+    cell = next(c for c in nb.cells if "key-numbers" in c.metadata.get("tags", []))
+    text = next(o for o in cell.outputs if o.get("output_type") == "execute_result")
+    k = dict(ast.literal_eval(text["data"]["text/plain"]))
+    assert k["true_optimistic"] == 0.6846
+    assert k["covered"] == 7  # of 8 intervals; the miss is discussed in the notebook
+    assert k["deff_cluster1_optimistic"] > 10
+    assert k["se_ratio_cluster1"] > 3
+    assert k["cluster2_df"] == 27
+    assert abs(k["srs_estimate_optimistic"] - k["true_optimistic"]) < 0.03
