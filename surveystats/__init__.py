@@ -34,7 +34,7 @@ from surveystats._scenario import PRESETS, Scenario, ScenarioResult, scenario_gr
 from surveystats._simulate import PollSimulation, simulate_poll
 from surveystats._tipping import TippingPoint, tipping_point
 from surveystats._warnings import DegenerateIntervalWarning, SurveyStatsWarning
-from surveystats.design import DesignEstimate, SurveyDesign
+from surveystats.design import DesignEstimate, ReplicateDesign, SurveyDesign
 
 __version__ = "0.1.0"
 
@@ -53,6 +53,7 @@ __all__ = [
     "NestedShares",
     "PollSimulation",
     "ProportionCI",
+    "ReplicateDesign",
     "Scenario",
     "ScenarioResult",
     "SurveyDesign",

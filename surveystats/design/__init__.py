@@ -9,11 +9,19 @@ errors by Taylor linearisation, matching R survey 4.1.1 (``svydesign``, ``svymea
 Three separate pieces do the work (as in R survey): the design (``_design``), the
 estimators (``_estimators``: point estimates and influence values) and the variance engine
 (``_linearization``, fed per-PSU totals by ``_reduce``).
+
+:class:`ReplicateDesign` holds replicate weights, supplied or made by
+:meth:`SurveyDesign.to_replicate` (JK1, JKn, BRR, Fay, Rao-Wu bootstrap); the same estimator
+functions compute every replicate's estimate at once and the replicate variance engine
+(``_replicate``) combines them. ``poststratify``, ``rake``, ``calibrate`` and
+``trim_weights`` (``_calibration``) return new designs whose standard errors account for the
+calibration.
 """
 
 from __future__ import annotations
 
 from surveystats.design._design import SurveyDesign
+from surveystats.design._replicate import ReplicateDesign
 from surveystats.design._results import DesignEstimate
 
-__all__ = ["DesignEstimate", "SurveyDesign"]
+__all__ = ["DesignEstimate", "ReplicateDesign", "SurveyDesign"]

@@ -4,11 +4,14 @@ Each estimator is split in two:
 
 * a *statistic* function ``f(X, w, domains, n_domains) -> Linear`` that computes the point
   estimate from data and weights, and the row-level influence values (scores) whose
-  weighted totals linearise it. It knows nothing about strata or clusters. A replicate
-  variance engine would call it again with each column of replicate weights and use only
-  ``.estimate``;
+  weighted totals linearise it. It knows nothing about strata or clusters. Its replicate
+  twin ``f_replicates(X, replicates, mask, domains, n_domains)`` computes the same
+  estimate for every column of replicate weights at once: every statistic here is a ratio
+  of weighted sums, and the sums for all replicates come from one matrix product;
 * a driver that reads the columns, applies the missing-value and domain rules, and hands
-  the scores to the design's variance engine (Taylor linearisation here).
+  both (the influence values, and a function of replicate weights) to the design's
+  ``_variance``: a :class:`SurveyDesign` feeds the influence values to the Taylor engine,
+  a :class:`ReplicateDesign` calls the function with its replicate weights.
 
 Domains (``by=``) are computed by zero-weighting: the rows outside a domain get weight 0 but
 stay in the design, so every stratum keeps its full number of PSUs (R survey's ``svyby``
@@ -18,7 +21,7 @@ with ``subset`` semantics, and the only way the SE of a domain estimate is right
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import numpy as np
@@ -32,6 +35,9 @@ from surveystats.design._results import DesignEstimate, canonical_proportion_met
 
 if TYPE_CHECKING:
     from surveystats.design._design import SurveyDesign
+    from surveystats.design._replicate import ReplicateDesign, ReplicateWeights
+
+    Design = SurveyDesign | ReplicateDesign
 
 __all__ = ["mean", "proportion", "quantile", "ratio", "total"]
 
@@ -100,6 +106,49 @@ def ratio_statistic(Y: np.ndarray, x: np.ndarray, w: np.ndarray, dom: np.ndarray
     return Linear(est, _centred_scores(Y, est, scale, dom, slope=x))
 
 
+#: A function of replicate weights giving one estimate per replicate: (R, n_domains, k).
+ReplicateEstimates = Callable[["ReplicateWeights"], np.ndarray]
+
+
+def _masked(values: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    return values if mask is None else np.where(mask, values, 0.0)
+
+
+def total_replicates(X: np.ndarray, reps: ReplicateWeights, mask: np.ndarray | None,
+                     dom: np.ndarray | None, n_dom: int) -> np.ndarray:
+    """Totals ``Σ w_r x`` for every replicate ``r``: (R, n_domains, k).
+
+    ``mask`` marks the rows that count (None: all); the others are left out of every sum.
+    """
+    return reps.sums(_masked(X, mask), dom, n_dom)
+
+
+def _ratio_replicates(num: np.ndarray, den: np.ndarray, reps: ReplicateWeights,
+                      mask: np.ndarray | None, dom: np.ndarray | None, n_dom: int
+                      ) -> np.ndarray:
+    """``Σ w_r num_j / Σ w_r den`` for every replicate, from one pass over the weights."""
+    k = num.shape[0]
+    values = np.empty((k + 1, num.shape[1]))
+    values[:k] = num
+    values[k] = den
+    sums = reps.sums(_masked(values, mask), dom, n_dom)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return sums[..., :k] / sums[..., k:]
+
+
+def mean_replicates(X: np.ndarray, reps: ReplicateWeights, mask: np.ndarray | None,
+                    dom: np.ndarray | None, n_dom: int) -> np.ndarray:
+    """Means ``Σ w_r x / Σ w_r`` for every replicate: (R, n_domains, k)."""
+    return _ratio_replicates(X, np.ones(X.shape[1]), reps, mask, dom, n_dom)
+
+
+def ratio_replicates(Y: np.ndarray, x: np.ndarray, reps: ReplicateWeights,
+                     mask: np.ndarray | None, dom: np.ndarray | None, n_dom: int
+                     ) -> np.ndarray:
+    """Ratios ``Σ w_r y / Σ w_r x`` for every replicate: (R, n_domains, k)."""
+    return _ratio_replicates(Y, x, reps, mask, dom, n_dom)
+
+
 # --- inputs -------------------------------------------------------------------------------
 
 
@@ -146,7 +195,7 @@ def _missing_message(counts: dict[str, int], what: str = "estimate") -> str:
     )
 
 
-def _domains(design: SurveyDesign, by: Any, missing: Missing) -> _Domains:
+def _domains(design: Design, by: Any, missing: Missing) -> _Domains:
     if by is None:
         return _Domains(None, 1, [None], None)
     names = _names("by", by)
@@ -227,7 +276,7 @@ class _Matrix(NamedTuple):
     valid: np.ndarray | None  # (n,) rows kept; None: all
 
 
-def _read(design: SurveyDesign, names: list[str], missing: Missing, *, param: str,
+def _read(design: Design, names: list[str], missing: Missing, *, param: str,
           categorical: Literal["levels", "refuse"], only_level: Any = None,
           has_level: bool = False) -> _Matrix:
     n = design.n_obs
@@ -295,7 +344,7 @@ class _Setup(NamedTuple):
     n_dom: int
 
 
-def _setup(design: SurveyDesign, valid: np.ndarray | None, domains: _Domains) -> _Setup:
+def _setup(design: Design, valid: np.ndarray | None, domains: _Domains) -> _Setup:
     w = design._w
     rows = valid
     if domains.codes is not None:
@@ -370,9 +419,10 @@ def _design_deff(
 
 
 def _finish(
-    design: SurveyDesign,
+    design: Design,
     statistic: str,
     lin: Linear,
+    replicates: ReplicateEstimates,
     setup: _Setup,
     domains: _Domains,
     variable: list[str],
@@ -381,7 +431,7 @@ def _finish(
     method: str | None = None,
 ) -> DesignEstimate:
     k = len(variable)
-    var = design._covariance(lin.scores, setup.dom, setup.n_dom, setup.rows)
+    var = design._variance(lin, replicates, setup.dom, setup.n_dom, setup.rows)
     df = _domain_df(design, setup)
     n = _counts(setup)
     d_eff = None if deff is None else _design_deff(deff, lin, setup, var)
@@ -401,7 +451,7 @@ def _finish(
     )
 
 
-def _domain_df(design: SurveyDesign, setup: _Setup) -> np.ndarray:
+def _domain_df(design: Design, setup: _Setup) -> np.ndarray:
     if setup.rows is None:
         return np.array([float(design.degf)])
     return design._degf_by(setup.rows, setup.dom, setup.n_dom)
@@ -410,7 +460,7 @@ def _domain_df(design: SurveyDesign, setup: _Setup) -> np.ndarray:
 # --- public estimators (SurveyDesign's methods call these) ---------------------------------
 
 
-def mean(design: SurveyDesign, variables: str | Sequence[str], *, by: Any = None,
+def mean(design: Design, variables: str | Sequence[str], *, by: Any = None,
          deff: Any = None, missing: Any = "error") -> DesignEstimate:
     missing = _check_missing(missing)
     kind = _check_deff(deff)
@@ -420,10 +470,15 @@ def mean(design: SurveyDesign, variables: str | Sequence[str], *, by: Any = None
     setup = _setup(design, mat.valid, domains)
     _check_domains(_weight_sums(setup.w, setup.dom, setup.n_dom), domains, "value")
     lin = mean_statistic(mat.X, setup.w, setup.dom, setup.n_dom)
-    return _finish(design, "mean", lin, setup, domains, mat.variable, mat.level, kind)
+
+    def replicates(reps: ReplicateWeights) -> np.ndarray:
+        return mean_replicates(mat.X, reps, setup.rows, setup.dom, setup.n_dom)
+
+    return _finish(design, "mean", lin, replicates, setup, domains, mat.variable, mat.level,
+                   kind)
 
 
-def total(design: SurveyDesign, variables: str | Sequence[str], *, by: Any = None,
+def total(design: Design, variables: str | Sequence[str], *, by: Any = None,
           deff: Any = None, missing: Any = "error") -> DesignEstimate:
     missing = _check_missing(missing)
     kind = _check_deff(deff)
@@ -433,10 +488,15 @@ def total(design: SurveyDesign, variables: str | Sequence[str], *, by: Any = Non
     setup = _setup(design, mat.valid, domains)
     _check_domains(_weight_sums(setup.w, setup.dom, setup.n_dom), domains, "value")
     lin = total_statistic(mat.X, setup.w, setup.dom, setup.n_dom)
-    return _finish(design, "total", lin, setup, domains, mat.variable, mat.level, kind)
+
+    def replicates(reps: ReplicateWeights) -> np.ndarray:
+        return total_replicates(mat.X, reps, setup.rows, setup.dom, setup.n_dom)
+
+    return _finish(design, "total", lin, replicates, setup, domains, mat.variable, mat.level,
+                   kind)
 
 
-def proportion(design: SurveyDesign, variable: str, *, level: Any = None, by: Any = None,
+def proportion(design: Design, variable: str, *, level: Any = None, by: Any = None,
                method: str = "logit", deff: Any = None, missing: Any = "error"
                ) -> DesignEstimate:
     missing = _check_missing(missing)
@@ -450,11 +510,15 @@ def proportion(design: SurveyDesign, variable: str, *, level: Any = None, by: An
     setup = _setup(design, mat.valid, domains)
     _check_domains(_weight_sums(setup.w, setup.dom, setup.n_dom), domains, "value")
     lin = mean_statistic(mat.X, setup.w, setup.dom, setup.n_dom)
-    return _finish(design, "proportion", lin, setup, domains, mat.variable, mat.level, kind,
-                   method=m)
+
+    def replicates(reps: ReplicateWeights) -> np.ndarray:
+        return mean_replicates(mat.X, reps, setup.rows, setup.dom, setup.n_dom)
+
+    return _finish(design, "proportion", lin, replicates, setup, domains, mat.variable,
+                   mat.level, kind, method=m)
 
 
-def ratio(design: SurveyDesign, numerator: str | Sequence[str], denominator: str, *,
+def ratio(design: Design, numerator: str | Sequence[str], denominator: str, *,
           by: Any = None, deff: Any = None, missing: Any = "error") -> DesignEstimate:
     missing = _check_missing(missing)
     kind = _check_deff(deff)
@@ -487,9 +551,15 @@ def ratio(design: SurveyDesign, numerator: str | Sequence[str], denominator: str
             + (" in some domain" if domains.by else "") + "; the ratio is undefined"
         )
     Y = num.X if valid is None else np.where(valid, num.X, 0.0)
-    lin = ratio_statistic(Y, np.where(setup.w > 0, x, 0.0), setup.w, setup.dom, setup.n_dom)
+    xw = np.where(setup.w > 0, x, 0.0)
+    lin = ratio_statistic(Y, xw, setup.w, setup.dom, setup.n_dom)
+
+    def replicates(reps: ReplicateWeights) -> np.ndarray:
+        return ratio_replicates(Y, x, reps, setup.rows, setup.dom, setup.n_dom)
+
     labels = [f"{name}/{denominator}" for name in nums]
-    return _finish(design, "ratio", lin, setup, domains, labels, [None] * len(labels), kind)
+    return _finish(design, "ratio", lin, replicates, setup, domains, labels,
+                   [None] * len(labels), kind)
 
 
 # --- quantiles ----------------------------------------------------------------------------
@@ -553,7 +623,7 @@ def _apply_rule(srt: _Sorted, probs: np.ndarray, rule: str) -> np.ndarray:
     return out
 
 
-def quantile(design: SurveyDesign, variable: str, probs: Any, *, by: Any = None,
+def quantile(design: Design, variable: str, probs: Any, *, by: Any = None,
              rule: Any = "math", missing: Any = "error") -> DesignEstimate:
     missing = _check_missing(missing)
     rule = check_choice("rule", rule, ("math", "hf7"))
@@ -576,9 +646,13 @@ def quantile(design: SurveyDesign, variable: str, probs: Any, *, by: Any = None,
     thresholds = qhat[0][:, None] if setup.dom is None else qhat[setup.dom].T
     below = (x[None, :] <= thresholds).astype(np.float64)
     lin = mean_statistic(below, setup.w, setup.dom, setup.n_dom)
+
+    def replicates(reps: ReplicateWeights) -> np.ndarray:
+        return mean_replicates(below, reps, setup.rows, setup.dom, setup.n_dom)
+
     share = lin.estimate  # (D, k)
-    share_se = np.sqrt(np.diag(design._covariance(lin.scores, setup.dom, setup.n_dom,
-                                                  setup.rows))).reshape(n_dom, k)
+    share_var = design._variance(lin, replicates, setup.dom, setup.n_dom, setup.rows)
+    share_se = np.sqrt(np.diag(share_var)).reshape(n_dom, k)
     df = _domain_df(design, setup)
 
     def interval(cl: float) -> tuple[np.ndarray, np.ndarray]:
