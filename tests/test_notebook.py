@@ -61,4 +61,5 @@ def test_teaching_notebook_key_numbers() -> None:
     assert k["deff_cluster1_optimistic"] > 10
     assert k["se_ratio_cluster1"] > 3
     assert k["cluster2_df"] == 27
+    assert k["raked_se_smaller"]
     assert abs(k["srs_estimate_optimistic"] - k["true_optimistic"]) < 0.03
