@@ -227,7 +227,7 @@ class SurveyDesign:
     """
 
     __slots__ = (
-        "_adjustments", "_calibration", "_cluster_names", "_data", "_degf", "_fpc_kinds",
+        "_adjustments", "_cache", "_calibration", "_cluster_names", "_data", "_degf", "_fpc_kinds",
         "_fpc_names", "_frozen", "_lonely_psu", "_n", "_n_var_stages", "_nest", "_stages",
         "_strata_names", "_stratum_codes", "_unit_codes", "_w", "_weights_source",
     )
@@ -551,7 +551,8 @@ class SurveyDesign:
         """A new design with other weights (and one more calibration step), same structure."""
         new = object.__new__(SurveyDesign)
         for name in SurveyDesign.__slots__:
-            object.__setattr__(new, name, getattr(self, name))
+            if name != "_cache":  # derived arrays belong to the old weights
+                object.__setattr__(new, name, getattr(self, name))
         w = np.array(w, dtype=np.float64)
         w.setflags(write=False)
         object.__setattr__(new, "_w", w)

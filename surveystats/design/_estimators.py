@@ -195,10 +195,32 @@ def _missing_message(counts: dict[str, int], what: str = "estimate") -> str:
     )
 
 
+def _cache(design: Design) -> dict[Any, Any]:
+    """A per-design memo for derived, read-only arrays (domain codes, domain df).
+
+    Designs are immutable and every calibration or replicate step makes a new design, so what
+    is derived from a design's columns and weights stays valid for its lifetime.
+    """
+    try:
+        return design._cache  # type: ignore[no-any-return, union-attr]
+    except AttributeError:
+        memo: dict[Any, Any] = {}
+        object.__setattr__(design, "_cache", memo)
+        return memo
+
+
 def _domains(design: Design, by: Any, missing: Missing) -> _Domains:
     if by is None:
         return _Domains(None, 1, [None], None)
     names = _names("by", by)
+    key = ("domains", tuple(names), missing)
+    memo = _cache(design)
+    if key not in memo:
+        memo[key] = _factor_domains(design, by, names, missing)
+    return memo[key]  # type: ignore[no-any-return]
+
+
+def _factor_domains(design: Design, by: Any, names: list[str], missing: Missing) -> _Domains:
     n = design.n_obs
     codes = np.zeros(n, dtype=np.int64)
     uniques: list[pd.Index] = []
@@ -246,7 +268,9 @@ def _domains(design: Design, by: Any, missing: Missing) -> _Domains:
     for row in digits:
         vals = tuple(_plain(uniques[j][row[j]]) for j in range(len(names)))
         labels.append(vals[0] if len(names) == 1 else vals)
-    return _Domains(dom.astype(np.int64), int(keys.size), labels, tuple(names))
+    dom = dom.astype(np.int64)
+    dom.setflags(write=False)
+    return _Domains(dom, int(keys.size), labels, tuple(names))
 
 
 def _plain(value: Any) -> Any:
@@ -342,9 +366,21 @@ class _Setup(NamedTuple):
     dom: np.ndarray | None  # domain codes (>= 0 everywhere) or None for one domain
     rows: np.ndarray | None  # rows of the (sub)populations; None: all rows
     n_dom: int
+    dropped: bool  # rows were dropped for missing values (rows then depend on the variable)
+    sum_w: np.ndarray  # Σ w per domain
+    counts: np.ndarray  # rows with a non-zero weight per domain
 
 
 def _setup(design: Design, valid: np.ndarray | None, domains: _Domains) -> _Setup:
+    """Weights zeroed outside the domains (and on dropped rows), with per-domain sums.
+
+    Without dropped rows the result depends only on the design and the ``by`` columns, so it
+    is memoised: repeated domain estimates skip the O(n) set-up.
+    """
+    key = ("setup", domains.by)
+    memo = _cache(design)
+    if valid is None and key in memo:
+        return memo[key]  # type: ignore[no-any-return]
     w = design._w
     rows = valid
     if domains.codes is not None:
@@ -355,14 +391,20 @@ def _setup(design: Design, valid: np.ndarray | None, domains: _Domains) -> _Setu
     dom = None
     if domains.codes is not None:
         dom = np.where(domains.codes >= 0, domains.codes, 0)
-    return _Setup(w, dom, rows, domains.n_domains)
+    pos = w > 0
+    if dom is None:
+        counts = np.array([float(np.count_nonzero(pos))])
+    else:
+        counts = np.bincount(dom, weights=pos, minlength=domains.n_domains)
+    setup = _Setup(w, dom, rows, domains.n_domains, valid is not None,
+                   _weight_sums(w, dom, domains.n_domains), counts)
+    if valid is None:
+        memo[key] = setup
+    return setup
 
 
 def _counts(setup: _Setup) -> np.ndarray:
-    pos = setup.w > 0
-    if setup.dom is None:
-        return np.array([float(np.count_nonzero(pos))])
-    return np.bincount(setup.dom[pos], minlength=setup.n_dom).astype(np.float64)
+    return setup.counts
 
 
 def _check_domains(sum_w: np.ndarray, domains: _Domains, what: str) -> None:
@@ -432,7 +474,7 @@ def _finish(
 ) -> DesignEstimate:
     k = len(variable)
     var = design._variance(lin, replicates, setup.dom, setup.n_dom, setup.rows)
-    df = _domain_df(design, setup)
+    df = _domain_df(design, setup, domains)
     n = _counts(setup)
     d_eff = None if deff is None else _design_deff(deff, lin, setup, var)
     return DesignEstimate(
@@ -451,10 +493,16 @@ def _finish(
     )
 
 
-def _domain_df(design: Design, setup: _Setup) -> np.ndarray:
+def _domain_df(design: Design, setup: _Setup, domains: _Domains) -> np.ndarray:
     if setup.rows is None:
         return np.array([float(design.degf)])
-    return design._degf_by(setup.rows, setup.dom, setup.n_dom)
+    if setup.dropped or domains.by is None:  # rows depend on the variable's missing values
+        return design._degf_by(setup.rows, setup.dom, setup.n_dom)
+    key = ("domain_df", domains.by)
+    memo = _cache(design)
+    if key not in memo:
+        memo[key] = design._degf_by(setup.rows, setup.dom, setup.n_dom)
+    return memo[key]  # type: ignore[no-any-return]
 
 
 # --- public estimators (SurveyDesign's methods call these) ---------------------------------
@@ -468,7 +516,7 @@ def mean(design: Design, variables: str | Sequence[str], *, by: Any = None,
                 categorical="levels")
     domains = _domains(design, by, missing)
     setup = _setup(design, mat.valid, domains)
-    _check_domains(_weight_sums(setup.w, setup.dom, setup.n_dom), domains, "value")
+    _check_domains(setup.sum_w, domains, "value")
     lin = mean_statistic(mat.X, setup.w, setup.dom, setup.n_dom)
 
     def replicates(reps: ReplicateWeights) -> np.ndarray:
@@ -486,7 +534,7 @@ def total(design: Design, variables: str | Sequence[str], *, by: Any = None,
                 categorical="levels")
     domains = _domains(design, by, missing)
     setup = _setup(design, mat.valid, domains)
-    _check_domains(_weight_sums(setup.w, setup.dom, setup.n_dom), domains, "value")
+    _check_domains(setup.sum_w, domains, "value")
     lin = total_statistic(mat.X, setup.w, setup.dom, setup.n_dom)
 
     def replicates(reps: ReplicateWeights) -> np.ndarray:
@@ -508,7 +556,7 @@ def proportion(design: Design, variable: str, *, level: Any = None, by: Any = No
                 only_level=level, has_level=True)
     domains = _domains(design, by, missing)
     setup = _setup(design, mat.valid, domains)
-    _check_domains(_weight_sums(setup.w, setup.dom, setup.n_dom), domains, "value")
+    _check_domains(setup.sum_w, domains, "value")
     lin = mean_statistic(mat.X, setup.w, setup.dom, setup.n_dom)
 
     def replicates(reps: ReplicateWeights) -> np.ndarray:
@@ -544,7 +592,7 @@ def ratio(design: Design, numerator: str | Sequence[str], denominator: str, *,
     setup = _setup(design, valid, domains)
     x = den.X[0]
     den_tot = _domain_sums(x[None, :], setup.w, setup.dom, setup.n_dom)[:, 0]
-    _check_domains(_weight_sums(setup.w, setup.dom, setup.n_dom), domains, "value")
+    _check_domains(setup.sum_w, domains, "value")
     if np.any(den_tot == 0):
         raise ValueError(
             f"denominator ({denominator!r}) has a weighted total of 0"
@@ -637,7 +685,7 @@ def quantile(design: Design, variable: str, probs: Any, *, by: Any = None,
     mat = _read(design, [variable], missing, param="variable", categorical="refuse")
     domains = _domains(design, by, missing)
     setup = _setup(design, mat.valid, domains)
-    _check_domains(_weight_sums(setup.w, setup.dom, setup.n_dom), domains, "value")
+    _check_domains(setup.sum_w, domains, "value")
     x = mat.X[0]
     srt = _sort_by_domain(x, setup.w, setup.dom, setup.n_dom)
     n_dom, k = setup.n_dom, p.size
@@ -653,7 +701,7 @@ def quantile(design: Design, variable: str, probs: Any, *, by: Any = None,
     share = lin.estimate  # (D, k)
     share_var = design._variance(lin, replicates, setup.dom, setup.n_dom, setup.rows)
     share_se = np.sqrt(np.diag(share_var)).reshape(n_dom, k)
-    df = _domain_df(design, setup)
+    df = _domain_df(design, setup, domains)
 
     def interval(cl: float) -> tuple[np.ndarray, np.ndarray]:
         crit = stats.t.ppf(0.5 + 0.5 * cl, np.where(df > 0, df, np.nan))[:, None]

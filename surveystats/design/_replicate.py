@@ -652,7 +652,7 @@ class ReplicateDesign:
     """
 
     __slots__ = (
-        "_adjustments", "_data", "_degf", "_df_given", "_frozen", "_mse", "_n", "_reps",
+        "_adjustments", "_cache", "_data", "_degf", "_df_given", "_frozen", "_mse", "_n", "_reps",
         "_rscales", "_scale", "_source", "_type", "_w",
     )
 
