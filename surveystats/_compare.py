@@ -324,6 +324,12 @@ class NestedShares:
     def _repr_html_(self) -> str:
         return html_table("Two readings of a share with an ambiguous base", self.to_frame())
 
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Both readings drawn side by side: :func:`surveystats.plotting.plot_nested_shares`."""
+        from surveystats.plotting import plot_nested_shares
+
+        return plot_nested_shares(self, ax=ax, **kwargs)
+
 
 def nested_shares(
     reported: float,

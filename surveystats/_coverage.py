@@ -72,6 +72,13 @@ class CoverageResult:
         return html_table(f"Exact coverage of the {self.method} interval", self.to_frame(),
                           note=f"mean {self.mean:.4f}, minimum {self.minimum:.4f}")
 
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Coverage against p: :func:`surveystats.plotting.plot_coverage` for this method."""
+        from surveystats.plotting import plot_coverage
+
+        return plot_coverage(self.n, methods=(self.method,), p=self.p, deff=self.deff,
+                             confidence_level=self.confidence_level, ax=ax, **kwargs)
+
 
 def coverage(
     method: str,

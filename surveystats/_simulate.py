@@ -239,6 +239,12 @@ class PollSimulation:
             note=note,
         )
 
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Estimates against the truth: :func:`surveystats.plotting.plot_poll_simulation`."""
+        from surveystats.plotting import plot_poll_simulation
+
+        return plot_poll_simulation(self, ax=ax, **kwargs)
+
 
 # --------------------------------------------------------------------------------------------
 # Validation
