@@ -189,13 +189,12 @@ def _lr_root(
     c2n = c * c / m
     center = (p + 0.5 * c2n) / (1.0 + c2n)
     half = c * np.sqrt(p * (1.0 - p) / m + 0.25 * c2n / m) / (1.0 + c2n)
-    tiny = 1e-300
     if lower:
-        pi = np.clip(center - half, tiny, None)
-        pi = np.minimum(pi, 0.5 * p)
+        pi = np.minimum(center - half, 0.5 * p)
+        pi = np.where(pi > 0.0, pi, 0.25 * p)
     else:
-        pi = np.clip(center + half, None, 1.0 - 1e-16)
-        pi = np.maximum(pi, 0.5 * (1.0 + p))
+        pi = np.maximum(center + half, 0.5 * (1.0 + p))
+        pi = np.where(pi < 1.0, pi, 0.25 * p + 0.75)
     # Newton on the elements not yet converged (an active set, so the cost falls as they
     # converge). The drop is a sum of terms of size ~n whose rounding leaves the step at a few
     # 1e-15; 1e-13 relative is the accuracy the root can carry.
@@ -203,13 +202,21 @@ def _lr_root(
     active = np.arange(pi.size)
     for _ in range(100):
         pa, xa, ma, pv = pi[active], x[active], m[active], p[active]
-        g = _loglik_drop(pa, xa, ma, pv) - target[active]
-        dg = -xa / pa + (ma - xa) / (1.0 - pa)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            # an iterate that underflows to 0 (p of order 1e-300) gives a non-finite step
+            # and stops: its bound is 0 to double precision
+            g = _loglik_drop(pa, xa, ma, pv) - target[active]
+            dg = -xa / pa + (ma - xa) / (1.0 - pa)
             step = np.where(dg != 0.0, g / dg, 0.0)
-        new = np.clip(pa - step, tiny, 1.0 - 1e-16)
+        new = pa - step
+        # keep each iterate strictly on its side of p: a step past 0 (or 1) halves the
+        # distance instead, which matters for p of order 1e-300 where absolute floors fail
+        if lower:
+            new = np.minimum(np.where(new > 0.0, new, 0.5 * pa), pv)
+        else:
+            new = np.maximum(np.where(new < 1.0, new, 0.5 * (pa + 1.0)), pv)
         pi[active] = new
-        moving = np.abs(new - pa) > 1e-13 * new
+        moving = np.abs(new - pa) > 1e-13 * new  # False for NaN: a non-finite step stops
         active = active[moving]
         if active.size == 0:
             break
