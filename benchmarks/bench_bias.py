@@ -33,7 +33,7 @@ def grid() -> object:
     return ss.scenario_grid(
         np.linspace(0.5, 0.8, 10), 1600, deff=[1.0, 1.5, 2.25, 3.0],
         odds_ratio=np.linspace(1.0, 1.5, 50), falsification=np.linspace(0.0, 0.2, 50),
-        uncovered_share=[0.02, 0.05, 0.1, 0.2], coverage_difference=[-0.2, -0.1])
+        uncovered_share=[0.02, 0.05, 0.1, 0.15, 0.2], coverage_difference=[-0.2, -0.1])
 
 
 PRIORS = {
@@ -71,8 +71,8 @@ def main() -> None:
     loop_n = 2_000
     t_loop = loop_grid(loop_n) * cells / loop_n
     rows = [
-        ("scenario_grid", f"{cells:,} cells (5 parameters, 2 items x 4 deff)", t_grid,
-         t_loop),
+        ("scenario_grid", f"{cells:,} cells (10 shares x 4 deff x 50 odds ratios x 50 "
+         "falsification shares x 5 x 2 coverage values)", t_grid, t_loop),
         ("probabilistic_bias_analysis", "1,000,000 draws, 5 priors, random error", t_pba,
          None),
     ]

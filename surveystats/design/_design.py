@@ -6,15 +6,16 @@ The constructor turns strata, cluster ids and fpc columns into integer codes wit
 the unit code of every row at every stage, and per-stratum counts. Estimators
 (:mod:`~surveystats.design._estimators`) compute point estimates and influence values; the
 variance engine (:mod:`~surveystats.design._linearization`) turns unit totals of influence
-values (:mod:`~surveystats.design._reduce`) into a covariance matrix.
+values (:mod:`~surveystats.design._reduce`) into a covariance matrix. The public estimator
+and calibration methods, which :class:`ReplicateDesign` shares, are written once in
+:mod:`~surveystats.design._methods`.
 """
 
 from __future__ import annotations
 
-import difflib
 import warnings
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -28,12 +29,12 @@ from surveystats.design._linearization import (
     Stage,
     taylor_covariance,
 )
+from surveystats.design._methods import _Columns, _DesignMethods
 
 if TYPE_CHECKING:
     from surveystats.design._calibration import CalibrationStep, Cells
     from surveystats.design._estimators import Linear, ReplicateEstimates
     from surveystats.design._replicate import PSUStructure, ReplicateDesign, SchemeName
-    from surveystats.design._results import DesignEstimate
 
 __all__ = ["SurveyDesign"]
 
@@ -66,25 +67,6 @@ def _label(value: Any) -> str:
         value = value.item()
     return repr(value) if isinstance(value, str) else str(value)
 
-
-class _Columns:
-    """Column lookup with the "did you mean" message."""
-
-    def __init__(self, data: pd.DataFrame) -> None:
-        self.data = data
-        self.names = [str(c) for c in data.columns]
-
-    def check(self, param: str, name: str) -> str:
-        if name not in self.data.columns:
-            close = difflib.get_close_matches(name, self.names, n=3, cutoff=0.6)
-            hint = (f"; did you mean {' or '.join(repr(c) for c in close)}?" if close
-                    else f"; the columns are {', '.join(repr(c) for c in self.names[:20])}"
-                    + (" ..." if len(self.names) > 20 else ""))
-            raise ValueError(f"{param} ({name!r}) is not a column of data{hint}")
-        if isinstance(self.data[name], pd.DataFrame):
-            raise ValueError(f"{param} ({name!r}) names several columns of data; "
-                             "rename the duplicates")
-        return name
 
 
 def factorize_sorted(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -141,7 +123,7 @@ def _per_group(codes: np.ndarray, n_groups: int, values: np.ndarray) -> np.ndarr
     return out
 
 
-class SurveyDesign:
+class SurveyDesign(_DesignMethods):
     """A complex survey design over a DataFrame: strata, clusters, weights, fpc.
 
     Declare the design once; then ask it for means, totals, proportions, ratios and
@@ -250,6 +232,8 @@ class SurveyDesign:
     _calibration: tuple[CalibrationStep, ...]
     _adjustments: tuple[str, ...]
     _frozen: bool
+
+    _immutable_hint = "declare a new SurveyDesign to change the design"
 
     def __init__(
         self,
@@ -562,15 +546,6 @@ class SurveyDesign:
         object.__setattr__(new, "_degf", int(new._degf_by(np.ones(self._n, dtype=bool))[0]))
         return new
 
-    # --- immutability -------------------------------------------------------------------
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(
-            "SurveyDesign is immutable; declare a new SurveyDesign to change the design"
-        )
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError("SurveyDesign is immutable")
-
     # --- checks used by the constructor -------------------------------------------------
     @staticmethod
     def _check_nested(
@@ -632,14 +607,6 @@ class SurveyDesign:
         return self._degf
 
     @property
-    def n_obs(self) -> int:
-        """Number of rows."""
-        return self._n
-
-    def __len__(self) -> int:
-        return self._n
-
-    @property
     def n_stages(self) -> int:
         """Number of sampling stages."""
         return len(self._stages)
@@ -658,11 +625,6 @@ class SurveyDesign:
     def lonely_psu(self) -> str:
         """The rule for strata with a single PSU."""
         return self._lonely_psu
-
-    @property
-    def weights(self) -> np.ndarray:
-        """A copy of the sampling weights."""
-        return self._w.copy()
 
     @property
     def lonely_strata(self) -> tuple[str, ...]:
@@ -710,17 +672,7 @@ class SurveyDesign:
             text += f" ({len(lonely)} with a single PSU: {shown})"
         return text + f"; df {self._degf}"
 
-    def __repr__(self) -> str:
-        return f"SurveyDesign({self._summary()})"
-
-    def _repr_html_(self) -> str:
-        return f"<div><p><strong>SurveyDesign</strong></p><p>{self._summary()}</p></div>"
-
     # --- services for the estimators ------------------------------------------------------
-    def _column(self, param: str, name: str) -> pd.Series:
-        _Columns(self._data).check(param, name)
-        return self._data[name]
-
     def _covariance(
         self,
         scores: np.ndarray,
@@ -805,270 +757,6 @@ class SurveyDesign:
         hit = np.bincount(key, minlength=st.n_strata * n_domains) > 0
         n_str = hit.reshape(st.n_strata, n_domains).sum(axis=0)
         return (n_psu - n_str).astype(np.float64)
-
-    # --- estimators (implemented in _estimators) ----------------------------------------
-    def mean(
-        self,
-        variables: str | Sequence[str],
-        *,
-        by: str | Sequence[str] | None = None,
-        deff: Literal["wor", "wr"] | None = None,
-        missing: Literal["error", "drop"] = "error",
-    ) -> DesignEstimate:
-        """Weighted mean(s) with design-based standard errors.
-
-        Parameters
-        ----------
-        variables : str or list of str
-            Numeric (or boolean) columns; a categorical or text column gives the share of
-            each of its levels, as R's ``svymean(~factor)``.
-        by : str, list of str or None
-            Domain (subpopulation) columns: one estimate per domain, computed by
-            zero-weighting the rows outside it, so the full design feeds the variance.
-        deff : {"wor", "wr"} or None
-            Also report the design effect against simple random sampling without ("wor",
-            R's ``deff=TRUE``) or with ("wr", R's ``deff="replace"``) replacement.
-        missing : {"error", "drop"}
-            Missing values raise (naming the column), or the rows are dropped from the
-            estimate while the design keeps its PSUs (R's ``na.rm=TRUE``).
-
-        Returns
-        -------
-        DesignEstimate
-            ``estimate``, ``se``, ``var`` (covariance), ``df``, ``deff``, ``cv``, ``n``;
-            ``to_frame()`` and ``confint()``.
-
-        Notes
-        -----
-        The mean ``ȳ = Σ w y / Σ w`` is a ratio; its influence values are
-        ``w_i (y_i - ȳ) / Σ w``, whose PSU totals go into the Taylor variance. Matches
-        R survey's ``svymean`` (and ``svyby(..., svymean)`` for domains) to 1e-8.
-
-        For a domain, ``df`` is R's ``degf(subset(design, <domain>))``: the PSUs with rows
-        in the domain minus the strata with rows in it (``svyby`` itself reports none), and
-        ``n`` counts the domain's rows. The covariance between domains is the joint one
-        (they share PSUs); R's ``svyby`` returns a block-diagonal matrix instead. The
-        design effect compares with SRS of the domain's ``n`` rows (R's formula: the
-        weighted variance times ``n / (n - 1)``, times ``(N - n) / (N n)`` for "wor" or
-        ``1 / n`` for "wr", ``N`` the domain's sum of weights); it is not Kish's
-        ``n / n_eff``.
-
-        Examples
-        --------
-        >>> import pandas as pd
-        >>> from surveystats.design import SurveyDesign
-        >>> df = pd.DataFrame({"psu": [1, 1, 2, 2, 3, 3], "w": [2, 2, 3, 3, 1, 1],
-        ...                    "y": [1.0, 2.0, 3.0, 5.0, 4.0, 4.0],
-        ...                    "sex": ["f", "m", "f", "f", "m", "f"]})
-        >>> d = SurveyDesign(df, weights="w", clusters="psu")
-        >>> d.mean("y").to_frame()[["variable", "estimate", "se", "df"]]
-          variable  estimate        se   df
-        0        y  3.166667  0.867361  2.0
-        >>> d.mean("y", by="sex").to_frame()[["domain", "estimate", "se"]]
-          domain  estimate       se
-        0      f  3.333333  0.84132
-        1      m  2.666667  0.76980
-
-        R: ``svyby(~y, ~sex, svydesign(id=~psu, weights=~w, data=df), svymean)`` gives
-        SEs 0.8413198 and 0.7698004.
-        """
-        from surveystats.design._estimators import mean
-
-        return mean(self, variables, by=by, deff=deff, missing=missing)
-
-    def total(
-        self,
-        variables: str | Sequence[str],
-        *,
-        by: str | Sequence[str] | None = None,
-        deff: Literal["wor", "wr"] | None = None,
-        missing: Literal["error", "drop"] = "error",
-    ) -> DesignEstimate:
-        """Weighted (Horvitz-Thompson) total(s) with design-based standard errors.
-
-        Parameters are those of :meth:`mean`. The influence values of ``Σ w y`` are
-        ``w_i y_i``. Matches R survey's ``svytotal`` to 1e-8.
-
-        Examples
-        --------
-        >>> import pandas as pd
-        >>> from surveystats.design import SurveyDesign
-        >>> df = pd.DataFrame({"h": ["a", "a", "b", "b"], "N": [10, 10, 4, 4],
-        ...                    "y": [1.0, 3.0, 2.0, 2.0]})
-        >>> SurveyDesign(df, strata="h", fpc="N").total("y").to_frame()[["estimate", "se"]]
-           estimate        se
-        0      28.0  8.944272
-        """
-        from surveystats.design._estimators import total
-
-        return total(self, variables, by=by, deff=deff, missing=missing)
-
-    def proportion(
-        self,
-        variable: str,
-        *,
-        level: Any = None,
-        by: str | Sequence[str] | None = None,
-        method: str = "logit",
-        deff: Literal["wor", "wr"] | None = None,
-        missing: Literal["error", "drop"] = "error",
-    ) -> DesignEstimate:
-        """Share of each level of a variable (or of one level), with interval methods.
-
-        Parameters
-        ----------
-        variable : str
-            A categorical, text, boolean or numeric column; each distinct value is a level.
-        level : scalar or None
-            Only this level (e.g. ``True``, ``"Yes"``, ``1``); None: every level, sorted.
-        by, deff, missing
-            As in :meth:`mean`.
-        method : str, default "logit"
-            Interval method used by ``confint()`` and ``to_proportion_ci()`` unless they
-            are given another: ``"logit"`` (R svyciprop's ``logit`` and ``xlogit``),
-            ``"likelihood_ratio"`` (``likelihood``), ``"arcsine"`` (``asin``),
-            ``"korn_graubard"`` (``beta``), ``"wald"`` (``mean``), ``"wilson"``, or any
-            other method of :func:`surveystats.proportion_ci`. R's names are accepted.
-
-        Returns
-        -------
-        DesignEstimate
-            One row per level (and domain), with ``level`` filled in.
-
-        Notes
-        -----
-        Every interval goes through the package's one interval engine, fed the estimate
-        ``p``, the effective sample size ``n_eff = p (1 - p) / var`` and the design's
-        degrees of freedom, which is how R's ``svyciprop`` works; so
-        ``proportion_ci(p, n, deff=n / n_eff, df=df)`` gives the same numbers. Where the
-        design variance is 0 because ``p`` is 0 or 1, ``n_eff`` is undefined and the
-        nominal ``n`` is used (deff 1), so the interval stays informative (R returns NaN).
-
-        Examples
-        --------
-        A poll in two regions (strata), two interviews per sampled PSU:
-
-        >>> import pandas as pd
-        >>> from surveystats.design import SurveyDesign
-        >>> df = pd.DataFrame({
-        ...     "region": ["N"] * 8 + ["S"] * 8,
-        ...     "psu": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8],
-        ...     "w": [1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 1, 1],
-        ...     "optimistic": [1, 1, 0, 1, 1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 0, 1],
-        ... })
-        >>> d = SurveyDesign(df, weights="w", strata="region", clusters="psu")
-        >>> share = d.proportion("optimistic", level=1)
-        >>> share
-        DesignEstimate(proportion of optimistic=1: estimate=0.5769, se=0.18, df=6)
-        >>> share.confint()[["estimate", "low", "high"]].round(4)
-           estimate    low    high
-        0    0.5769  0.1832  0.8924
-        >>> share.to_proportion_ci(method="korn_graubard")
-        ProportionCI(method='korn_graubard', estimate=0.5769, low=0.1549, high=0.9254,
-        confidence_level=0.95, n=16, deff=2.125, n_eff=7.53, df=6)
-
-        R: ``svyciprop(~optimistic, d)`` gives (0.1832, 0.8924) and
-        ``method="beta"`` (0.1549, 0.9254).
-        """
-        from surveystats.design._estimators import proportion
-
-        return proportion(self, variable, level=level, by=by, method=method, deff=deff,
-                          missing=missing)
-
-    def ratio(
-        self,
-        numerator: str | Sequence[str],
-        denominator: str,
-        *,
-        by: str | Sequence[str] | None = None,
-        deff: Literal["wor", "wr"] | None = None,
-        missing: Literal["error", "drop"] = "error",
-    ) -> DesignEstimate:
-        """Ratio(s) of weighted totals ``Σ w y / Σ w x``, with design-based SEs.
-
-        Parameters
-        ----------
-        numerator : str or list of str
-            Numerator column(s); each is divided by ``denominator``.
-        denominator : str
-            Denominator column (its weighted total must not be 0).
-        by, deff, missing
-            As in :meth:`mean`; with ``missing="drop"`` a row missing either value is
-            dropped (R's ``svyratio(..., na.rm=TRUE)``).
-
-        Notes
-        -----
-        Influence values ``w_i (y_i - R x_i) / X̂``. Matches R survey's ``svyratio``.
-
-        Examples
-        --------
-        >>> import pandas as pd
-        >>> from surveystats.design import SurveyDesign
-        >>> df = pd.DataFrame({"psu": [1, 2, 3, 4], "w": [1, 1, 2, 2],
-        ...                    "spend": [10.0, 12.0, 9.0, 20.0],
-        ...                    "income": [40.0, 50.0, 30.0, 60.0]})
-        >>> r = SurveyDesign(df, weights="w", clusters="psu").ratio("spend", "income")
-        >>> round(float(r.estimate[0]), 4), round(float(r.se[0]), 4)
-        (0.2963, 0.0239)
-        """
-        from surveystats.design._estimators import ratio
-
-        return ratio(self, numerator, denominator, by=by, deff=deff, missing=missing)
-
-    def quantile(
-        self,
-        variable: str,
-        probs: float | Sequence[float],
-        *,
-        by: str | Sequence[str] | None = None,
-        rule: Literal["math", "hf7"] = "math",
-        missing: Literal["error", "drop"] = "error",
-    ) -> DesignEstimate:
-        """Weighted quantile(s) with Woodruff confidence intervals.
-
-        Parameters
-        ----------
-        variable : str
-            A numeric column.
-        probs : float or list of float
-            Probabilities in [0, 1].
-        by, missing
-            As in :meth:`mean`.
-        rule : {"math", "hf7"}, default "math"
-            ``"math"``: the smallest value whose weighted cumulative share is >= p (the
-            inverse of the weighted distribution function; R survey's default
-            ``qrule="math"``). ``"hf7"``: linear interpolation, Hyndman and Fan's type 7
-            generalised to weights (R's ``qrule="hf7"``).
-
-        Returns
-        -------
-        DesignEstimate
-            One row per probability (and domain); ``level`` holds the probability.
-            ``se`` is R's ``(high - low) / (2 t_{0.975, df})`` from the 95% Woodruff
-            interval, ``var`` its square (no covariances); ``confint()`` recomputes the
-            Woodruff interval at any level.
-
-        Notes
-        -----
-        Woodruff (1952): the interval for the share ``F(q̂) = mean(y <= q̂)`` is a t
-        interval with the design df; its end points are mapped back through the same
-        quantile rule (R's ``svyquantile(..., interval.type="mean")``). An end point whose
-        share falls outside [0, 1] is NaN. Cumulative weights are summed in extended
-        precision as R does, so ties such as 50 of 200 equal weights at p = 0.25 resolve
-        as in R.
-
-        Examples
-        --------
-        >>> import pandas as pd
-        >>> from surveystats.design import SurveyDesign
-        >>> df = pd.DataFrame({"y": [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0], "N": 80})
-        >>> q = SurveyDesign(df, fpc="N").quantile("y", [0.25, 0.5])
-        >>> q.estimate
-        array([1., 3.])
-        """
-        from surveystats.design._estimators import quantile
-
-        return quantile(self, variable, probs, by=by, rule=rule, missing=missing)
 
     # --- replicate weights ----------------------------------------------------------------
     def _psu_structure(self) -> PSUStructure:
@@ -1240,7 +928,14 @@ class SurveyDesign:
             self._data, self._w, self._weights_source, reps, scheme.scale, scheme.rscales,
             mse, name, adjustments=self._adjustments)
 
-    # --- calibration: each method returns a new design --------------------------------------
+    # --- calibration hooks (the methods are in _methods) ------------------------------------
+    def _calibration_weights(self) -> np.ndarray:
+        return self._w
+
+    def _with_weights(self, W: np.ndarray, adjustment: str,
+                      step: Callable[[], CalibrationStep] | None = None) -> SurveyDesign:
+        return self._derive(W, adjustment, None if step is None else step())
+
     def _cells(self, param: str, strata: str | Sequence[str]) -> Cells:
         from surveystats.design._calibration import cells_of
 
@@ -1250,288 +945,3 @@ class SurveyDesign:
         for name in names:
             self._column(param, name)
         return cells_of(param, self._data, names)
-
-    def poststratify(self, strata: str | Sequence[str], population: Any) -> SurveyDesign:
-        """Post-stratify: scale the weights in each cell to its known population count.
-
-        Parameters
-        ----------
-        strata : str or list of str
-            The column(s) defining the post-strata (cells).
-        population : dict, Series or DataFrame
-            Population count of every cell: ``{"female": 107999, "male": 89001}``; for
-            several columns, tuples as keys or a MultiIndex; or a DataFrame with the
-            strata columns and one column of counts (R's ``data.frame(..., Freq=)``).
-
-        Returns
-        -------
-        SurveyDesign
-            A new design; weights ``w N_c / Σ_c w`` in cell ``c``. Its standard errors
-            account for the post-stratification.
-
-        Raises
-        ------
-        ValueError
-            A sample cell without a (positive) population count, or a population cell
-            with no sampled units, naming the cells.
-
-        Notes
-        -----
-        The variance replaces each influence value ``z_i`` by ``z_i - w_i ȳ_c`` with
-        ``ȳ_c = Σ_c z d / w / Σ_c d`` (``d`` the weights before): the variance of
-        the residuals from the cell means, which is why post-stratification on a variable
-        related to the outcome reduces the standard error (R's ``postStratify``; matches
-        R survey to 1e-8). It fails when a cell has very few units: their weights swing
-        with the sample and the linearisation understates the variance.
-
-        Examples
-        --------
-        >>> from surveystats.datasets import load_teaching_margins, load_teaching_sample
-        >>> from surveystats.design import SurveyDesign
-        >>> df = load_teaching_sample("cluster2")
-        >>> m = load_teaching_margins()
-        >>> ages = m[m["margin"] == "age_group"].set_index("age_group")["count"]
-        >>> design = SurveyDesign(df, weights="weight", strata="region",
-        ...                       clusters="municipality")
-        >>> ps = design.poststratify("age_group", ages)
-        >>> round(float(ps.weights.sum()))
-        197000
-        >>> design.total("optimistic").se.round(0), ps.total("optimistic").se.round(0)
-        (array([18046.]), array([4900.]))
-
-        R survey agrees: ``svytotal(~optimistic, postStratify(d, ~age_group, pop))`` gives
-        SE 4900.2 (18046.5 before).
-        """
-        from surveystats.design._calibration import (
-            PostStratumStep,
-            cell_counts,
-            poststratify_weights,
-        )
-
-        cells = self._cells("strata", strata)
-        counts = cell_counts("population", cells, population, self._w)
-        new = poststratify_weights(self._w, cells, counts)
-        step = PostStratumStep(cells.codes, cells.n_cells, self._w, new)
-        return self._derive(new, f"post-stratified on {list(cells.names)}", step)
-
-    def rake(self, margins: Any, *, max_iter: int = 100, tol: float = 1e-10
-             ) -> SurveyDesign:
-        """Rake the weights to several margins (iterative proportional fitting).
-
-        Parameters
-        ----------
-        margins : dict
-            From a column name (or a tuple of names, for a crossed margin) to its
-            population counts, in any form :meth:`poststratify` accepts:
-            ``{"sex": {"female": 107999, "male": 89001}, "region": region_counts}``.
-        max_iter : int, default 100
-            Maximum number of passes over the margins.
-        tol : float, default 1e-10
-            Converged when, after a pass, every margin total is within ``tol`` (relative)
-            of its population count.
-
-        Returns
-        -------
-        SurveyDesign
-            A new design whose weights add up to every margin.
-
-        Raises
-        ------
-        ValueError
-            If raking does not converge within ``max_iter`` passes (naming the margin with
-            the largest remaining discrepancy), if the margins disagree on the population
-            size, or a cell problem as in :meth:`poststratify`.
-
-        Notes
-        -----
-        Each pass post-stratifies on each margin in turn. The variance follows R's
-        ``rake``: ten sweeps over the margins of ``z - w_m mean_c(z / w_m)`` with ``w_m``
-        the weights after margin ``m``'s step in the final pass (R's stopping rule is a
-        change in the weighted cross table below 1, so its default can stop before
-        convergence; this matches R's result with a tight ``epsilon`` to 1e-8).
-
-        Examples
-        --------
-        >>> from surveystats.datasets import load_teaching_margins, load_teaching_sample
-        >>> from surveystats.design import SurveyDesign
-        >>> df = load_teaching_sample("cluster2")
-        >>> m = load_teaching_margins()
-        >>> def counts(margin):
-        ...     part = m[m["margin"] == margin]
-        ...     return dict(zip(part[margin], part["count"]))
-        >>> design = SurveyDesign(df, weights="weight", strata="region",
-        ...                       clusters="municipality")
-        >>> raked = design.rake({"age_group": counts("age_group"), "sex": counts("sex")})
-        >>> raked.mean("optimistic")
-        DesignEstimate(mean of optimistic: estimate=0.6743, se=0.02535, df=27)
-
-        R: ``svymean(~optimistic, rake(d, list(~age_group, ~sex), list(ages, sexes),
-        control=list(maxit=100, epsilon=1e-13)))`` gives 0.674324, SE 0.025348.
-        """
-        from surveystats.design._calibration import RakeStep, cell_counts, rake_weights
-        from surveystats.design._replicate import _rake_args
-
-        specs, names, max_iter, tol = _rake_args(margins, max_iter, tol)
-        pairs = []
-        for cols, pop in specs:
-            cells = self._cells("margins", cols)
-            pairs.append((cells, cell_counts(f"margins[{cols!r}]" if len(cols) > 1 else
-                                             f"margins[{cols[0]!r}]", cells, pop, self._w)))
-        new, after = rake_weights(self._w, pairs, max_iter, tol, names)
-        step = RakeStep(tuple((cells.codes, cells.n_cells, a)
-                              for (cells, _), a in zip(pairs, after, strict=True)))
-        return self._derive(new, f"raked on {names}", step)
-
-    def calibrate(
-        self,
-        formula_or_columns: str | Sequence[str],
-        population: Any,
-        *,
-        bounds: tuple[float, float] | None = None,
-        calfun: Literal["linear", "raking"] = "linear",
-        max_iter: int = 50,
-        tol: float = 1e-10,
-    ) -> SurveyDesign:
-        """Calibrate the weights to known population totals (GREG and relatives).
-
-        Parameters
-        ----------
-        formula_or_columns : str or list of str
-            The calibration model: ``"~stype + api99"`` or ``["stype", "api99"]``. An
-            intercept is included unless the formula has ``- 1``; a categorical (text,
-            boolean or category) column enters as treatment dummies, a numeric one as is.
-        population : dict or Series
-            Population totals, keyed by R's model-matrix names (``"(Intercept)"``,
-            ``"stypeH"``, ``"stypeM"``, ``"api99"``), or for a categorical column by its
-            name with a dict of the counts of *all* its levels (which also gives the
-            population size): ``{"stype": {"E": 4421, "H": 755, "M": 1018},
-            "api99": 3914069}``.
-        bounds : (float, float) or None
-            Bounds ``(lower, upper)`` on ``g = new weight / old weight``, with
-            ``0 <= lower <= 1 <= upper``; None: unbounded.
-        calfun : {"linear", "raking"}, default "linear"
-            Distance: linear (GREG: ``g = 1 + x'λ``) or raking (``g = exp(x'λ)``, positive
-            weights).
-        max_iter : int, default 50
-            Newton iterations for bounded or raking calibration.
-        tol : float, default 1e-10
-            Converged when every total is met to ``tol`` relative to ``1 + |total|``.
-
-        Returns
-        -------
-        SurveyDesign
-            A new design whose weighted totals of the model columns equal ``population``.
-
-        Raises
-        ------
-        ValueError
-            Totals missing for a model column or a level, keys that are not calibration
-            variables, collinear calibration variables, bounds that are negative or do not
-            bracket 1, or no convergence within ``max_iter`` (naming the worst total).
-
-        Warns
-        -----
-        SurveyStatsWarning
-            If unbounded linear calibration makes weights negative.
-
-        Notes
-        -----
-        Linear calibration without bounds has the closed form
-        ``g = 1 + x' (X'DX)⁻¹ (T - X'd)``; otherwise Newton steps (R's ``grake``). The
-        variance replaces the influence values by the residuals of ``z / (g sqrt(d))``
-        regressed on ``sqrt(d) X``, times ``g sqrt(d)`` (R's ``calibrate``; matches R
-        survey to 1e-8). Calibration reduces the variance to that of the residuals of the
-        outcome from the calibration model, and fails when the totals are out of reach
-        (bounds too tight) or the model columns are nearly collinear in the sample. R
-        rescales the weights before bounded calibration when they add up to less than a
-        twentieth of the population; this function does not, so bounds always apply to
-        ``g`` itself.
-
-        References
-        ----------
-        .. [1] Deville, J.-C. and Särndal, C.-E. (1992). Calibration estimators in survey
-           sampling. *JASA* 87, 376-382.
-
-        Examples
-        --------
-        >>> from surveystats.datasets import load_teaching_margins, load_teaching_sample
-        >>> from surveystats.design import SurveyDesign
-        >>> df = load_teaching_sample("cluster2")
-        >>> m = load_teaching_margins()
-        >>> ages = dict(zip(m.loc[m["margin"] == "age_group", "age_group"],
-        ...                 m.loc[m["margin"] == "age_group", "count"]))
-        >>> design = SurveyDesign(df, weights="weight", strata="region",
-        ...                       clusters="municipality")
-        >>> cal = design.calibrate(["age_group", "sex"],
-        ...                        {"age_group": ages, "sexmale": 89001})
-        >>> cal.total("optimistic")
-        DesignEstimate(total of optimistic: estimate=1.328e+05, se=5056, df=27)
-
-        R: ``svytotal(~optimistic, calibrate(d, ~age_group + sex, c(`(Intercept)`=197000,
-        `age_group35-54`=68374, `age_group55+`=71273, sexmale=89001)))`` gives 132823,
-        SE 5056.4.
-        """
-        from surveystats.design._calibration import (
-            GregStep,
-            greg_g,
-            model_matrix,
-            population_totals,
-        )
-        from surveystats.design._replicate import _calibrate_args, _warn_negative
-
-        b, fun, max_iter, tol = _calibrate_args(bounds, calfun, max_iter, tol)
-        mm = model_matrix(self._data, formula_or_columns)
-        totals = population_totals(mm, population)
-        g = greg_g(mm.X, self._w, totals, mm.columns, bounds=b, calfun=fun,
-                   max_iter=max_iter, tol=tol)
-        new = self._w * g
-        _warn_negative(new)
-        step = GregStep.build(mm.X, self._w, g)
-        return self._derive(new, f"calibrated ({fun}) on {mm.columns}", step)
-
-    def trim_weights(self, lower: float | None = None, upper: float | None = None, *,
-                     strict: bool = False) -> SurveyDesign:
-        """Trim extreme weights and share the excess among the others (R's ``trimWeights``).
-
-        Parameters
-        ----------
-        lower, upper : float or None
-            Bounds on the weights themselves (not on a ratio). At least one is needed.
-        strict : bool, default False
-            The amount trimmed is added equally to the weights inside the bounds, which
-            can push some of them over a bound; True repeats until none is outside.
-
-        Returns
-        -------
-        SurveyDesign
-            A new design with the same total weight. Earlier calibration steps still
-            enter the variance (R keeps its calibration information after trimming).
-
-        Raises
-        ------
-        ValueError
-            Neither bound given, a negative bound, ``lower >= upper``, or bounds that
-            cannot keep the total (the mean weight must lie between them).
-
-        Notes
-        -----
-        Trimming trades variance for bias; the standard errors treat the trimmed weights
-        as fixed, as R does. Zero weights are left at zero (R would raise them to
-        ``lower``).
-
-        Examples
-        --------
-        >>> from surveystats.datasets import load_teaching_sample
-        >>> from surveystats.design import SurveyDesign
-        >>> df = load_teaching_sample("stratified")
-        >>> design = SurveyDesign(df, weights="weight", strata="region", fpc="fpc")
-        >>> trimmed = design.trim_weights(upper=150, strict=True)
-        >>> float(trimmed.weights.max()) <= 150, round(float(trimmed.weights.sum()))
-        (True, 197000)
-        """
-        from surveystats.design._calibration import trim_weights
-        from surveystats.design._replicate import _fmt, _trim_args
-
-        lo, hi, strict = _trim_args(lower, upper, strict, self._w)
-        new = trim_weights(self._w, lo, hi, strict)
-        return self._derive(new, f"trimmed to [{_fmt(lo)}, {_fmt(hi)}]")

@@ -508,8 +508,15 @@ def _domain_df(design: Design, setup: _Setup, domains: _Domains) -> np.ndarray:
 # --- public estimators (SurveyDesign's methods call these) ---------------------------------
 
 
-def mean(design: Design, variables: str | Sequence[str], *, by: Any = None,
-         deff: Any = None, missing: Any = "error") -> DesignEstimate:
+def _weighted_sums(
+    design: Design,
+    statistic: str,
+    linear: Callable[[np.ndarray, np.ndarray, np.ndarray | None, int], Linear],
+    replicated: Callable[
+        [np.ndarray, ReplicateWeights, np.ndarray | None, np.ndarray | None, int], np.ndarray],
+    variables: str | Sequence[str], by: Any, deff: Any, missing: Any,
+) -> DesignEstimate:
+    """The driver of :func:`mean` and :func:`total`, which differ only in the statistic."""
     missing = _check_missing(missing)
     kind = _check_deff(deff)
     mat = _read(design, _names("variables", variables), missing, param="variables",
@@ -517,31 +524,25 @@ def mean(design: Design, variables: str | Sequence[str], *, by: Any = None,
     domains = _domains(design, by, missing)
     setup = _setup(design, mat.valid, domains)
     _check_domains(setup.sum_w, domains, "value")
-    lin = mean_statistic(mat.X, setup.w, setup.dom, setup.n_dom)
+    lin = linear(mat.X, setup.w, setup.dom, setup.n_dom)
 
     def replicates(reps: ReplicateWeights) -> np.ndarray:
-        return mean_replicates(mat.X, reps, setup.rows, setup.dom, setup.n_dom)
+        return replicated(mat.X, reps, setup.rows, setup.dom, setup.n_dom)
 
-    return _finish(design, "mean", lin, replicates, setup, domains, mat.variable, mat.level,
-                   kind)
+    return _finish(design, statistic, lin, replicates, setup, domains, mat.variable,
+                   mat.level, kind)
+
+
+def mean(design: Design, variables: str | Sequence[str], *, by: Any = None,
+         deff: Any = None, missing: Any = "error") -> DesignEstimate:
+    return _weighted_sums(design, "mean", mean_statistic, mean_replicates, variables, by,
+                          deff, missing)
 
 
 def total(design: Design, variables: str | Sequence[str], *, by: Any = None,
           deff: Any = None, missing: Any = "error") -> DesignEstimate:
-    missing = _check_missing(missing)
-    kind = _check_deff(deff)
-    mat = _read(design, _names("variables", variables), missing, param="variables",
-                categorical="levels")
-    domains = _domains(design, by, missing)
-    setup = _setup(design, mat.valid, domains)
-    _check_domains(setup.sum_w, domains, "value")
-    lin = total_statistic(mat.X, setup.w, setup.dom, setup.n_dom)
-
-    def replicates(reps: ReplicateWeights) -> np.ndarray:
-        return total_replicates(mat.X, reps, setup.rows, setup.dom, setup.n_dom)
-
-    return _finish(design, "total", lin, replicates, setup, domains, mat.variable, mat.level,
-                   kind)
+    return _weighted_sums(design, "total", total_statistic, total_replicates, variables, by,
+                          deff, missing)
 
 
 def proportion(design: Design, variable: str, *, level: Any = None, by: Any = None,

@@ -5,8 +5,9 @@ Three separate pieces, as for Taylor linearisation (R survey's ``svrepdesign`` /
 
 * :class:`ReplicateDesign` holds the full-sample weights and the replicate weights, either
   supplied (an agency's jackknife or BRR columns) or made from a :class:`SurveyDesign` by
-  :meth:`SurveyDesign.to_replicate`. Its estimator methods are the very functions of
-  :mod:`~surveystats.design._estimators` that a :class:`SurveyDesign` uses;
+  :meth:`SurveyDesign.to_replicate`. Its estimator and calibration methods are those of
+  :class:`SurveyDesign`, written once in :mod:`~surveystats.design._methods`, and call the
+  very functions of :mod:`~surveystats.design._estimators` that a :class:`SurveyDesign` uses;
 * :data:`SCHEMES`, a registry of replicate schemes with one signature
   ``scheme(psus, *, replicates, fay_rho, rng) -> Scheme``: JK1, JKn, BRR, Fay and the
   Rao-Wu rescaling bootstrap, as replicate *factors* per PSU (the analysis weight of a row
@@ -39,12 +40,12 @@ import scipy.sparse
 from surveystats._validation import check_choice
 from surveystats._warnings import SurveyStatsWarning
 from surveystats.design import _reduce
-from surveystats.design._design import _PANDAS_COW, _Columns, _numeric, _rows_text
+from surveystats.design._design import _PANDAS_COW, _numeric, _rows_text
+from surveystats.design._methods import _Columns, _DesignMethods
 
 if TYPE_CHECKING:
-    from surveystats.design._calibration import Cells
+    from surveystats.design._calibration import CalibrationStep, Cells
     from surveystats.design._estimators import Linear, ReplicateEstimates
-    from surveystats.design._results import DesignEstimate
 
 __all__ = [
     "REPLICATE_TYPES", "SCHEMES", "PSUStructure", "ReplicateDesign", "ReplicateWeights",
@@ -551,7 +552,7 @@ def _positive(param: str, value: Any, *, allow_zero: bool = False) -> float:
     return v
 
 
-class ReplicateDesign:
+class ReplicateDesign(_DesignMethods):
     """A survey design described by replicate weights (R survey's ``svrepdesign``).
 
     Each replicate is a reweighting of the sample (a jackknife replicate drops a PSU, a
@@ -669,6 +670,8 @@ class ReplicateDesign:
     _source: str
     _adjustments: tuple[str, ...]
     _frozen: bool
+
+    _immutable_hint = "calibration methods return a new design"
 
     def __init__(
         self,
@@ -872,29 +875,12 @@ class ReplicateDesign:
             self._scale, self._rscales, self._mse, self._type,
             self._degf if self._df_given else None, (*self._adjustments, adjustment))
 
-    # --- immutability -------------------------------------------------------------------
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(
-            "ReplicateDesign is immutable; calibration methods return a new design"
-        )
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError("ReplicateDesign is immutable")
-
     # --- public properties --------------------------------------------------------------
     @property
     def degf(self) -> int | float:
         """Degrees of freedom: rank of the replicate weights minus 1 (or the given df)."""
         d = self._degf
         return int(d) if float(d).is_integer() else d
-
-    @property
-    def n_obs(self) -> int:
-        """Number of rows."""
-        return self._n
-
-    def __len__(self) -> int:
-        return self._n
 
     @property
     def n_replicates(self) -> int:
@@ -922,11 +908,6 @@ class ReplicateDesign:
         return self._type
 
     @property
-    def weights(self) -> np.ndarray:
-        """A copy of the full-sample weights."""
-        return self._w.copy()
-
-    @property
     def replicate_weights(self) -> np.ndarray:
         """The (n, R) replicate analysis weights (a new array)."""
         return np.array(self._reps.dense(), dtype=np.float64)
@@ -942,17 +923,7 @@ class ReplicateDesign:
             text += "; " + ", then ".join(self._adjustments)
         return text + f"; df {_fmt(self._degf)}"
 
-    def __repr__(self) -> str:
-        return f"ReplicateDesign({self._summary()})"
-
-    def _repr_html_(self) -> str:
-        return f"<div><p><strong>ReplicateDesign</strong></p><p>{self._summary()}</p></div>"
-
     # --- services for the estimators ------------------------------------------------------
-    def _column(self, param: str, name: str) -> pd.Series:
-        _Columns(self._data).check(param, name)
-        return self._data[name]
-
     def _variance(self, lin: Linear, replicates: ReplicateEstimates,
                   domains: np.ndarray | None = None, n_domains: int = 1,
                   rows: np.ndarray | None = None) -> np.ndarray:
@@ -969,185 +940,9 @@ class ReplicateDesign:
             out[d] = replicate_rank(self._reps.gram(mask)) - 1
         return out
 
-    # --- estimators (the functions SurveyDesign uses) -----------------------------------
-    def mean(
-        self,
-        variables: str | Sequence[str],
-        *,
-        by: str | Sequence[str] | None = None,
-        deff: Literal["wor", "wr"] | None = None,
-        missing: Literal["error", "drop"] = "error",
-    ) -> DesignEstimate:
-        """Weighted mean(s) with replicate standard errors.
-
-        Parameters and result are those of :meth:`SurveyDesign.mean`. Each replicate's
-        mean ``Σ w_r y / Σ w_r`` (within each domain for ``by=``) feeds the replicate
-        variance; a domain's ``df`` is the rank of its rows' replicate weights minus 1
-        (R's ``degf(subset(design, ...))``). Matches R survey's ``svymean`` and ``svyby``
-        on ``svrepdesign`` objects to 1e-8.
-
-        Examples
-        --------
-        >>> from surveystats.datasets import load_teaching_sample
-        >>> from surveystats.design import SurveyDesign
-        >>> df = load_teaching_sample("cluster1")
-        >>> jk = SurveyDesign(df, weights="weight", clusters="municipality",
-        ...                   fpc="fpc").to_replicate("jk1")
-        >>> jk.mean("income", by="sex").to_frame()[["domain", "estimate", "se"]]
-           domain   estimate        se
-        0  female  32.777047  1.618696
-        1    male  38.101451  2.017729
-
-        R: ``svyby(~income, ~sex, as.svrepdesign(svydesign(id=~municipality,
-        weights=~weight, fpc=~fpc, data=df), type="JK1"), svymean)`` gives SEs 1.618696
-        and 2.017729.
-        """
-        from surveystats.design._estimators import mean
-
-        return mean(self, variables, by=by, deff=deff, missing=missing)
-
-    def total(
-        self,
-        variables: str | Sequence[str],
-        *,
-        by: str | Sequence[str] | None = None,
-        deff: Literal["wor", "wr"] | None = None,
-        missing: Literal["error", "drop"] = "error",
-    ) -> DesignEstimate:
-        """Weighted total(s) with replicate standard errors (R's ``svytotal``).
-
-        Parameters and result are those of :meth:`SurveyDesign.total`.
-
-        Examples
-        --------
-        >>> from surveystats.datasets import load_teaching_sample
-        >>> from surveystats.design import SurveyDesign
-        >>> df = load_teaching_sample("stratified")
-        >>> jk = SurveyDesign(df, weights="weight", strata="region",
-        ...                   fpc="fpc").to_replicate("jkn")
-        >>> jk.total("has_mobile")
-        DesignEstimate(total of has_mobile: estimate=1.708e+05, se=1800, df=1592)
-
-        R: ``svytotal(~has_mobile, as.svrepdesign(svydesign(id=~1, strata=~region,
-        weights=~weight, fpc=~fpc, data=df), type="JKn"))`` gives 170835.2, SE 1799.6.
-        """
-        from surveystats.design._estimators import total
-
-        return total(self, variables, by=by, deff=deff, missing=missing)
-
-    def proportion(
-        self,
-        variable: str,
-        *,
-        level: Any = None,
-        by: str | Sequence[str] | None = None,
-        method: str = "logit",
-        deff: Literal["wor", "wr"] | None = None,
-        missing: Literal["error", "drop"] = "error",
-    ) -> DesignEstimate:
-        """Share of each level of a variable, with replicate variance.
-
-        Parameters and result are those of :meth:`SurveyDesign.proportion`; the interval
-        methods get ``n_eff = p (1 - p) / var`` from the replicate variance, as R's
-        ``svyciprop`` does for every method but ``"logit"`` (see Notes).
-
-        Notes
-        -----
-        On replicate designs R's ``svyciprop(method="logit")`` refits the logistic model
-        in each replicate and takes the replicate variance of the logits; here the logit
-        interval uses the delta method (R's ``method="xlogit"``), so it goes through the
-        same interval engine as every other method. The two differ by the
-        non-linearity of the logit across replicates (1e-4 on R's jackknife examples,
-        4e-3 with 8 BRR replicates).
-
-        Examples
-        --------
-        >>> from surveystats.datasets import load_teaching_sample
-        >>> from surveystats.design import SurveyDesign
-        >>> df = load_teaching_sample("cluster2")
-        >>> boot = SurveyDesign(df, weights="weight", strata="region",
-        ...                     clusters="municipality").to_replicate("bootstrap", rng=1)
-        >>> share = boot.proportion("optimistic", level=1)
-        >>> round(float(share.estimate[0]), 4)
-        0.6749
-        >>> taylor = SurveyDesign(df, weights="weight", strata="region",
-        ...                       clusters="municipality").proportion("optimistic", level=1)
-        >>> bool(abs(share.se[0] / taylor.se[0] - 1) < 0.3)  # 50 replicates: a rough SE
-        True
-        """
-        from surveystats.design._estimators import proportion
-
-        return proportion(self, variable, level=level, by=by, method=method, deff=deff,
-                          missing=missing)
-
-    def ratio(
-        self,
-        numerator: str | Sequence[str],
-        denominator: str,
-        *,
-        by: str | Sequence[str] | None = None,
-        deff: Literal["wor", "wr"] | None = None,
-        missing: Literal["error", "drop"] = "error",
-    ) -> DesignEstimate:
-        """Ratio(s) of weighted totals, each replicate's ratio ``Σ w_r y / Σ w_r x``.
-
-        Parameters and result are those of :meth:`SurveyDesign.ratio` (R's
-        ``svyratio``).
-
-        Examples
-        --------
-        >>> from surveystats.datasets import load_teaching_sample
-        >>> from surveystats.design import SurveyDesign
-        >>> df = load_teaching_sample("cluster1")
-        >>> jk = SurveyDesign(df, weights="weight", clusters="municipality").to_replicate(
-        ...     "jk1")
-        >>> r = jk.ratio("has_mobile", "optimistic")
-        >>> round(float(r.estimate[0]), 4), round(float(r.se[0]), 4)
-        (1.1982, 0.0422)
-
-        R: ``svyratio(~has_mobile, ~optimistic, <the same JK1 design>)`` gives 1.198222,
-        SE 0.042154.
-        """
-        from surveystats.design._estimators import ratio
-
-        return ratio(self, numerator, denominator, by=by, deff=deff, missing=missing)
-
-    def quantile(
-        self,
-        variable: str,
-        probs: float | Sequence[float],
-        *,
-        by: str | Sequence[str] | None = None,
-        rule: Literal["math", "hf7"] = "math",
-        missing: Literal["error", "drop"] = "error",
-    ) -> DesignEstimate:
-        """Weighted quantile(s) with Woodruff intervals from the replicate variance.
-
-        Parameters and result are those of :meth:`SurveyDesign.quantile`: the variance of
-        the share below the quantile comes from the replicates, and the interval is
-        mapped back through the quantile rule (R's ``svyquantile`` on a replicate design
-        with its default ``interval.type="mean"``).
-
-        Examples
-        --------
-        >>> from surveystats.datasets import load_teaching_sample
-        >>> from surveystats.design import SurveyDesign
-        >>> df = load_teaching_sample("stratified")
-        >>> jk = SurveyDesign(df, weights="weight", strata="region").to_replicate("jkn")
-        >>> q = jk.quantile("income", 0.5)
-        >>> q.confint()[["estimate", "low", "high"]]
-           estimate   low  high
-        0      29.7  28.2  31.1
-
-        R: ``svyquantile(~income, <the same JKn design>, 0.5, ci=TRUE)`` gives 29.7 (28.2,
-        31.1).
-        """
-        from surveystats.design._estimators import quantile
-
-        return quantile(self, variable, probs, by=by, rule=rule, missing=missing)
-
-    # --- calibration: every replicate is calibrated like the full sample -----------------
-    def _all_weights(self) -> np.ndarray:
+    # --- calibration hooks: every replicate is calibrated like the full sample -----------
+    def _calibration_weights(self) -> np.ndarray:
+        """The full-sample weights, then every column of replicate weights: (n, R + 1)."""
         reps = self._reps.dense()
         out = np.empty((self._n, reps.shape[1] + 1))
         out[:, 0] = self._w
@@ -1162,142 +957,13 @@ class ReplicateDesign:
             self._column(param, name)
         return cells_of(param, self._data, names)
 
-    def poststratify(self, strata: str | Sequence[str], population: Any) -> ReplicateDesign:
-        """Post-stratify the full-sample weights and every replicate (R's ``postStratify``).
+    def _margin_param(self, cols: list[str]) -> str:
+        """The name of a raking margin in messages, always as a list: ``margins[['sex']]``."""
+        return f"margins[{cols!r}]"
 
-        Parameters and errors are those of :meth:`SurveyDesign.poststratify`. Each
-        replicate's weights are scaled to the population counts on their own, so the
-        replicate variance includes the effect of post-stratification.
-
-        Examples
-        --------
-        >>> from surveystats.datasets import load_teaching_margins, load_teaching_sample
-        >>> from surveystats.design import SurveyDesign
-        >>> df = load_teaching_sample("cluster2")
-        >>> m = load_teaching_margins()
-        >>> sex = dict(zip(m.loc[m["margin"] == "sex", "sex"],
-        ...                m.loc[m["margin"] == "sex", "count"]))
-        >>> jk = SurveyDesign(df, weights="weight", strata="region",
-        ...                   clusters="municipality").to_replicate("jkn")
-        >>> ps = jk.poststratify("sex", sex)
-        >>> round(float(ps.weights.sum()))
-        197000
-        """
-        from surveystats.design._calibration import cell_counts, poststratify_weights
-
-        cells = self._cells("strata", strata)
-        counts = cell_counts("population", cells, population, self._w)
-        W = poststratify_weights(self._all_weights(), cells, counts)
-        return self._derive(W[:, 0], W[:, 1:], f"post-stratified on {list(cells.names)}")
-
-    def rake(self, margins: Any, *, max_iter: int = 100, tol: float = 1e-10
-             ) -> ReplicateDesign:
-        """Rake the full-sample weights and every replicate to the margins (R's ``rake``).
-
-        Parameters and errors are those of :meth:`SurveyDesign.rake`; every replicate is
-        raked to convergence. As in R, ``df`` is recomputed from the new replicate weights
-        (calibration usually raises their rank).
-
-        Examples
-        --------
-        >>> from surveystats.datasets import load_teaching_margins, load_teaching_sample
-        >>> from surveystats.design import SurveyDesign
-        >>> df = load_teaching_sample("cluster2")
-        >>> m = load_teaching_margins()
-        >>> def counts(margin):
-        ...     part = m[m["margin"] == margin]
-        ...     return dict(zip(part[margin], part["count"]))
-        >>> jk = SurveyDesign(df, weights="weight", strata="region",
-        ...                   clusters="municipality").to_replicate("jkn")
-        >>> jk.rake({"age_group": counts("age_group"), "sex": counts("sex")}).mean(
-        ...     "optimistic")
-        DesignEstimate(mean of optimistic: estimate=0.6743, se=0.02618, df=34)
-
-        R: ``svymean(~optimistic, rake(as.svrepdesign(d, type="JKn"), list(~age_group,
-        ~sex), list(ages, sexes), control=list(maxit=100, epsilon=1e-13)))`` gives
-        0.674324, SE 0.026181, and ``degf`` 34.
-        """
-        from surveystats.design._calibration import cell_counts, rake_weights
-
-        specs, names, max_iter, tol = _rake_args(margins, max_iter, tol)
-        pairs = []
-        for cols, pop in specs:
-            cells = self._cells("margins", cols)
-            pairs.append((cells, cell_counts(f"margins[{cols!r}]", cells, pop, self._w)))
-        W, _ = rake_weights(self._all_weights(), pairs, max_iter, tol, names)
-        return self._derive(W[:, 0], W[:, 1:], f"raked on {names}")
-
-    def calibrate(
-        self,
-        formula_or_columns: str | Sequence[str],
-        population: Any,
-        *,
-        bounds: tuple[float, float] | None = None,
-        calfun: Literal["linear", "raking"] = "linear",
-        max_iter: int = 50,
-        tol: float = 1e-10,
-    ) -> ReplicateDesign:
-        """Calibrate the full-sample weights and every replicate (R's ``calibrate``).
-
-        Parameters and errors are those of :meth:`SurveyDesign.calibrate`; each replicate
-        is calibrated to the same population totals, and a replicate that cannot meet them
-        (within ``bounds``) raises, naming the replicate.
-
-        Examples
-        --------
-        >>> from surveystats.datasets import load_teaching_margins, load_teaching_sample
-        >>> from surveystats.design import SurveyDesign
-        >>> df = load_teaching_sample("cluster2")
-        >>> m = load_teaching_margins()
-        >>> ages = dict(zip(m.loc[m["margin"] == "age_group", "age_group"],
-        ...                 m.loc[m["margin"] == "age_group", "count"]))
-        >>> jk = SurveyDesign(df, weights="weight", strata="region",
-        ...                   clusters="municipality").to_replicate("jkn")
-        >>> cal = jk.calibrate(["age_group", "sex"], {"age_group": ages, "sexmale": 89001})
-        >>> cal.total("optimistic")
-        DesignEstimate(total of optimistic: estimate=1.328e+05, se=5165, df=34)
-
-        R: ``svytotal(~optimistic, calibrate(as.svrepdesign(d, type="JKn"),
-        ~age_group + sex, pop))`` gives 132823, SE 5165.4.
-        """
-        from surveystats.design._calibration import greg_g, model_matrix, population_totals
-
-        b, fun, max_iter, tol = _calibrate_args(bounds, calfun, max_iter, tol)
-        mm = model_matrix(self._data, formula_or_columns)
-        totals = population_totals(mm, population)
-        W = self._all_weights()
-        out = np.empty_like(W)
-        for c in range(W.shape[1]):  # loop over weight columns (replicates), not rows
-            try:
-                g = greg_g(mm.X, W[:, c], totals, mm.columns, bounds=b, calfun=fun,
-                           max_iter=max_iter, tol=tol)
-            except ValueError as exc:
-                if c == 0:
-                    raise
-                raise ValueError(
-                    f"replicate {c} (1-based) cannot be calibrated: {exc}. Each replicate "
-                    "must meet the totals on its own (R's calibrate carries on with the "
-                    "unconverged replicate and a warning)"
-                ) from None
-            out[:, c] = W[:, c] * g
-        _warn_negative(out[:, 0])
-        return self._derive(out[:, 0], out[:, 1:], f"calibrated ({fun}) on {mm.columns}")
-
-    def trim_weights(self, lower: float | None = None, upper: float | None = None, *,
-                     strict: bool = False) -> ReplicateDesign:
-        """Trim the full-sample weights and every replicate (R's ``trimWeights``).
-
-        Parameters are those of :meth:`SurveyDesign.trim_weights`. R 4.1.1 trims the
-        replicate weights but keeps the untrimmed full-sample weights (its
-        ``trimWeights.svyrep.design`` resets them); here both are trimmed.
-        """
-        from surveystats.design._calibration import trim_weights
-
-        W = self._all_weights()
-        lo, hi, strict = _trim_args(lower, upper, strict, W)
-        W = trim_weights(W, lo, hi, strict)
-        return self._derive(W[:, 0], W[:, 1:], f"trimmed to [{_fmt(lo)}, {_fmt(hi)}]")
-
+    def _with_weights(self, W: np.ndarray, adjustment: str,
+                      step: Callable[[], CalibrationStep] | None = None) -> ReplicateDesign:
+        return self._derive(W[:, 0], W[:, 1:], adjustment)
 
 # --- shared argument checks of the calibration methods -------------------------------------
 
