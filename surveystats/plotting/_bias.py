@@ -234,26 +234,25 @@ _MAP_PARAMETERS: dict[str, tuple[str, tuple[float, float], float, bool]] = {
 }
 
 
-def _map_high(name: str, p: float) -> float:
-    """The registry's high value of a map parameter (the far end of its sourced range)."""
+def _map_default(name: str, p: float, level: str) -> float:
+    """The registry's ``level`` value ("central" or "high") of a map parameter for share p."""
     from surveystats.bias import Falsification, default_range
 
-    if name == "odds_ratio":
-        return float(default_range("nonresponse", "odds_ratio").high)
+    registry = {
+        "odds_ratio": ("nonresponse", "odds_ratio", 1.0),
+        "rho": ("data_defect", "rho", 1.0),
+        "uncovered_share": ("coverage", "uncovered_share", 1.0),
+        "coverage_difference": ("coverage", "difference", -1.0),  # uncovered are less "yes"
+        "house_effect": ("house_effect", "shift", 1.0),
+        "dont_know": ("dont_know", "share", 1.0),
+    }
     if name == "falsification":
-        over = float(default_range("falsification", "overstatement").high)
+        over = float(getattr(default_range("falsification", "overstatement"), level))
         return Falsification.from_overstatement(over, reported_p=p).share
-    if name == "rho":
-        return float(default_range("data_defect", "rho").high)
-    if name == "uncovered_share":
-        return float(default_range("coverage", "uncovered_share").high)
-    if name == "coverage_difference":
-        return -float(default_range("coverage", "difference").high)
-    if name == "house_effect":
-        return float(default_range("house_effect", "shift").high)
-    if name == "dont_know":
-        return float(default_range("dont_know", "share").high)
-    return 0.1
+    if name in registry:
+        mech, param, sign = registry[name]
+        return sign * float(getattr(default_range(mech, param), level))
+    return 0.1 if level == "high" else 0.0
 
 
 def _map_values(name: str, p: float, n: float, others: dict[str, float],
@@ -261,7 +260,7 @@ def _map_values(name: str, p: float, n: float, others: dict[str, float],
     """Default grid: from the neutral value to 1.15 times the farther of the registry's high
     value and the tipping point (alone), so both show on the map."""
     _, domain, neutral, _ = _MAP_PARAMETERS[name]
-    far = _map_high(name, p)
+    far = _map_default(name, p, "high")
     tip = _crossing(p, n, name, np.array(domain), others, threshold)
     if tip is not None and abs(tip - neutral) > abs(far - neutral):
         far = tip
@@ -270,28 +269,6 @@ def _map_values(name: str, p: float, n: float, others: dict[str, float],
     if name == "house_effect":
         return np.linspace(-abs(end), abs(end), 121)
     return np.linspace(min(neutral, end), max(neutral, end), 121)
-
-
-def _map_central(name: str, p: float) -> float:
-    """The registry's central value of a map parameter for a reported share ``p``."""
-    from surveystats.bias import Falsification, default_range
-
-    if name == "odds_ratio":
-        return float(default_range("nonresponse", "odds_ratio").central)
-    if name == "falsification":
-        over = float(default_range("falsification", "overstatement").central)
-        return Falsification.from_overstatement(over, reported_p=p).share
-    if name == "rho":
-        return float(default_range("data_defect", "rho").central)
-    if name == "uncovered_share":
-        return float(default_range("coverage", "uncovered_share").central)
-    if name == "coverage_difference":
-        return -float(default_range("coverage", "difference").central)
-    if name == "house_effect":
-        return float(default_range("house_effect", "shift").central)
-    if name == "dont_know":
-        return float(default_range("dont_know", "share").central)
-    return 0.0
 
 
 def _map_companions(names: Sequence[str], fixed: Mapping[str, float]) -> dict[str, float]:
@@ -441,7 +418,7 @@ def plot_sensitivity_map(
     ranges: dict[str, Any] = {x: xv, y: yv, **others}
     grid = scenario_grid(p_f, n_f, **ranges)
     z = grid["estimate"].to_numpy().reshape(xv.size, yv.size).T
-    xc, yc = _map_central(x, p_f), _map_central(y, p_f)
+    xc, yc = _map_default(x, p_f, "central"), _map_default(y, p_f, "central")
     at_central: dict[str, Any] = {x: xc, y: yc, **others}
     central = float(scenario_grid(p_f, n_f, **at_central)["estimate"].iloc[0])
     zmin, zmax = float(np.nanmin(z)), float(np.nanmax(z))
