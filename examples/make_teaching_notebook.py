@@ -7,10 +7,13 @@ notebook and checks the numbers its last cell reports.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _notebook_cells import notebook
 
 CELLS: list[tuple[str, str]] = [
     ("md", """# Designs and the truth: a lab for design-based estimation
@@ -147,13 +150,7 @@ KEY"""),
 
 
 def build() -> nbformat.NotebookNode:
-    nb = new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    for kind, text in CELLS:
-        nb.cells.append(new_markdown_cell(text) if kind == "md" else new_code_cell(text))
-    nb.cells[-1].metadata["tags"] = ["key-numbers"]
-    return nb
+    return notebook(CELLS)
 
 
 if __name__ == "__main__":
