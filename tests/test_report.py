@@ -120,3 +120,18 @@ def test_progress_bar_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[st
                  progress=__import__("surveystats._cli", fromlist=["_progress"])._progress)
     err = capsys.readouterr().err
     assert "[" in err and "done" in err
+
+
+def test_charts_use_a_stated_design_effect_above_the_central_one() -> None:
+    import matplotlib.pyplot as plt
+
+    from surveystats.plotting import chart_jobs
+
+    t = pd.DataFrame({"item": ["approve"], "estimate": [0.46], "n": [1000.0], "deff": [2.5]})
+    job = chart_jobs(t, "unused", charts=["coverage"])[0]
+    fig, ax = plt.subplots()
+    try:
+        job.draw(ax)
+        assert "n = 400" in ax.get_title()  # 1,000 / 2.5, not 1,000 / 1.5
+    finally:
+        plt.close(fig)

@@ -196,6 +196,11 @@ def chart_jobs(
     sizes = {float(v[1]) for v in raw.values()}
     n_all = max(sizes)
     deff_c = float(default_range("design_effect", "deff").central)
+    # a design effect stated in the toplines counts when it exceeds the sourced central value
+    # (the same rule as the summary's tipping points)
+    if isinstance(toplines, pd.DataFrame) and "deff" in toplines.columns:
+        stated = pd.to_numeric(toplines["deff"], errors="coerce").fillna(1.0)
+        deff_c = max(deff_c, float(stated.max()))
     odds_hi = float(default_range("nonresponse", "odds_ratio").high)
     jobs: list[ChartJob] = []
 
