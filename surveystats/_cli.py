@@ -21,6 +21,13 @@ class _UsageError(Exception):
     """Raised for input the user can fix; printed as one line, exit status 2."""
 
 
+def _json_record(frame: pd.DataFrame) -> str:
+    """The first row of a result's ``to_frame()`` as one JSON object (NaN becomes null)."""
+    record = {k: (None if isinstance(v, float) and np.isnan(v) else v)
+              for k, v in frame.iloc[0].to_dict().items()}
+    return json.dumps(record, default=float)
+
+
 def _fmt_pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
@@ -176,10 +183,7 @@ def _cmd_tipping(args: argparse.Namespace) -> int:
     except (ValueError, TypeError) as exc:
         raise _UsageError(str(exc)) from exc
     if args.json:
-        record = tp.to_frame().iloc[0].to_dict()
-        record = {k: (None if isinstance(v, float) and np.isnan(v) else v)
-                  for k, v in record.items()}
-        sys.stdout.write(json.dumps(record, default=float) + "\n")
+        sys.stdout.write(_json_record(tp.to_frame()) + "\n")
     else:
         sys.stdout.write(tp.message + "\n")
     return 0
@@ -194,10 +198,7 @@ def _cmd_ci(args: argparse.Namespace) -> int:
     except (ValueError, TypeError) as exc:
         raise _UsageError(str(exc)) from exc
     if args.json:
-        record = ci.to_frame().iloc[0].to_dict()
-        record = {k: (None if isinstance(v, float) and np.isnan(v) else v)
-                  for k, v in record.items()}
-        sys.stdout.write(json.dumps(record) + "\n")
+        sys.stdout.write(_json_record(ci.to_frame()) + "\n")
     else:
         sys.stdout.write(
             f"{ci.method} {100 * ci.confidence_level:g}% interval for p = {ci.estimate:g}, "
