@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from surveystats._validation import check_choice
 from surveystats._warnings import SurveyStatsWarning
@@ -515,12 +515,14 @@ def _weighted_sums(
     replicated: Callable[
         [np.ndarray, ReplicateWeights, np.ndarray | None, np.ndarray | None, int], np.ndarray],
     variables: str | Sequence[str], by: Any, deff: Any, missing: Any,
+    *, param: str = "variables", method: str | None = None, **read: Any,
 ) -> DesignEstimate:
-    """The driver of :func:`mean` and :func:`total`, which differ only in the statistic."""
+    """The driver of :func:`mean`, :func:`total` and :func:`proportion`, which differ only in
+    the statistic, how the columns are read and the interval method recorded."""
     missing = _check_missing(missing)
     kind = _check_deff(deff)
-    mat = _read(design, _names("variables", variables), missing, param="variables",
-                categorical="levels")
+    mat = _read(design, _names(param, variables), missing, param=param,
+                categorical="levels", **read)
     domains = _domains(design, by, missing)
     setup = _setup(design, mat.valid, domains)
     _check_domains(setup.sum_w, domains, "value")
@@ -530,7 +532,7 @@ def _weighted_sums(
         return replicated(mat.X, reps, setup.rows, setup.dom, setup.n_dom)
 
     return _finish(design, statistic, lin, replicates, setup, domains, mat.variable,
-                   mat.level, kind)
+                   mat.level, kind, method=method)
 
 
 def mean(design: Design, variables: str | Sequence[str], *, by: Any = None,
@@ -548,23 +550,12 @@ def total(design: Design, variables: str | Sequence[str], *, by: Any = None,
 def proportion(design: Design, variable: str, *, level: Any = None, by: Any = None,
                method: str = "logit", deff: Any = None, missing: Any = "error"
                ) -> DesignEstimate:
-    missing = _check_missing(missing)
-    kind = _check_deff(deff)
     m = canonical_proportion_method(method)
     if not isinstance(variable, str):
         raise ValueError(f"variable ({variable!r}) must be one column name")
-    mat = _read(design, [variable], missing, param="variable", categorical="levels",
-                only_level=level, has_level=True)
-    domains = _domains(design, by, missing)
-    setup = _setup(design, mat.valid, domains)
-    _check_domains(setup.sum_w, domains, "value")
-    lin = mean_statistic(mat.X, setup.w, setup.dom, setup.n_dom)
-
-    def replicates(reps: ReplicateWeights) -> np.ndarray:
-        return mean_replicates(mat.X, reps, setup.rows, setup.dom, setup.n_dom)
-
-    return _finish(design, "proportion", lin, replicates, setup, domains, mat.variable,
-                   mat.level, kind, method=m)
+    return _weighted_sums(design, "proportion", mean_statistic, mean_replicates, variable, by,
+                          deff, missing, param="variable", method=m, only_level=level,
+                          has_level=True)
 
 
 def ratio(design: Design, numerator: str | Sequence[str], denominator: str, *,
@@ -705,7 +696,7 @@ def quantile(design: Design, variable: str, probs: Any, *, by: Any = None,
     df = _domain_df(design, setup, domains)
 
     def interval(cl: float) -> tuple[np.ndarray, np.ndarray]:
-        crit = stats.t.ppf(0.5 + 0.5 * cl, np.where(df > 0, df, np.nan))[:, None]
+        crit = special.stdtrit(np.where(df > 0, df, np.nan), 0.5 + 0.5 * cl)[:, None]
         lo_p = share - crit * share_se
         hi_p = share + crit * share_se
         lo_p = np.where(lo_p < 0, np.nan, lo_p)
@@ -713,7 +704,7 @@ def quantile(design: Design, variable: str, probs: Any, *, by: Any = None,
         return (_apply_rule(srt, lo_p, rule).ravel(), _apply_rule(srt, hi_p, rule).ravel())
 
     low, high = interval(0.95)
-    crit95 = np.repeat(stats.t.ppf(0.975, np.where(df > 0, df, np.nan)), k)
+    crit95 = np.repeat(special.stdtrit(np.where(df > 0, df, np.nan), 0.975), k)
     se = (high - low) / (2.0 * crit95)
     n = _counts(setup)
     return DesignEstimate(
