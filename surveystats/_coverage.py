@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from surveystats import _engine
 from surveystats._display import fmt, html_table
@@ -144,6 +143,8 @@ def coverage(
     x = np.arange(m + 1, dtype=np.float64)
     m_arr = np.full_like(x, float(m))
     low, high = _engine.interval(method_c, x / m, m_arr, confidence_level=cl)
+    from scipy import stats  # imported here: scipy.stats is slow to import
+
     pmf = stats.binom.pmf(x[:, None], m, grid[None, :])
     covered = (low[:, None] <= grid[None, :] + 1e-15) & (grid[None, :] - 1e-15 <= high[:, None])
     cov = np.einsum("ij,ij->j", pmf, covered.astype(np.float64))

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from surveystats._betaincinv import betaincinv
 
@@ -87,7 +87,7 @@ def critical_value(
     if df is None:
         return float(special.ndtri(q))
     df_arr = np.asarray(df, dtype=np.float64)
-    crit = stats.t.ppf(q, df_arr)
+    crit = special.stdtrit(df_arr, q)  # Student t quantile; df = inf gives the normal
     return float(crit) if crit.ndim == 0 else crit
 
 
@@ -297,7 +297,7 @@ def _korn_graubard(
     # the effective size, itself scaled by (t_{n-1} / t_{df})^2 when design df are given.
     if s.df is not None:
         q = 1.0 - 0.5 * s.alpha
-        ratio = stats.t.ppf(q, s.n - 1.0) / stats.t.ppf(q, s.df)
+        ratio = special.stdtrit(s.n - 1.0, q) / special.stdtrit(s.df, q)
         n_eff = n_eff * ratio * ratio
     return _clopper_pearson(p, n_eff, s)
 

@@ -7,7 +7,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from surveystats._display import fmt, html_table
 from surveystats._proportion import proportion_ci
@@ -255,6 +254,8 @@ def tipping_point(
     if a == b:
         value = float(a)
     else:
+        from scipy import optimize  # imported here: slow to import, rarely needed
+
         value = float(optimize.brentq(lambda v: float(adjusted(np.float64(v))) - thr,
                                       a, b, xtol=1e-15, rtol=4 * np.finfo(float).eps))
     held = ", ".join(f"{k}={v:g}" for k, v in fixed_p.items())
