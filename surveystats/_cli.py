@@ -28,78 +28,6 @@ def _json_record(frame: pd.DataFrame) -> str:
     return json.dumps(record, default=float)
 
 
-def _fmt_pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
-
-
-def _report_tables(confidence_level: float = 0.95) -> str:
-    """The VTsIOM interval and design-effect tables as plain text."""
-    import surveystats as ss
-
-    case = ss.datasets.load_vtsiom_2025()
-    heads = case[case["role"].isin(["headline", "component"])].set_index("item")
-    items = heads["estimate"]
-    n = heads["n"].astype(float)
-    out: list[str] = []
-    out.append("VTsIOM phone poll of 13 December 2025, n = 1,600, stated margin 2.5% at 95%\n")
-    implied = ss.implied_deff(0.025, 1600)
-    out.append(
-        f"The stated 2.5% is simple-random-sampling arithmetic at p = 0.5: it implies a design "
-        f"effect of {implied:.2f}.\n"
-    )
-    rows = []
-    for method in ss.INTERVAL_METHODS:
-        ci = ss.proportion_ci(items, n, method=method, confidence_level=confidence_level)
-        frame = ci.to_frame()
-        for item, r in frame.iterrows():
-            rows.append({"item": item, "method": method, "estimate": r["estimate"],
-                         "low": r["low"], "high": r["high"]})
-    tab = pd.DataFrame(rows)
-    wide = tab.pivot(index="method", columns="item", values=["low", "high"])
-    lines = [f"{int(100 * confidence_level)}% intervals by method (deff = 1):"]
-    header = f"  {'method':<18}" + "".join(f"{it:>22}" for it in items.index)
-    lines.append(header)
-    for method in ss.INTERVAL_METHODS:
-        lows = [_fmt_pct(wide.loc[method, ("low", it)]) for it in items.index]
-        highs = [_fmt_pct(wide.loc[method, ("high", it)]) for it in items.index]
-        spans = [f"{lo} - {hi}" for lo, hi in zip(lows, highs, strict=True)]
-        cells = "".join(f"{span:>22}" for span in spans)
-        lines.append(f"  {method:<18}{cells}")
-    out.append("\n".join(lines) + "\n")
-    scen = ss.deff_scenarios(items, n.to_numpy(), confidence_level=confidence_level)
-    lines = ["Design-effect scenarios (Wilson interval; margin = Wald half-width at n_eff):"]
-    lines.append(f"  {'item':<20}{'deff':>6}{'n_eff':>9}{'margin':>9}{'interval':>20}")
-    for _, r in scen.iterrows():
-        lines.append(
-            f"  {r['item']:<20}{r['deff']:>6.2f}{r['n_eff']:>9.0f}{_fmt_pct(r['margin']):>9}"
-            f"{_fmt_pct(r['low']) + ' - ' + _fmt_pct(r['high']):>20}"
-        )
-    out.append("\n".join(lines) + "\n")
-    nested = ss.nested_shares(0.55, 0.70, 1600)
-    lines = ["The 55%: two readings of its base (sources leave it open):"]
-    for _, r in nested.to_frame().iterrows():
-        lines.append(
-            f"  {r['reading']}  {r['quantity']:<18} n={r['n']:>6.0f}  {_fmt_pct(r['estimate']):>6}"
-            f"  [{_fmt_pct(r['low'])}, {_fmt_pct(r['high'])}]"
-        )
-    out.append("\n".join(lines) + "\n")
-    ratio = ss.ratio_same_sample(0.70, 0.11, 1600)
-    out.append(
-        f"Optimists vs sceptics: ratio {ratio.estimate:.1f} "
-        f"[{ratio.low:.1f}, {ratio.high:.1f}] ('seven times fewer' is within sampling error).\n"
-    )
-    levada = ss.difference_independent(0.70, 1600, 0.71, 1600)
-    out.append(
-        f"VTsIOM 70% vs Levada 71%: difference {100 * levada.estimate:+.1f} points "
-        f"[{100 * levada.low:+.1f}, {100 * levada.high:+.1f}].\n"
-    )
-    out.append(
-        "These intervals cover sampling error only. Nonresponse, preference falsification,\n"
-        "coverage and wording can move the headline by more; see surveystats.bias.\n"
-    )
-    return "\n".join(out)
-
-
 def _progress(done: int, total: int, what: str) -> None:
     """A one-line progress bar on stderr."""
     width = 24
@@ -119,9 +47,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
     formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
     try:
         toplines = load_toplines(args.toplines) if args.toplines else vtsiom_toplines()
-        if args.out is None:
-            sys.stdout.write(_report_tables(args.confidence_level))
+        if args.out is None:  # print the summary tables only
+            from surveystats._report import _markdown, summary_tables
+
+            tables = summary_tables(toplines, confidence_level=args.confidence_level)
+            sys.stdout.write(_markdown(tables, toplines, "VTsIOM phone poll, 13 December "
+                                       "2025 (n = 1,600)" if not args.toplines else
+                                       "How sure can we be of these numbers?"))
             return 0
+        if args.confidence_level != 0.95:
+            raise _UsageError("--confidence-level applies to the printed tables (without "
+                              "--out); the chart set is drawn at 95%")
         title = ("How sure can we be of these numbers?" if args.toplines else
                  "VTsIOM phone poll, 13 December 2025 (n = 1,600): how sure can we be?")
         out = write_report(toplines, args.out, formats=formats, title=title,

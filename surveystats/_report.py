@@ -100,8 +100,8 @@ def load_toplines(source: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame
     return frame[list(REQUIRED + OPTIONAL)].reset_index(drop=True)
 
 
-def summary_tables(toplines: pd.DataFrame, *, stated_margin: float | None = 0.025
-                   ) -> dict[str, pd.DataFrame]:
+def summary_tables(toplines: pd.DataFrame, *, stated_margin: float | None = 0.025,
+                   confidence_level: float = 0.95) -> dict[str, pd.DataFrame]:
     """Every table of the report, tidy: intervals, deff scenarios, presets, tipping points.
 
     Returns
@@ -113,22 +113,23 @@ def summary_tables(toplines: pd.DataFrame, *, stated_margin: float | None = 0.02
         mentions the optimists / another item (the VTsIOM 55%).
     """
     t = load_toplines(toplines)
+    cl = confidence_level
     tables: dict[str, pd.DataFrame] = {}
     rows = []
     for method in METHODS:
         ci = proportion_ci(t["estimate"].to_numpy(), t["n"].to_numpy(),
-                           deff=t["deff"].to_numpy(), method=method)
+                           deff=t["deff"].to_numpy(), method=method, confidence_level=cl)
         frame = ci.to_frame()
         frame.insert(0, "item", t["item"].to_numpy())
         rows.append(frame)
     tables["intervals"] = pd.concat(rows, ignore_index=True)
     items = pd.Series(t["estimate"].to_numpy(), index=t["item"])
-    tables["deff_scenarios"] = deff_scenarios(items, t["n"].to_numpy())
+    tables["deff_scenarios"] = deff_scenarios(items, t["n"].to_numpy(), confidence_level=cl)
     scen = []
     for _, row in t.iterrows():
         for name in PRESETS:
             res = Scenario.preset(name, reported_p=row["estimate"]).apply(  # type: ignore[arg-type]
-                row["estimate"], row["n"])
+                row["estimate"], row["n"], confidence_level=cl)
             s = res.summary()
             s.insert(0, "item", row["item"])
             scen.append(s)
@@ -138,13 +139,13 @@ def summary_tables(toplines: pd.DataFrame, *, stated_margin: float | None = 0.02
         for mech in ("falsification", "nonresponse"):
             for bound in ("estimate", "high"):
                 tp = tipping_point(row["estimate"], mech, bound=bound, n=row["n"],  # type: ignore[arg-type]
-                                   deff=max(float(row["deff"]), 1.5))
+                                   deff=max(float(row["deff"]), 1.5), confidence_level=cl)
                 f = tp.to_frame()
                 f.insert(0, "item", row["item"])
                 f["deff"] = max(float(row["deff"]), 1.5)
                 tips.append(f)
     tables["tipping_points"] = pd.concat(tips, ignore_index=True)
-    nested = _nested(t)
+    nested = _nested(t, cl)
     if nested is not None:
         tables["nested_shares"] = nested
     if stated_margin is not None:
@@ -156,7 +157,7 @@ def summary_tables(toplines: pd.DataFrame, *, stated_margin: float | None = 0.02
     return tables
 
 
-def _nested(t: pd.DataFrame) -> pd.DataFrame | None:
+def _nested(t: pd.DataFrame, confidence_level: float) -> pd.DataFrame | None:
     """Both readings for an item whose base is ambiguous between all and another item."""
     amb = t[t["base"].str.contains("ambiguous|optimist|subgroup", case=False, regex=True)]
     if amb.empty or len(t) < 2:
@@ -167,7 +168,8 @@ def _nested(t: pd.DataFrame) -> pd.DataFrame | None:
         if others.empty:
             continue
         parent = others.iloc[0]
-        ns = nested_shares(row["estimate"], parent["estimate"], row["n"], deff=row["deff"])
+        ns = nested_shares(row["estimate"], parent["estimate"], row["n"], deff=row["deff"],
+                           confidence_level=confidence_level)
         f = ns.to_frame()
         f.insert(0, "parent_item", parent["item"])
         f.insert(0, "item", row["item"])
@@ -186,8 +188,9 @@ def _markdown(tables: dict[str, pd.DataFrame], toplines: pd.DataFrame, title: st
         sm = tables["stated_margin"].iloc[0]
         out += [f"The stated margin of {100 * sm.stated_margin:g}% at n = {sm.n:,.0f} implies "
                 f"a design effect of {sm.implied_deff:.2f}: it covers sampling error only.", ""]
-    out += ["## Intervals by method (95%)", "", "| item | method | estimate | low | high |",
-            "|---|---|---:|---:|---:|"]
+    level = float(tables["intervals"]["confidence_level"].iloc[0])
+    out += [f"## Intervals by method ({100 * level:g}%)", "",
+            "| item | method | estimate | low | high |", "|---|---|---:|---:|---:|"]
     for _, r in tables["intervals"].iterrows():
         out.append(f"| {r['item']} | {r['method']} | {_pct(r['estimate'])} | {_pct(r['low'])} | "
                    f"{_pct(r['high'])} |")

@@ -46,6 +46,15 @@ def test_report_prints_tables(capsys: pytest.CaptureFixture[str]) -> None:
     assert "implies a design effect of 1.04" in out
     assert "korn_graubard" in out and "smo_end_hope" in out
     assert "38.5%" in out
+    assert main(["report", "--confidence-level", "0.9"]) == 0
+    assert "Intervals by method (90%)" in capsys.readouterr().out
+
+
+def test_report_confidence_level_with_charts_is_refused(
+    tmp_path: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", "--out", str(tmp_path) + "/c", "--confidence-level", "0.9"]) == 2
+    assert "drawn at 95%" in capsys.readouterr().err
 
 
 def test_datasets(capsys: pytest.CaptureFixture[str]) -> None:
