@@ -282,6 +282,23 @@ def test_every_design_and_estimator_is_covered() -> None:
     assert len(COMPARED) == 3299
 
 
+_ESTIMATES = COMPARED[COMPARED["statistic"] == "estimate"].set_index(
+    COMPARED.loc[COMPARED["statistic"] == "estimate", "case"].str.rsplit("/", n=1).str[0]
+)["value"]
+
+
+def is_rounding_noise(row: Any) -> bool:
+    """An SE or variance that is 0 in exact arithmetic, printed by R as rounding noise.
+
+    R's SE is then below 1e-9 of the estimate (the real ones here are above 1e-4 of it).
+    """
+    if row.statistic not in ("se", "var"):
+        return False
+    est = abs(_ESTIMATES.get(row.case.rsplit("/", 1)[0], np.nan))
+    se = abs(row.value) if row.statistic == "se" else np.sqrt(abs(row.value))
+    return bool(se <= 1e-9 * est)
+
+
 @pytest.mark.parametrize("row", list(COMPARED.itertuples(index=False)),
                          ids=list(COMPARED["case"]))
 def test_matches_r(row: Any) -> None:
@@ -298,6 +315,9 @@ def test_matches_r(row: Any) -> None:
                               "value"].iloc[0]
         assert value == pytest.approx(xlogit, rel=1e-8)
         assert value == pytest.approx(row.value, abs=5e-3)
+    elif is_rounding_noise(row):
+        # zero in exact arithmetic: R's value is rounding noise, ours is detected as 0
+        assert value == 0.0
     elif row.design in UNCONVERGED_R:
         assert value == pytest.approx(row.value, rel=1e-4, abs=1e-5)
     else:

@@ -123,6 +123,32 @@ def _per_group(codes: np.ndarray, n_groups: int, values: np.ndarray) -> np.ndarr
     return out
 
 
+#: Calibration residuals smaller than this fraction of the influence values they come from
+#: are rounding noise of a variable that the calibration reproduces exactly.
+ZERO_RESIDUAL = 1e-8
+
+
+def _exact_zeros(residuals: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Set to 0 the rows of ``residuals`` that are zero in exact arithmetic.
+
+    A calibration variable (or a combination of them) has residuals that vanish exactly,
+    so the SE of its calibrated total is 0; in floating point they are of the order of
+    machine precision times the influence values, and their variance is noise whose size
+    depends on the BLAS kernel. A row whose residual norm is below ``ZERO_RESIDUAL`` times
+    the norm of the uncalibrated influence values is that case: no real variable is
+    explained by the calibration to 8 digits without being in its span. Detected on the
+    scale of the data, not of the result, so the answer is the same on every machine.
+    """
+    size = np.sqrt(np.einsum("ij,ij->i", scores, scores))
+    left = np.sqrt(np.einsum("ij,ij->i", residuals, residuals))
+    zero = left <= ZERO_RESIDUAL * size
+    if not zero.any():
+        return residuals
+    out = residuals.copy()
+    out[zero] = 0.0
+    return out
+
+
 class SurveyDesign(_DesignMethods):
     """A complex survey design over a DataFrame: strata, clusters, weights, fpc.
 
@@ -697,8 +723,10 @@ class SurveyDesign(_DesignMethods):
                 spread = np.zeros((n_domains, k, self._n))
                 spread[domains, :, np.arange(self._n)] = scores.T
                 scores = spread.reshape(n_domains * k, self._n)
+            before = scores
             for step in self._calibration:
                 scores = step.residuals(scores)
+            scores = _exact_zeros(scores, before)
             t_domains, t_n = None, 1
         s_fine = self._n_var_stages - 1
         totals = [_reduce.unit_totals(
@@ -924,9 +952,11 @@ class SurveyDesign(_DesignMethods):
                                rng=rng)
         reps = ReplicateWeights(np.ascontiguousarray(scheme.factors), unit=psus.unit,
                                 base=self._w)
+        # the structural df holds while every PSU has weight; R stores degf at creation
+        df = scheme.df if scheme.df is not None and bool(np.all(self._w > 0)) else None
         return ReplicateDesign._from_parts(
             self._data, self._w, self._weights_source, reps, scheme.scale, scheme.rscales,
-            mse, name, adjustments=self._adjustments)
+            mse, name, adjustments=self._adjustments, structural_df=df)
 
     # --- calibration hooks (the methods are in _methods) ------------------------------------
     def _calibration_weights(self) -> np.ndarray:

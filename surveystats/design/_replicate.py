@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "REPLICATE_TYPES", "SCHEMES", "PSUStructure", "ReplicateDesign", "ReplicateWeights",
-    "Scheme", "hadamard", "replicate_covariance", "replicate_rank",
+    "Scheme", "hadamard", "replicate_covariance", "weights_rank",
 ]
 
 ReplicateType = Literal["jk1", "jkn", "brr", "fay", "bootstrap", "other"]
@@ -58,6 +58,10 @@ SchemeName = Literal["jk1", "jkn", "brr", "fay", "bootstrap"]
 
 #: R's tolerance for the rank of the replicate weights (``degf``: ``qr(..., tol = 1e-5)``).
 RANK_TOLERANCE = 1e-5
+
+#: Replicate estimates that differ from the full-sample one by less than this fraction of it
+#: differ by rounding only (about 500 times machine precision).
+ZERO_SPREAD = 1e-13
 
 
 # --- replicate weights and the variance engine ---------------------------------------------
@@ -112,37 +116,87 @@ class ReplicateWeights:
         assert self.base is not None
         return self.base[:, None] * self.factors[self.unit]
 
-    def gram(self, rows: np.ndarray | None = None) -> np.ndarray:
-        """``W'W`` over the rows in ``rows`` (None: all), without forming W if compressed."""
+    def rank(self, rows: np.ndarray | None = None, domains: np.ndarray | None = None,
+             n_domains: int = 1) -> np.ndarray:
+        """Rank of the analysis weights on ``rows`` (None: all), per domain: (n_domains,).
+
+        R's ``degf`` is this rank minus 1 (``qr(weights(design, "analysis"), tol = 1e-5)``).
+        Compressed weights never form the (n, R) matrix: the rows of a unit are multiples of
+        its factors, so the rank is that of ``sqrt(Σ_unit base²) * factors`` over the units
+        with rows, a (units, R) matrix.
+        """
+        n = self.factors.shape[0] if self.unit is None else self.unit.size
+        keep = np.ones(n, dtype=bool) if rows is None else np.asarray(rows, dtype=bool)
+        dom = np.zeros(n, dtype=np.int64) if domains is None else domains
+        out = np.zeros(n_domains)
         if self.unit is None:
-            W = self.factors if rows is None or rows.all() else self.factors[rows]
-            return np.asarray(W.T @ W)
+            order = np.flatnonzero(keep)
+            order = order[np.argsort(dom[order], kind="stable")]
+            bounds = np.searchsorted(dom[order], np.arange(n_domains + 1))
+            for d in range(n_domains):  # loop over domains; each is a block of rows
+                out[d] = weights_rank(self.factors, order[bounds[d]:bounds[d + 1]])
+            return out
         assert self.base is not None
+        n_units = self.factors.shape[0]
         b2 = self.base * self.base
-        if rows is not None:
-            b2 = np.where(rows, b2, 0.0)
-        per_unit = np.bincount(self.unit, weights=b2, minlength=self.factors.shape[0])
-        keep = per_unit > 0
-        F = self.factors[keep]
-        return np.asarray((F * per_unit[keep][:, None]).T @ F)
+        key = dom[keep] * n_units + self.unit[keep]
+        cells, inverse = np.unique(key, return_inverse=True)
+        mass = np.bincount(inverse, weights=b2[keep], minlength=cells.size)
+        cell_dom, cell_unit = np.divmod(cells, n_units)
+        bounds = np.searchsorted(cell_dom, np.arange(n_domains + 1))
+        for d in range(n_domains):  # loop over domains; each is a block of its units
+            sl = slice(bounds[d], bounds[d + 1])
+            scaled = np.sqrt(mass[sl])[:, None] * self.factors[cell_unit[sl]]
+            out[d] = weights_rank(scaled)
+        return out
 
 
-def replicate_rank(gram: np.ndarray, tol: float = RANK_TOLERANCE) -> int:
-    """Rank of a matrix from its Gram matrix, with R's rule for ``degf``.
+def weights_rank(W: np.ndarray, rows: np.ndarray | None = None,
+                 tol: float = RANK_TOLERANCE, block: int = 1 << 16) -> int:
+    """Rank of replicate weights with R's tolerance, decided far from rounding noise.
 
-    R counts a column when its residual, after projection on the columns already counted,
-    is at least ``tol`` times its own norm (LINPACK ``dqrdc2``). Here the Gram matrix of the
-    norm-scaled columns goes through a pivoted Cholesky factorisation (LAPACK ``dpstrf``)
-    that stops when the largest remaining squared residual falls below ``tol²``.
+    R counts a column of ``W`` when its residual, after projection on the columns already
+    counted, is at least ``tol = 1e-5`` times its norm (``qr(W, tol = 1e-5)``). Replicate
+    columns are nearly parallel (each differs from the full-sample weights in a few PSUs),
+    so the Gram matrix ``WᵀW`` is ill-conditioned and a factorisation of it puts the
+    residuals of truly dependent columns at 1e-12 to 1e-9 of the squared norms, straddling
+    the squared cut 1e-10: the rank then depends on the BLAS kernel and the thread count.
+
+    Here the common direction is split off first. With ``u = W 1 / R`` (the mean column)
+    and ``D = W - u 1ᵀ``, ``span(W) = span([u, D])`` exactly (``u`` is a combination of the
+    columns, and each column is ``u + d_r``), so the rank is that of ``[u, D]``. Its Gram
+    matrix is well conditioned: the columns of ``D`` are spread over different PSUs. A
+    pivoted Cholesky factorisation (LAPACK ``dpstrf``) of it stops when the largest
+    remaining squared residual falls below ``tol²`` times the smallest squared column norm
+    of ``W``; dependent columns then sit about 1e-25 of that norm (machine precision times
+    the much smaller norm of ``D``), independent ones at their real residual.
+
+    Parameters
+    ----------
+    W : ndarray, shape (n, R)
+        Replicate analysis weights.
+    rows : ndarray of int, optional
+        The rows to use (None: all), read in blocks of ``block`` rows so that no copy of
+        ``W`` is made.
     """
-    diag = np.diag(gram).copy()
-    keep = diag > 0
-    if not keep.any():
+    R = W.shape[1]
+    idx = np.arange(W.shape[0]) if rows is None else rows
+    if idx.size == 0 or R == 0:
         return 0
-    g = gram[np.ix_(keep, keep)]
-    s = 1.0 / np.sqrt(diag[keep])
-    g = g * s[:, None] * s[None, :]
-    _, _, rank, info = scipy.linalg.lapack.dpstrf(np.asfortranarray(g), tol=tol * tol)
+    G = np.zeros((R + 1, R + 1))
+    norms = np.zeros(R)
+    for start in range(0, idx.size, block):  # loop over row blocks, not rows
+        Wb = np.asarray(W[start:start + block] if rows is None else
+                        W[idx[start:start + block]], dtype=np.float64)
+        M = np.empty((Wb.shape[0], R + 1))
+        np.mean(Wb, axis=1, out=M[:, 0])
+        np.subtract(Wb, M[:, :1], out=M[:, 1:])
+        G += M.T @ M
+        norms += np.einsum("ij,ij->j", Wb, Wb)
+    if not (norms > 0).any():
+        return 0
+    floor = tol * tol * float(norms[norms > 0].min())
+    _, _, rank, info = scipy.linalg.lapack.dpstrf(np.asfortranarray(G), tol=floor)
     if info < 0:  # pragma: no cover - LAPACK argument error
         raise RuntimeError(f"dpstrf failed (info={info})")
     return int(rank)
@@ -187,6 +241,12 @@ def replicate_covariance(
         thetas, rscales = thetas[ok], rscales[ok]
     centre = estimate if mse else thetas[rscales > 0].mean(axis=0)
     dev = (thetas - centre) * np.sqrt(rscales)[:, None]
+    # an estimate that no replicate moves in exact arithmetic (a calibrated total, a
+    # stratum's count) differs between replicates by rounding only: report variance 0
+    level = np.maximum(np.abs(estimate), np.max(np.abs(thetas), axis=0))
+    still = np.max(np.abs(thetas - estimate), axis=0) <= ZERO_SPREAD * level
+    if still.any():
+        dev[:, still] = 0.0
     cov = scale * (dev.T @ dev)
     return np.asarray(0.5 * (cov + cov.T))
 
@@ -341,11 +401,18 @@ class PSUStructure:
 
 @dataclass(frozen=True)
 class Scheme:
-    """Replicate factors per PSU (n_units, R) with the variance's scale and rscales."""
+    """Replicate factors per PSU (n_units, R) with the variance's scale and rscales.
+
+    ``df`` is the design's degrees of freedom where the scheme fixes it (R's ``degf``, the
+    rank of the weights minus 1, known from the structure): PSUs - 1 for JK1, PSUs - strata
+    for JKn, strata for BRR and Fay. None: computed from the weights (bootstrap, or strata
+    that the lonely-PSU rule or an fpc of 1 leaves out).
+    """
 
     factors: np.ndarray
     scale: float
     rscales: np.ndarray
+    df: int | None = None
 
 
 SchemeFunction = Callable[..., Scheme]
@@ -384,7 +451,7 @@ def _jk1(psus: PSUStructure, *, replicates: int | None, fay_rho: float,
     _check_size(psus, n, "kind='jk1'")
     factors = np.full((n, n), n / (n - 1.0))
     factors[np.argsort(psus.unit_order), np.arange(n)] = 0.0  # replicate r drops PSU r
-    return Scheme(factors, f * (n - 1.0) / n, np.ones(n))
+    return Scheme(factors, f * (n - 1.0) / n, np.ones(n), df=n - 1)
 
 
 def _jkn(psus: PSUStructure, *, replicates: int | None, fay_rho: float,
@@ -433,7 +500,9 @@ def _jkn(psus: PSUStructure, *, replicates: int | None, fay_rho: float,
     scale = 1.0
     if rule == "average" and n_rep < psus.n_units:
         scale = psus.n_units / n_rep  # R's jknweights: length(unique(psu)) / replicates
-    return Scheme(factors, scale, rscales)
+    regular = n_rep == psus.n_units and not adj_col.any()
+    return Scheme(factors, scale, rscales,
+                  df=psus.n_units - n_strata if regular else None)
 
 
 def _half_samples(psus: PSUStructure, fay_rho: float, kind: str) -> Scheme:
@@ -474,7 +543,8 @@ def _half_samples(psus: PSUStructure, fay_rho: float, kind: str) -> Scheme:
     h_row = H[1 + s_rank[us]]  # (n_units, R)
     plus = np.where(first[:, None], h_row, 1.0 - h_row)
     factors = plus * (2.0 - fay_rho) + (1.0 - plus) * fay_rho
-    return Scheme(factors, 1.0 / (n_rep * (1.0 - fay_rho) ** 2), np.ones(n_rep))
+    return Scheme(factors, 1.0 / (n_rep * (1.0 - fay_rho) ** 2), np.ones(n_rep),
+                  df=psus.n_strata)
 
 
 def _brr(psus: PSUStructure, *, replicates: int | None, fay_rho: float,
@@ -854,7 +924,7 @@ class ReplicateDesign(_DesignMethods):
         object.__setattr__(self, "_df_given", df is not None)
         object.__setattr__(self, "_source", source)
         object.__setattr__(self, "_adjustments", adjustments)
-        degf = float(df) if df is not None else float(replicate_rank(reps.gram()) - 1)
+        degf = float(df) if df is not None else float(reps.rank()[0] - 1)
         object.__setattr__(self, "_degf", degf)
         object.__setattr__(self, "_frozen", True)
 
@@ -862,10 +932,18 @@ class ReplicateDesign(_DesignMethods):
     def _from_parts(cls, data: pd.DataFrame, w: np.ndarray, source: str,
                     reps: ReplicateWeights, scale: float, rscales: np.ndarray, mse: bool,
                     kind: str, df: float | None = None,
-                    adjustments: tuple[str, ...] = ()) -> ReplicateDesign:
+                    adjustments: tuple[str, ...] = (), *,
+                    structural_df: int | None = None) -> ReplicateDesign:
+        """A design from validated parts.
+
+        ``df`` is a user's df, kept through calibration; ``structural_df`` is the rank of
+        the weights known from the scheme, which (as in R) a calibration recomputes.
+        """
         self = object.__new__(cls)
         object.__setattr__(self, "_frozen", False)
-        self._store(data, w, source, reps, scale, rscales, mse, kind, df, adjustments)
+        given = df if df is not None else structural_df
+        self._store(data, w, source, reps, scale, rscales, mse, kind, given, adjustments)
+        object.__setattr__(self, "_df_given", df is not None)
         return self
 
     def _derive(self, w: np.ndarray, W: np.ndarray, adjustment: str) -> ReplicateDesign:
@@ -934,11 +1012,7 @@ class ReplicateDesign(_DesignMethods):
     def _degf_by(self, rows: np.ndarray, domains: np.ndarray | None = None,
                  n_domains: int = 1) -> np.ndarray:
         """R's ``degf(subset(design, ...))``: rank of the domain's replicate weights - 1."""
-        out = np.empty(n_domains)
-        for d in range(n_domains):  # loop over domains
-            mask = rows if domains is None else rows & (domains == d)
-            out[d] = replicate_rank(self._reps.gram(mask)) - 1
-        return out
+        return self._reps.rank(rows, domains, n_domains) - 1
 
     # --- calibration hooks: every replicate is calibrated like the full sample -----------
     def _calibration_weights(self) -> np.ndarray:
