@@ -230,7 +230,10 @@ def test_missing_values_error_names_column_and_count() -> None:
         d.ratio("y", "x")
     with pytest.raises(ValueError, match=r"missing \('skip'\) is not one of 'error', 'drop'"):
         d.mean("y", missing="skip")  # type: ignore[arg-type]
-    assert d.mean("y", missing="drop").n[0] == 5
+    # n is the design's row count (R's nrow(design) under na.rm=TRUE), the df the design's
+    dropped = d.mean("y", missing="drop")
+    assert dropped.n[0] == 6
+    assert dropped.df[0] == d.degf
 
 
 def test_missing_drop_keeps_the_psu_structure() -> None:

@@ -59,7 +59,9 @@ def _domain_sums(values: np.ndarray, w: np.ndarray, dom: np.ndarray | None, n_do
                  ) -> np.ndarray:
     """Σ w x per domain and variable: (n_domains, k) for values (k, n)."""
     if dom is None:
-        return (values @ w)[None, :]
+        # numpy's pairwise sum row by row, not a BLAS product: a row's sum is the same
+        # whatever the number of rows (variables, probabilities) and the BLAS kernel
+        return np.stack([np.sum(v * w) for v in values])[None, :]
     return np.stack([np.bincount(dom, weights=w * v, minlength=n_dom) for v in values], axis=1)
 
 
@@ -407,6 +409,18 @@ def _counts(setup: _Setup) -> np.ndarray:
     return setup.counts
 
 
+def _design_rows(design: Design, setup: _Setup, domains: _Domains) -> np.ndarray:
+    """Rows of the design or domain with a non-zero weight, missing values included.
+
+    R's ``nrow(design)`` in ``svyciprop(..., na.rm = TRUE)``: a missing value puts its row
+    outside the domain of the estimate but not outside the design, so Korn and Graubard's
+    ``nrow - 1`` (like the df) is the design's, not the count of non-missing rows.
+    """
+    if not setup.dropped:
+        return setup.counts
+    return _setup(design, None, domains).counts
+
+
 def _check_domains(sum_w: np.ndarray, domains: _Domains, what: str) -> None:
     empty = np.flatnonzero(~(sum_w > 0))
     if empty.size:
@@ -475,7 +489,7 @@ def _finish(
     k = len(variable)
     var = design._variance(lin, replicates, setup.dom, setup.n_dom, setup.rows)
     df = _domain_df(design, setup, domains)
-    n = _counts(setup)
+    n = _design_rows(design, setup, domains)
     d_eff = None if deff is None else _design_deff(deff, lin, setup, var)
     return DesignEstimate(
         statistic=statistic,
@@ -494,14 +508,20 @@ def _finish(
 
 
 def _domain_df(design: Design, setup: _Setup, domains: _Domains) -> np.ndarray:
-    if setup.rows is None:
+    """The df of the design, or of each domain (R's ``degf(subset(design, domain))``).
+
+    Missing values do not change it: as R's ``na.rm = TRUE``, a row with a missing value is
+    outside the domain of the estimate but stays in the design, so the df is the one of the
+    design (or domain) the user declared, in both the Taylor and the replicate engines.
+    """
+    if domains.codes is None:
         return np.array([float(design.degf)])
-    if setup.dropped or domains.by is None:  # rows depend on the variable's missing values
-        return design._degf_by(setup.rows, setup.dom, setup.n_dom)
     key = ("domain_df", domains.by)
     memo = _cache(design)
     if key not in memo:
-        memo[key] = design._degf_by(setup.rows, setup.dom, setup.n_dom)
+        base = _setup(design, None, domains)
+        assert base.rows is not None
+        memo[key] = design._degf_by(base.rows, base.dom, base.n_dom)
     return memo[key]  # type: ignore[no-any-return]
 
 
@@ -628,13 +648,16 @@ def _sort_by_domain(x: np.ndarray, w: np.ndarray, dom: np.ndarray | None, n_dom:
     start = np.searchsorted(ds, np.arange(n_dom), side="left")
     stop = np.searchsorted(ds, np.arange(n_dom), side="right")
     # R accumulates cumsum() and sum() in long double; so do we, so that ties such as
-    # 50 of 200 equal weights at p = 0.25 resolve the same way.
-    cum_ld = np.cumsum(w[rows].astype(np.longdouble))
-    offset = np.concatenate([[np.longdouble(0)], cum_ld])[start]
-    seg = np.repeat(np.arange(n_dom), stop - start)
-    cum = (cum_ld - offset[seg]).astype(np.float64)
-    last = np.concatenate([[np.longdouble(0)], cum_ld])[stop]
-    total = (last - offset).astype(np.float64)
+    # 50 of 200 equal weights at p = 0.25 resolve the same way. Each domain's sums start
+    # at 0 (not a running total minus an offset, which rounds), so a domain's quantiles
+    # and their ties are exactly those of the domain on its own.
+    ws = w[rows]
+    cum = np.empty(rows.size)
+    total = np.zeros(n_dom)
+    for d in np.flatnonzero(stop > start):  # loop over non-empty domains
+        c = np.cumsum(ws[start[d]:stop[d]].astype(np.longdouble))
+        cum[start[d]:stop[d]] = c
+        total[d] = float(c[-1])
     return _Sorted(x[rows], cum, total, start, stop)
 
 
@@ -706,7 +729,7 @@ def quantile(design: Design, variable: str, probs: Any, *, by: Any = None,
     low, high = interval(0.95)
     crit95 = np.repeat(special.stdtrit(np.where(df > 0, df, np.nan), 0.975), k)
     se = (high - low) / (2.0 * crit95)
-    n = _counts(setup)
+    n = _design_rows(design, setup, domains)
     return DesignEstimate(
         statistic="quantile",
         estimate=qhat.ravel(),
