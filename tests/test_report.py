@@ -14,6 +14,11 @@ from surveystats._cli import main
 from surveystats._report import load_toplines, summary_tables, vtsiom_toplines, write_report
 
 
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file in ``folder`` (hidden ones too) with its bytes."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("rep") / "charts"
@@ -105,13 +110,13 @@ def test_failure_leaves_nothing_half_written(tmp_path: Path,
     def boom(*args: object, **kwargs: object) -> dict[str, pd.DataFrame]:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(rep, "summary_tables", boom)
     target = tmp_path / "charts"
-    target.mkdir()
-    (target / "old.txt").write_text("previous report")
+    write_report(vtsiom_toplines(), target, charts=False)  # an earlier report
+    before = _snapshot(target)
+    monkeypatch.setattr(rep, "summary_tables", boom)
     with pytest.raises(RuntimeError, match="disk full"):
         write_report(vtsiom_toplines(), target, formats=("png",), charts=False)
-    assert (target / "old.txt").read_text() == "previous report"  # old report untouched
+    assert _snapshot(target) == before  # old report untouched
     assert sorted(p.name for p in tmp_path.iterdir()) == ["charts"]  # no temp folders left
 
 
