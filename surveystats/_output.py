@@ -131,7 +131,7 @@ def _kind(path: Path) -> str:
     """What a non-folder at ``path`` is, in words."""
     if path.is_symlink():
         return "a broken symbolic link" if not path.exists() else "a symbolic link to a file"
-    return "a file" if path.is_file() else "not a folder"
+    return "a file" if path.is_file() else "a special file (fifo, socket or device)"
 
 
 def _existing(target: Path) -> set[str] | None:
@@ -281,11 +281,11 @@ def _install(tmp: Path, target: Path) -> None:
     tmp.rmdir()
 
 
-def _reason(exc: OSError, tmp: Path | None) -> str:
-    """``exc`` in words; its file name only when it is not inside the temporary folder."""
+def _reason(exc: OSError, target: Path) -> str:
+    """``exc`` in words; its file name only when it is not (in) a hidden temporary folder."""
     text = exc.strerror or str(exc)
     name = os.fsdecode(exc.filename) if exc.filename is not None else ""
-    if name and not (tmp is not None and name.startswith(str(tmp))):
+    if name and _TMP.format(name=target.name) not in name:
         text += f" ({name})"
     return text
 
@@ -330,7 +330,7 @@ def output_folder(out: str | os.PathLike[str]) -> Iterator[Path]:
     except OutputError:
         raise
     except OSError as exc:
-        raise OutputError(f"cannot write the report to {target}: {_reason(exc, tmp)}") from exc
+        raise OutputError(f"cannot write the report to {target}: {_reason(exc, target)}") from exc
     finally:
         if tmp is not None and os.path.lexists(tmp):
             shutil.rmtree(tmp, ignore_errors=True)
