@@ -93,8 +93,17 @@ def _plain_name(name: object) -> bool:
 def read_marker(folder: Path) -> list[str] | None:
     """The files an earlier report in ``folder`` wrote, or None if ``folder`` holds no report.
 
-    The marker must be a regular file (not a symbolic link) holding the JSON this module
-    writes, every listed name a plain file name inside ``folder``; otherwise it is not trusted.
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The folder to look in for ``.surveystats-report``.
+
+    Returns
+    -------
+    list of str or None
+        The listed file names. None when the marker is missing, is not a regular file (a
+        symbolic link is not trusted), is not the JSON this module writes, or lists a name
+        that is not a plain file name inside ``folder`` (``../x``, ``/x``).
     """
     path = folder / MARKER
     try:
@@ -118,7 +127,23 @@ def _write_marker(path: Path, files: list[str]) -> None:
 
 
 def target_path(out: str | os.PathLike[str]) -> Path:
-    """Absolute path of ``out``; a symbolic link to a folder stands for that folder."""
+    """Absolute path of ``out``; a symbolic link to a folder stands for that folder.
+
+    Parameters
+    ----------
+    out : str or path-like
+        The report folder as given.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder the report goes into (a symbolic link to a file stays a link, refused later).
+
+    Raises
+    ------
+    OutputError
+        For the root folder, which has no parent to put a temporary folder in.
+    """
     path = Path(os.path.abspath(os.fspath(out)))
     if path.is_symlink() and path.resolve().is_dir():
         path = path.resolve()

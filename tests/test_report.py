@@ -23,8 +23,6 @@ from surveystats._cli import main
 from surveystats._output import MARKER, OutputError, read_marker
 from surveystats._report import load_toplines, summary_tables, vtsiom_toplines, write_report
 
-fcntl = pytest.importorskip("fcntl") if os.name != "posix" else __import__("fcntl")
-
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
     """Every file in ``folder`` (hidden ones too) with its bytes."""
@@ -377,6 +375,7 @@ def test_real_os_errors_for_root_too(tmp_path: Path, out: str) -> None:
 
 def test_a_run_waits_for_the_lock_then_gives_up(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    fcntl = pytest.importorskip("fcntl")
     monkeypatch.setattr(_output, "LOCK_TIMEOUT", 0.3)
     lock = tmp_path / ".rep.surveystats-lock"
     with open(lock, "w") as held:
@@ -404,6 +403,7 @@ def _assert_one_complete_report(out: Path, titles: set[str]) -> None:
 
 
 def test_two_writers_waiting_on_the_lock_end_with_one_complete_report(tmp_path: Path) -> None:
+    fcntl = pytest.importorskip("fcntl")
     out = tmp_path / "rep"
     lock = tmp_path / ".rep.surveystats-lock"
     with open(lock, "w") as held:
