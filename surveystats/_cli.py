@@ -1,6 +1,7 @@
 """The ``surveystats`` command: a thin layer over the library, with no statistics inside.
 
-Bad input exits with status 2 and one line on stderr, never a traceback.
+Bad input, and a report folder that is refused or cannot be written, exit with status 2 and
+one line on stderr, never a traceback; Ctrl-C exits with status 130 and one line.
 """
 
 from __future__ import annotations
@@ -28,8 +29,12 @@ def _json_record(frame: pd.DataFrame) -> str:
     return json.dumps(record, default=float)
 
 
+_BAR = {"open": False}  # whether the progress bar's line on stderr is unfinished
+
+
 def _progress(done: int, total: int, what: str) -> None:
     """A one-line progress bar on stderr."""
+    _BAR["open"] = done < total
     width = 24
     filled = int(width * done / max(total, 1))
     bar = "#" * filled + "." * (width - filled)
@@ -62,7 +67,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
                  "VTsIOM phone poll, 13 December 2025 (n = 1,600): how sure can we be?")
         out = write_report(toplines, args.out, formats=formats, title=title,
                            progress=None if args.quiet else _progress)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OSError) as exc:  # OSError: _output.OutputError and others
         raise _UsageError(str(exc)) from exc
     sys.stdout.write(f"Charts, summary.md, summary.csv and index.html written to {out}\n"
                      f"Open {out / 'index.html'} in a browser.\n")
@@ -163,7 +168,11 @@ def _parser() -> argparse.ArgumentParser:
                      help="bundled case (default: vtsiom_2025)")
     rep.add_argument("--toplines", help="CSV of your own toplines: item, estimate, n "
                      "(optional deff, base)")
-    rep.add_argument("--out", help="output folder (without it: print the tables)")
+    rep.add_argument("--out", metavar="DIR", help="output folder (without it: print the "
+                     "tables). DIR must be new, empty, or an earlier surveystats report "
+                     "(recognised by its .surveystats-report file; only the files it lists are "
+                     "replaced or removed); a folder with other files, or a file, is refused. "
+                     "Missing parent folders are created")
     rep.add_argument("--format", default="png,svg", help="png, svg or png,svg")
     rep.add_argument("--confidence-level", type=float, default=0.95)
     rep.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -218,13 +227,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
     except _UsageError as exc:
-        sys.stderr.write(f"surveystats: error: {exc}\n")
+        _stderr_line(f"surveystats: error: {exc}")
         return 2
     try:
         return int(args.func(args))
     except _UsageError as exc:
-        sys.stderr.write(f"surveystats: error: {exc}\n")
+        _stderr_line(f"surveystats: error: {exc}")
         return 2
+    except KeyboardInterrupt:
+        out = getattr(args, "out", None)
+        _stderr_line("surveystats: interrupted" + (f"; {out} left unchanged" if out else ""))
+        return 130
+
+
+def _stderr_line(message: str) -> None:
+    """Write ``message`` as one line of its own on stderr (ending an open progress bar)."""
+    start = "\n" if _BAR["open"] else ""
+    _BAR["open"] = False
+    sys.stderr.write(start + message.replace("\n", " ") + "\n")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,16 +1,15 @@
 """The main job: the chart set, summary tables and index page for a poll's toplines.
 
 ``write_report`` renders everything into a temporary folder beside the target and moves it
-into place only when every file is written, so a failure leaves nothing half-written. The
-command line (``surveystats report``) is a thin layer over this module.
+into place only when every file is written, so a failure leaves nothing half-written; it
+writes only into a new folder, an empty one or an earlier report's (``_output``). The command
+line (``surveystats report``) is a thin layer over this module.
 """
 
 from __future__ import annotations
 
 import html
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ import pandas as pd
 from surveystats._compare import nested_shares
 from surveystats._deff import deff_scenarios
 from surveystats._engine import METHODS
+from surveystats._output import output_folder, target_path
 from surveystats._planning import implied_deff
 from surveystats._proportion import proportion_ci
 from surveystats._scenario import PRESETS, Scenario
@@ -257,22 +257,30 @@ def write_report(
 ) -> Path:
     """Render the chart set, ``summary.md``, ``summary.csv`` and ``index.html`` into ``out``.
 
-    Everything is written into a temporary folder beside ``out`` and moved into place at the
-    end; an existing ``out`` is replaced only after the new one is complete.
+    ``out`` must not exist, be an empty folder, or hold an earlier report (recognised by its
+    ``.surveystats-report`` marker, which lists the files the report wrote); anything else is
+    refused before any work is done. Everything is rendered into a temporary folder beside
+    ``out`` and moved into place only when complete; in an existing folder only the earlier
+    report's files are replaced, other files are never touched. Missing parent folders are
+    created. Details: :mod:`surveystats._output`.
 
     Returns
     -------
     pathlib.Path
         The output folder.
+
+    Raises
+    ------
+    ValueError
+        For a bad toplines table or format.
+    surveystats._output.OutputError
+        (an ``OSError``) when ``out`` is refused or cannot be written; ``out`` is unchanged.
     """
     t = load_toplines(toplines)
     bad = [f for f in formats if f not in ("png", "svg")]
     if bad or not formats:
         raise ValueError(f"formats ({','.join(formats)}) must be png, svg or both")
-    target = Path(out).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    try:
+    with output_folder(out) as tmp:
         steps: list[Any] = []
         if charts:
             from surveystats.plotting._report import chart_jobs
@@ -293,14 +301,4 @@ def write_report(
         (tmp / "index.html").write_text(_index_html(title, images, md), encoding="utf-8")
         if progress:
             progress(total, total, "done")
-        if target.exists():
-            old = target.with_name(f".{target.name}-old-{os.getpid()}")
-            target.rename(old)
-            tmp.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return target
+    return target_path(out)

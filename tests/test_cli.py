@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -105,3 +112,179 @@ def test_more_bad_input(capsys: pytest.CaptureFixture[str], argv: list[str], mat
     import re
 
     assert re.search(match, err)
+
+
+# --- report --out: refused folders, OS errors and Ctrl-C end in one line -----------------
+
+# Runs the command with no charts (fast) and a summary step that hangs, so a test can signal
+# it while its temporary folder exists. SIGINT gets Python's usual handler even when the test
+# runner was started with SIGINT ignored (a background job).
+SLOW_REPORT = """
+import signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)
+import surveystats._report as rep
+import surveystats.plotting._report as charts
+charts.chart_jobs = lambda *args, **kwargs: []
+rep.summary_tables = lambda *args, **kwargs: time.sleep(600)
+from surveystats._cli import main
+raise SystemExit(main(sys.argv[1:]))
+"""
+
+
+@pytest.fixture
+def no_charts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report without its (slow) chart set: summary.md, summary.csv, index.html."""
+    import surveystats.plotting._report as charts
+
+    monkeypatch.setattr(charts, "chart_jobs", lambda *args, **kwargs: [])
+
+
+def _one_error_line(err: str, *words: str) -> None:
+    assert err.count("\n") == 1 and err.startswith("surveystats: error: "), err
+    assert "Traceback" not in err
+    for w in words:
+        assert w in err, (w, err)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_report_into_a_folder_with_a_thesis_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], no_charts: None
+) -> None:
+    docs = tmp_path / "mydocs"
+    docs.mkdir()
+    (docs / "thesis.txt").write_bytes(b"Chapter 1: years of work\n")
+    assert main(["report", "--out", str(docs), "--quiet"]) == 2
+    _one_error_line(capsys.readouterr().err, str(docs), "choose a new or empty folder")
+    assert _files(docs) == {"thesis.txt": b"Chapter 1: years of work\n"}
+    assert os.listdir(docs) == ["thesis.txt"] and os.listdir(tmp_path) == ["mydocs"]
+
+
+def test_report_onto_a_regular_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], no_charts: None
+) -> None:
+    thesis = tmp_path / "thesis.txt"
+    thesis.write_bytes(b"Chapter 1\n")
+    assert main(["report", "--out", str(thesis), "--quiet"]) == 2
+    _one_error_line(capsys.readouterr().err, str(thesis), "is a file, not a folder")
+    assert thesis.read_bytes() == b"Chapter 1\n"
+    assert os.listdir(tmp_path) == ["thesis.txt"]  # no hidden .thesis.txt-old-* or temp
+
+
+def test_report_twice_replaces_the_first_and_keeps_other_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], no_charts: None
+) -> None:
+    out = tmp_path / "a" / "charts"  # the missing parent is created
+    assert main(["report", "--out", str(out), "--quiet"]) == 0
+    (out / "notes.txt").write_bytes(b"mine")
+    assert main(["report", "--out", str(out), "--quiet"]) == 0
+    assert (out / "notes.txt").read_bytes() == b"mine"
+    assert {"summary.md", "summary.csv", "index.html", ".surveystats-report"} < set(
+        os.listdir(out))
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("out", ["thesis.txt/charts", "/proc/xyz/charts"])
+def test_report_to_an_unwritable_place_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], no_charts: None, out: str
+) -> None:
+    (tmp_path / "thesis.txt").write_bytes(b"Chapter 1\n")
+    target = out if out.startswith("/") else str(tmp_path / out)
+    assert main(["report", "--out", target, "--quiet"]) == 2
+    _one_error_line(capsys.readouterr().err, f"cannot write the report to {target}")
+    assert (tmp_path / "thesis.txt").read_bytes() == b"Chapter 1\n"
+
+
+@pytest.mark.parametrize(("code", "where"), [
+    (errno.EACCES, "mkdir"), (errno.EROFS, "mkdir"), (errno.ENOSPC, "write"),
+    (errno.EACCES, "write"),
+])
+def test_report_os_errors_exit_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    no_charts: None, code: int, where: str
+) -> None:
+    # tests run as root, which chmod 0555 does not stop: simulate the failing call
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError(code, os.strerror(code))
+
+    if where == "mkdir":
+        monkeypatch.setattr(os, "mkdir", fail)
+    else:
+        monkeypatch.setattr(Path, "write_text", fail)
+    out = tmp_path / "sub" / "charts"
+    assert main(["report", "--out", str(out), "--quiet"]) == 2
+    _one_error_line(capsys.readouterr().err, f"cannot write the report to {out}",
+                    os.strerror(code))
+    monkeypatch.undo()
+    assert not out.exists()
+    assert os.listdir(tmp_path) in ([], ["sub"]) and not list(tmp_path.rglob(".*"))
+
+
+def test_report_error_after_a_progress_bar_is_still_a_line_of_its_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    no_charts: None
+) -> None:
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(Path, "write_text", full)
+    assert main(["report", "--out", str(tmp_path / "c")]) == 2
+    last = capsys.readouterr().err.split("\n")[-2]
+    assert last.startswith("surveystats: error: cannot write the report to")
+
+
+def test_report_help_says_which_folders_out_accepts(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "new, empty, or an earlier surveystats report" in text
+    assert "Missing parent folders are created" in text
+
+
+def _start_slow_report(out: Path) -> subprocess.Popen[str]:
+    env = dict(os.environ, MPLBACKEND="Agg")
+    return subprocess.Popen([sys.executable, "-c", SLOW_REPORT, "report", "--out", str(out),
+                             "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env, start_new_session=True)
+
+
+def _wait_for_temp(out: Path, proc: subprocess.Popen[str]) -> Path:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        found = list(out.parent.glob(f".{out.name}.surveystats-tmp-{proc.pid}-*"))
+        if found:
+            return found[0]
+        time.sleep(0.02)
+    proc.kill()
+    raise AssertionError(f"no temporary folder appeared; {proc.communicate()}")
+
+
+def test_ctrl_c_exits_130_with_one_line_and_leaves_the_folder_unchanged(
+    tmp_path: Path, no_charts: None
+) -> None:
+    out = tmp_path / "charts"
+    assert main(["report", "--out", str(out), "--quiet"]) == 0  # an earlier report
+    before = _files(out)
+    proc = _start_slow_report(out)
+    tmp = _wait_for_temp(out, proc)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert err == f"surveystats: interrupted; {out} left unchanged\n"
+    assert not tmp.exists() and os.listdir(tmp_path) == ["charts"]
+    assert _files(out) == before
+
+
+def test_a_killed_runs_temp_folder_is_removed_by_the_next_run(
+    tmp_path: Path, no_charts: None
+) -> None:
+    out = tmp_path / "charts"
+    proc = _start_slow_report(out)
+    tmp = _wait_for_temp(out, proc)
+    proc.kill()  # SIGKILL: no clean-up possible
+    proc.wait(timeout=60)  # reaped, so its pid is no longer alive
+    assert tmp.is_dir() and not out.exists()
+    assert main(["report", "--out", str(out), "--quiet"]) == 0
+    assert not tmp.exists() and os.listdir(tmp_path) == ["charts"]

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import errno
+import json
+import os
+import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -10,8 +18,15 @@ import pytest
 from matplotlib import image as mpimg
 
 import surveystats as ss
+from surveystats import _output
 from surveystats._cli import main
+from surveystats._output import MARKER, OutputError, read_marker
 from surveystats._report import load_toplines, summary_tables, vtsiom_toplines, write_report
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file in ``folder`` (hidden ones too) with its bytes."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +47,17 @@ def test_report_writes_every_file(report: Path) -> None:
                  "poll_simulation_smo_end_hope", "manski_successful_2026"):
         assert (report / f"{stem}.png").exists(), stem
     assert not list(report.glob("*.svg"))  # only the formats asked for
+
+
+def test_report_marker_lists_every_file_and_files_follow_the_umask(report: Path) -> None:
+    names = sorted(p.name for p in report.iterdir() if p.name != MARKER)
+    assert read_marker(report) == names
+    assert json.loads((report / MARKER).read_text())["version"] == ss.__version__
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert stat.S_IMODE(report.stat().st_mode) == 0o777 & ~mask
+    for p in report.iterdir():
+        assert stat.S_IMODE(p.stat().st_mode) == 0o666 & ~mask, p.name
 
 
 def test_images_open_are_not_blank_and_800px_wide(report: Path) -> None:
@@ -105,13 +131,13 @@ def test_failure_leaves_nothing_half_written(tmp_path: Path,
     def boom(*args: object, **kwargs: object) -> dict[str, pd.DataFrame]:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(rep, "summary_tables", boom)
     target = tmp_path / "charts"
-    target.mkdir()
-    (target / "old.txt").write_text("previous report")
+    write_report(vtsiom_toplines(), target, charts=False)  # an earlier report
+    before = _snapshot(target)
+    monkeypatch.setattr(rep, "summary_tables", boom)
     with pytest.raises(RuntimeError, match="disk full"):
         write_report(vtsiom_toplines(), target, formats=("png",), charts=False)
-    assert (target / "old.txt").read_text() == "previous report"  # old report untouched
+    assert _snapshot(target) == before  # old report untouched
     assert sorted(p.name for p in tmp_path.iterdir()) == ["charts"]  # no temp folders left
 
 
@@ -135,3 +161,276 @@ def test_charts_use_a_stated_design_effect_above_the_central_one() -> None:
         assert "n = 400" in ax.get_title()  # 1,000 / 2.5, not 1,000 / 1.5
     finally:
         plt.close(fig)
+
+
+# --- the report never destroys what it did not make (issue 8, deliverable 5) ---------------
+
+REPORT_FILES = ["index.html", "summary.csv", "summary.md"]
+WRITER = """
+import sys
+from surveystats._report import vtsiom_toplines, write_report
+write_report(vtsiom_toplines(), sys.argv[1], charts=False, title=sys.argv[2])
+"""
+
+
+def _write(out: Path, **kwargs: Any) -> Path:
+    return write_report(vtsiom_toplines(), out, charts=False, **kwargs)
+
+
+def _dead_pid() -> int:
+    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    return int(proc.stdout)
+
+
+def test_new_report_has_a_marker_listing_its_files(tmp_path: Path) -> None:
+    out = _write(tmp_path / "rep")
+    assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, *REPORT_FILES])
+    marker = json.loads((out / MARKER).read_text())
+    assert marker == {"made_by": "surveystats report", "version": ss.__version__,
+                      "files": REPORT_FILES}
+    assert [p.name for p in tmp_path.iterdir()] == ["rep"]  # no temp folder, no lock file
+
+
+def test_rerun_replaces_only_the_earlier_reports_files(tmp_path: Path) -> None:
+    out = _write(tmp_path / "rep", title="first")
+    (out / "notes.txt").write_bytes(b"my notes\n")
+    (out / "kept").mkdir()
+    (out / "old_chart.png").write_bytes(b"a chart the new report does not draw")
+    marker = json.loads((out / MARKER).read_text())
+    marker["files"] += ["old_chart.png", "kept"]  # an earlier report wrote these
+    (out / MARKER).write_text(json.dumps(marker))
+    _write(out, title="second")
+    assert (out / "notes.txt").read_bytes() == b"my notes\n"  # not listed: untouched
+    assert (out / "kept").is_dir()  # listed, but folders are never removed
+    assert not (out / "old_chart.png").exists()  # listed and no longer written: removed
+    assert (out / "summary.md").read_text().startswith("# second")
+    assert read_marker(out) == REPORT_FILES
+    assert [p.name for p in tmp_path.iterdir()] == ["rep"]
+
+
+def test_empty_folder_is_filled_and_kept(tmp_path: Path) -> None:
+    out = tmp_path / "empty"
+    out.mkdir()
+    out.chmod(0o750)
+    inode = out.stat().st_ino
+    _write(out)
+    assert out.stat().st_ino == inode and stat.S_IMODE(out.stat().st_mode) == 0o750
+    assert read_marker(out) == REPORT_FILES
+
+
+def test_folder_with_user_files_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "mydocs"
+    out.mkdir()
+    (out / "thesis.txt").write_bytes(b"Chapter 1\n\x00\xff")
+    with pytest.raises(OutputError, match=r"mydocs is not empty .*choose a new or empty folder"):
+        _write(out)
+    assert _snapshot(out) == {"thesis.txt": b"Chapter 1\n\x00\xff"}
+    assert [p.name for p in tmp_path.iterdir()] == ["mydocs"]  # nothing hidden left
+
+
+@pytest.mark.parametrize("kind", ["file", "symlink to file", "broken symlink", "fifo"])
+def test_non_folder_is_refused(tmp_path: Path, kind: str) -> None:
+    thesis = tmp_path / "thesis.txt"
+    thesis.write_bytes(b"Chapter 1\n")
+    out = thesis if kind == "file" else tmp_path / "out"
+    if kind == "symlink to file":
+        out.symlink_to(thesis)
+    elif kind == "broken symlink":
+        out.symlink_to(tmp_path / "nowhere")
+    elif kind == "fifo":
+        os.mkfifo(out)
+    before = sorted(os.listdir(tmp_path))
+    with pytest.raises(OutputError, match=r"not a folder; choose a new or empty folder"):
+        _write(out)
+    assert thesis.read_bytes() == b"Chapter 1\n"
+    assert sorted(os.listdir(tmp_path)) == before
+    assert out.is_symlink() == ("symlink" in kind)  # a link itself is left too
+
+
+@pytest.mark.parametrize("marker", [
+    '{"made_by": "surveystats report", "files": ["../thesis.txt"]}',
+    '{"made_by": "surveystats report", "files": ["/tmp/thesis.txt"]}',
+    '{"made_by": "someone else", "files": ["thesis.txt"]}',
+    '{"made_by": "surveystats report", "files": "thesis.txt"}',
+    "not json",
+    "symlink",
+])
+def test_a_marker_that_cannot_be_trusted_is_not_a_report(tmp_path: Path, marker: str) -> None:
+    out = tmp_path / "docs"
+    out.mkdir()
+    (out / "notes.txt").write_bytes(b"mine")
+    (tmp_path / "thesis.txt").write_bytes(b"mine too")
+    if marker == "symlink":  # a link to a real report's marker does not make this a report
+        real = _write(tmp_path / "real")
+        (out / MARKER).symlink_to(real / MARKER)
+    else:
+        (out / MARKER).write_text(marker)
+    before = _snapshot(out)
+    with pytest.raises(OutputError, match="holds no surveystats report"):
+        _write(out)
+    assert _snapshot(out) == before and (tmp_path / "thesis.txt").read_bytes() == b"mine too"
+
+
+def test_unlisted_file_with_a_report_files_name_is_refused(tmp_path: Path) -> None:
+    out = _write(tmp_path / "rep")
+    marker = json.loads((out / MARKER).read_text())
+    marker["files"].remove("summary.csv")  # the user's own summary.csv, not the report's
+    (out / MARKER).write_text(json.dumps(marker))
+    (out / "summary.csv").write_bytes(b"my table")
+    before = _snapshot(out)
+    with pytest.raises(OutputError, match=r"summary.csv is not from the earlier report"):
+        _write(out)
+    assert _snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["rep"]
+
+
+def test_stale_temp_folders_of_dead_runs_are_removed(tmp_path: Path) -> None:
+    dead = _dead_pid()
+    stale = tmp_path / f".rep.surveystats-tmp-{dead}-ab12cd34"
+    stale.mkdir()
+    (stale / "intervals.png").write_bytes(b"half a chart")
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "a.txt").write_bytes(b"keep")
+    kept = [
+        f".rep.surveystats-tmp-{os.getpid()}-ab12cd34",  # a live run
+        f".other.surveystats-tmp-{dead}-ab12cd34",  # another target
+        f".rep.surveystats-tmp-{dead}-ab12cd34.bak",  # not the exact pattern
+        f"rep.surveystats-tmp-{dead}-ab12cd34",
+        f".rep.surveystats-tmp-{dead}-",
+        ".rep.surveystats-tmp-0-ab12cd34",  # pid 0: never
+    ]
+    for name in kept:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "x").write_bytes(b"x")
+    (tmp_path / f".rep.surveystats-tmp-{dead}-11111111").symlink_to(precious)  # not a folder
+    (tmp_path / f".rep.surveystats-tmp-{dead}-22222222").write_bytes(b"a file")
+    _write(tmp_path / "rep")
+    assert not stale.exists()
+    for name in kept:
+        assert (tmp_path / name / "x").read_bytes() == b"x", name
+    assert (precious / "a.txt").read_bytes() == b"keep"
+    assert (tmp_path / f".rep.surveystats-tmp-{dead}-11111111").is_symlink()
+    assert (tmp_path / f".rep.surveystats-tmp-{dead}-22222222").read_bytes() == b"a file"
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o077, 0o002])
+def test_folders_and_files_follow_the_umask(tmp_path: Path, mask: int) -> None:
+    old = os.umask(mask)
+    try:
+        out = _write(tmp_path / "a" / "b" / "rep")  # missing parents are created
+    finally:
+        os.umask(old)
+    for folder in (out, out.parent, out.parent.parent):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o777 & ~mask, folder
+    for p in out.iterdir():
+        assert stat.S_IMODE(p.stat().st_mode) == 0o666 & ~mask, p.name
+
+
+@pytest.mark.parametrize(("code", "words"), [
+    (errno.EACCES, "Permission denied"),
+    (errno.EROFS, "Read-only file system"),
+    (errno.ENOSPC, "No space left on device"),
+])
+@pytest.mark.parametrize("where", ["mkdir", "write", "rename"])
+def test_os_errors_name_the_folder_and_change_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, words: str, where: str
+) -> None:
+    target = _write(tmp_path / "rep")  # an earlier report
+    fresh = tmp_path / "new"
+    before = _snapshot(target)
+
+    def fail(*args: object, **kwargs: object) -> None:
+        path = next(a for a in args if isinstance(a, (str, os.PathLike)))
+        raise OSError(code, os.strerror(code), os.fspath(path))
+
+    if where == "mkdir":
+        monkeypatch.setattr(os, "mkdir", fail)
+    elif where == "write":
+        monkeypatch.setattr(pd.DataFrame, "to_csv", fail)
+    else:
+        monkeypatch.setattr(os, "replace", fail)
+        monkeypatch.setattr(os, "rename", fail)
+    for out in (target, fresh):
+        with pytest.raises(OutputError, match=f"cannot write the report to {out}: {words}") \
+                as info:
+            _write(out)
+        assert "surveystats-tmp" not in str(info.value)  # the hidden temp folder is not named
+        assert isinstance(info.value.__cause__, OSError)
+    monkeypatch.undo()
+    assert _snapshot(target) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]
+
+
+@pytest.mark.parametrize("out", ["thesis.txt/rep", "thesis.txt/a/rep", "/proc/xyz/rep"])
+def test_real_os_errors_for_root_too(tmp_path: Path, out: str) -> None:
+    (tmp_path / "thesis.txt").write_bytes(b"Chapter 1\n")
+    target = tmp_path / out if not out.startswith("/") else Path(out)
+    with pytest.raises(OutputError, match=f"cannot write the report to {target}: "):
+        _write(target)
+    assert (tmp_path / "thesis.txt").read_bytes() == b"Chapter 1\n"
+    assert os.listdir(tmp_path) == ["thesis.txt"]
+
+
+def test_a_run_waits_for_the_lock_then_gives_up(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    fcntl = pytest.importorskip("fcntl")
+    monkeypatch.setattr(_output, "LOCK_TIMEOUT", 0.3)
+    lock = tmp_path / ".rep.surveystats-lock"
+    with open(lock, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(OutputError, match=r"another surveystats run is writing .*rep"):
+            _write(tmp_path / "rep")
+    assert os.listdir(tmp_path) == [lock.name]  # no report, no temp folder; our lock file
+
+
+def _wait_for(predicate: Any, what: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+def _assert_one_complete_report(out: Path, titles: set[str]) -> None:
+    assert read_marker(out) == REPORT_FILES
+    assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, *REPORT_FILES])
+    title = (out / "summary.md").read_text().splitlines()[0].removeprefix("# ")
+    assert title in titles
+    assert f"<title>{title}</title>" in (out / "index.html").read_text()  # same run
+    assert [p.name for p in out.parent.iterdir()] == [out.name]  # no temp folder, no lock
+
+
+def test_two_writers_waiting_on_the_lock_end_with_one_complete_report(tmp_path: Path) -> None:
+    fcntl = pytest.importorskip("fcntl")
+    out = tmp_path / "rep"
+    lock = tmp_path / ".rep.surveystats-lock"
+    with open(lock, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # both writers render, then wait here
+        procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(out), title],
+                                  stderr=subprocess.PIPE, text=True)
+                 for title in ("one", "two")]
+
+        def both_rendered() -> bool:
+            tmps = list(tmp_path.glob(".rep.surveystats-tmp-*/index.html"))
+            return len(tmps) == 2 or any(p.poll() is not None for p in procs)
+
+        _wait_for(both_rendered, "both writers to finish rendering")
+        assert not out.exists()
+    # the first writer takes the lock and removes the lock file; the second holds the lock
+    # on the removed file, notices, and locks the new one
+    for proc in procs:
+        assert proc.wait(timeout=60) == 0, proc.stderr.read() if proc.stderr else ""
+    _assert_one_complete_report(out, {"one", "two"})
+
+
+def test_two_writers_started_together_end_with_one_complete_report(tmp_path: Path) -> None:
+    out = tmp_path / "rep"
+    _write(out, title="zero")  # racing to replace an earlier report
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(out), title],
+                              stderr=subprocess.PIPE, text=True)
+             for title in ("one", "two")]
+    for proc in procs:
+        assert proc.wait(timeout=60) == 0, proc.stderr.read() if proc.stderr else ""
+    _assert_one_complete_report(out, {"one", "two"})
