@@ -705,6 +705,7 @@ class SurveyDesign(_DesignMethods):
         domains: np.ndarray | None = None,
         n_domains: int = 1,
         rows: np.ndarray | None = None,
+        full: bool = True,
     ) -> np.ndarray:
         """Taylor covariance of estimators with row-level influence values ``scores``.
 
@@ -715,11 +716,19 @@ class SurveyDesign(_DesignMethods):
         After calibration the scores are first replaced by their residuals from each
         calibration step (R's ``svyrecvar`` with ``postStrata``); a domain's residuals are
         not zero outside the domain, so domain scores are then spread to one row each.
+        ``full=False`` gives the variances only, (m,).
         """
         k = scores.shape[0]
         t_domains, t_n = domains, n_domains
         if self._calibration:
             if domains is not None and n_domains > 1:
+                if n_domains * k * self._n > _reduce.DENSE_CELLS * 5:
+                    raise ValueError(
+                        f"by: {n_domains:,} domains of a calibrated design with "
+                        f"{self._n:,} rows: the calibration residuals of every domain "
+                        f"would need {n_domains * k * self._n * 8 / 2**30:.1f} GiB. Estimate "
+                        "fewer domains at a time (filter the by column), or use a "
+                        "replicate design (to_replicate, then calibrate)")
                 spread = np.zeros((n_domains, k, self._n))
                 spread[domains, :, np.arange(self._n)] = scores.T
                 scores = spread.reshape(n_domains * k, self._n)
@@ -748,7 +757,7 @@ class SurveyDesign(_DesignMethods):
             column_group = np.repeat(np.arange(n_domains), k)
         return taylor_covariance(
             totals, self._stages[: self._n_var_stages], self._lonely_psu,
-            present=present, column_group=column_group, describe=self._describe,
+            present=present, column_group=column_group, describe=self._describe, full=full,
         )
 
     def _variance(
@@ -758,12 +767,14 @@ class SurveyDesign(_DesignMethods):
         domains: np.ndarray | None = None,
         n_domains: int = 1,
         rows: np.ndarray | None = None,
+        full: bool = True,
     ) -> np.ndarray:
         """Covariance of an estimator: Taylor linearisation of its influence values.
 
         (A :class:`ReplicateDesign` calls ``replicates`` instead; this design ignores it.)
+        ``full=False``: the variances only.
         """
-        return self._covariance(lin.scores, domains, n_domains, rows)
+        return self._covariance(lin.scores, domains, n_domains, rows, full)
 
     def _degf_by(
         self, rows: np.ndarray, domains: np.ndarray | None = None, n_domains: int = 1
@@ -771,19 +782,18 @@ class SurveyDesign(_DesignMethods):
         """R's degf of each domain subset: PSUs minus strata with non-zero-weight rows."""
         mask = rows & (self._w > 0)
         st = self._stages[0]
+        dom = (np.zeros(int(mask.sum()), dtype=np.int64) if domains is None
+               else domains[mask])
         if self._unit_codes[0] is None:  # the rows are the PSUs
-            dom = (np.zeros(int(mask.sum()), dtype=np.int64) if domains is None
-                   else domains[mask])
             n_psu = np.bincount(dom, minlength=n_domains)
-            key = self._stratum_codes[0][mask] * n_domains + dom
-        else:
-            psu = _reduce.group_presence(mask, self._unit_codes[0], st.n_units, domains,
-                                         n_domains)
-            n_psu = psu.sum(axis=0)
-            unit, d = np.nonzero(psu)
-            key = st.unit_stratum[unit] * n_domains + d
-        hit = np.bincount(key, minlength=st.n_strata * n_domains) > 0
-        n_str = hit.reshape(st.n_strata, n_domains).sum(axis=0)
+            strata = self._stratum_codes[0][mask]
+        else:  # the (PSU, domain) pairs with rows: memory grows with rows, not PSUs x domains
+            pairs = np.unique(dom * st.n_units + self._unit_codes[0][mask])
+            dom, unit = np.divmod(pairs, st.n_units)
+            n_psu = np.bincount(dom, minlength=n_domains)
+            strata = st.unit_stratum[unit]
+        cells = np.unique(strata * n_domains + dom)
+        n_str = np.bincount(cells % n_domains, minlength=n_domains)
         return (n_psu - n_str).astype(np.float64)
 
     # --- replicate weights ----------------------------------------------------------------

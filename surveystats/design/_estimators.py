@@ -42,6 +42,10 @@ if TYPE_CHECKING:
 __all__ = ["mean", "proportion", "quantile", "ratio", "total"]
 
 Missing = Literal["error", "drop"]
+
+#: Results with more rows (domains x variables) keep the variances only, not the (m, m)
+#: covariance matrix: 2,048 rows make a 32 MB matrix, 100,000 would make 80 GB.
+MAX_COVARIANCE_ROWS = 2048
 DeffKind = Literal["wor", "wr"]
 
 
@@ -438,7 +442,7 @@ def _check_domains(sum_w: np.ndarray, domains: _Domains, what: str) -> None:
 
 
 def _design_deff(
-    kind: DeffKind, lin: Linear, setup: _Setup, var: np.ndarray
+    kind: DeffKind, lin: Linear, setup: _Setup, variances: np.ndarray
 ) -> np.ndarray:
     """Design effect against SRS, R survey's formula.
 
@@ -471,7 +475,7 @@ def _design_deff(
                 )
                 factor = np.where(big_n < n, np.nan, factor)
         vsrs = (s2 * factor[:, None]).ravel()
-        return np.diag(var) / vsrs
+        return variances / vsrs
 
 
 def _finish(
@@ -487,14 +491,17 @@ def _finish(
     method: str | None = None,
 ) -> DesignEstimate:
     k = len(variable)
-    var = design._variance(lin, replicates, setup.dom, setup.n_dom, setup.rows)
+    full = setup.n_dom * k <= MAX_COVARIANCE_ROWS
+    var = design._variance(lin, replicates, setup.dom, setup.n_dom, setup.rows, full)
+    variances = np.diag(var) if full else var
     df = _domain_df(design, setup, domains)
     n = _design_rows(design, setup, domains)
-    d_eff = None if deff is None else _design_deff(deff, lin, setup, var)
+    d_eff = None if deff is None else _design_deff(deff, lin, setup, variances)
     return DesignEstimate(
         statistic=statistic,
         estimate=lin.estimate.ravel(),
-        var=var,
+        var=var if full else None,
+        variances=variances,
         df=np.repeat(df, k),
         n=np.repeat(n, k).astype(np.int64),
         variable=tuple(variable) * setup.n_dom,
@@ -714,8 +721,9 @@ def quantile(design: Design, variable: str, probs: Any, *, by: Any = None,
         return mean_replicates(below, reps, setup.rows, setup.dom, setup.n_dom)
 
     share = lin.estimate  # (D, k)
-    share_var = design._variance(lin, replicates, setup.dom, setup.n_dom, setup.rows)
-    share_se = np.sqrt(np.diag(share_var)).reshape(n_dom, k)
+    share_var = design._variance(lin, replicates, setup.dom, setup.n_dom, setup.rows,
+                                 full=False)
+    share_se = np.sqrt(share_var).reshape(n_dom, k)
     df = _domain_df(design, setup, domains)
 
     def interval(cl: float) -> tuple[np.ndarray, np.ndarray]:
@@ -733,7 +741,8 @@ def quantile(design: Design, variable: str, probs: Any, *, by: Any = None,
     return DesignEstimate(
         statistic="quantile",
         estimate=qhat.ravel(),
-        var=np.diag(se * se),
+        var=np.diag(se * se) if se.size <= MAX_COVARIANCE_ROWS else None,
+        variances=se * se,
         df=np.repeat(df, k),
         n=np.repeat(n, k).astype(np.int64),
         variable=(variable,) * (n_dom * k),

@@ -135,6 +135,7 @@ def taylor_covariance(
     present: Sequence[np.ndarray] | None = None,
     column_group: np.ndarray | None = None,
     describe: Describe | None = None,
+    full: bool = True,
 ) -> np.ndarray:
     """Covariance matrix of estimators from their unit totals of influence values.
 
@@ -154,14 +155,17 @@ def taylor_covariance(
         The subset (column of ``present``) that each estimate belongs to.
     describe : callable, optional
         ``describe(stage_index, strata) -> labels`` for error messages.
+    full : bool, default True
+        False: only the variances (the diagonal), for results with too many rows (domains
+        times variables) for an (m, m) matrix.
 
     Returns
     -------
-    ndarray, shape (m, m)
+    ndarray, shape (m, m), or (m,) when ``full`` is False
     """
     describe = describe or _describe_default
     m = totals[0].shape[0]
-    cov = np.zeros((m, m))
+    cov = np.zeros((m, m) if full else m)
     if column_group is None:
         column_group = np.zeros(m, dtype=np.int64)
     for s, t in enumerate(totals):
@@ -193,15 +197,15 @@ def taylor_covariance(
             continue
         centre = ~lonely if lonely_psu == "adjust" else None
         if isinstance(t, DomainTotals):
-            cov += _domain_contribution(t, st, scale, centre, factor, column_group)
+            cov += _domain_contribution(t, st, scale, centre, factor, column_group, full)
         else:
-            cov += _dense_contribution(t, st, scale, centre, factor, column_group)
-    return 0.5 * (cov + cov.T)
+            cov += _dense_contribution(t, st, scale, centre, factor, column_group, full)
+    return 0.5 * (cov + cov.T) if full else cov
 
 
 def _dense_contribution(
     t: np.ndarray, st: Stage, scale: np.ndarray, centre: np.ndarray | None,
-    factor: np.ndarray | None, column_group: np.ndarray,
+    factor: np.ndarray | None, column_group: np.ndarray, full: bool = True,
 ) -> np.ndarray:
     """Σ_h scale_h Σ_{u in h} (t_u - tbar_h)(t_u - tbar_h)ᵀ for dense totals (m, n_units)."""
     us = st.unit_stratum
@@ -221,52 +225,62 @@ def _dense_contribution(
     if factor is not None:
         c = c * np.sqrt(factor[us][:, column_group].T)
     q = scale[0] if st.n_strata == 1 else scale[us]
+    if not full:
+        return np.einsum("ij,ij->i", c * q, c)
     return np.asarray((c * q) @ c.T)
 
 
 def _domain_contribution(
     t: DomainTotals, st: Stage, scale: np.ndarray, centre: np.ndarray | None,
-    factor: np.ndarray | None, column_group: np.ndarray,
+    factor: np.ndarray | None, column_group: np.ndarray, full: bool = True,
 ) -> np.ndarray:
-    """The same sum when each unit lies in one domain, without the (m, n_units) matrix.
+    """The same sum from sparse (unit, domain) totals, without the (m, n_units) matrix.
 
     With ``a_hd`` the mean over the ``n_h`` units of stratum h of the domain-d totals
-    (units of other domains count as 0) and ``n_hd`` the units of h in domain d:
+    (units without rows in d count as 0) and ``n_hd`` the units of h with rows in d:
 
     * block (d, d): ``Σ_h q_h [Σ_{u in h, d} (s_u - a_hd)(s_u - a_hd)ᵀ + (n_h - n_hd) a_hd a_hdᵀ]``
     * block (d, e), d != e: ``-Σ_h q_h n_h a_hd a_heᵀ``
 
-    which is the dense formula term by term, with every term centred.
+    which is the dense formula term by term, with every term centred. Only the (stratum,
+    domain) cells with rows are formed, so memory grows with the rows, not with strata
+    times domains; the off-diagonal blocks are formed only when ``full``.
     """
     s, dom, n_dom = t.values, t.domain, t.n_domains
     k = s.shape[0]
     n_strata = st.n_strata
-    us = st.unit_stratum
+    us = st.unit_stratum[t.pair_units()]
     n_h = st.n_sampled
-    key = us * n_dom + dom
-    size = n_strata * n_dom
-    n_hd = np.bincount(key, minlength=size).reshape(n_strata, n_dom).astype(np.float64)
-    a = np.stack([np.bincount(key, weights=s[j], minlength=size) for j in range(k)])
-    a = a.reshape(k, n_strata, n_dom) / n_h[None, :, None]
+    cells, inv = np.unique(us * n_dom + dom, return_inverse=True)
+    cell_h, cell_d = np.divmod(cells, n_dom)
+    n_c = cells.size
+    nh_c = n_h[cell_h]
+    n_hd = np.bincount(inv, minlength=n_c).astype(np.float64)
+    a = np.stack([np.bincount(inv, weights=s[j], minlength=n_c) for j in range(k)]) / nh_c
     # refinement: mean of (t - a) over the n_h units of each stratum, as in _stratum_means
-    resid = np.stack([np.bincount(key, weights=s[j] - a[j].ravel()[key], minlength=size)
-                      for j in range(k)]).reshape(k, n_strata, n_dom)
-    a += (resid - (n_h[:, None] - n_hd)[None] * a) / n_h[None, :, None]
+    resid = np.stack([np.bincount(inv, weights=s[j] - a[j][inv], minlength=n_c)
+                      for j in range(k)])
+    a += (resid - (nh_c - n_hd)[None] * a) / nh_c
     if centre is not None:
-        a *= centre[None, :, None]
-    g = np.ones((n_strata, n_dom)) if factor is None else factor[:, column_group[::k]]
-    r = s - np.stack([a[j].ravel()[key] for j in range(k)])  # s_u - a_{h(u), d(u)}
-    w_hd = scale[:, None] * g  # (n_strata, n_dom)
-    out = np.zeros((n_dom, k, n_dom, k))
+        a *= centre[cell_h][None]
+    group = column_group[::k]  # the presence subset of each domain
+    g = np.ones(n_c) if factor is None else factor[cell_h, group[cell_d]]
+    r = s - a[:, inv]  # s_u - a_{h(u), d(u)}
+    w_c = scale[cell_h] * g
+    diag = np.zeros((n_dom, k, k))
     for j in range(k):
         for l in range(j, k):
-            sums = np.bincount(key, weights=r[j] * r[l], minlength=size).reshape(n_strata,
-                                                                                 n_dom)
-            extra = (n_h[:, None] - n_hd) * a[j] * a[l]
-            block = np.sum(w_hd * (sums + extra), axis=0)  # (n_dom,)
-            out[np.arange(n_dom), j, np.arange(n_dom), l] = block
-            out[np.arange(n_dom), l, np.arange(n_dom), j] = block
-    a_tilde = a * np.sqrt(g)[None]
+            sums = np.bincount(inv, weights=r[j] * r[l], minlength=n_c)
+            extra = (nh_c - n_hd) * a[j] * a[l]
+            block = np.bincount(cell_d, weights=w_c * (sums + extra), minlength=n_dom)
+            diag[:, j, l] = block
+            diag[:, l, j] = block
+    if not full:
+        return diag[:, np.arange(k), np.arange(k)].ravel()
+    out = np.zeros((n_dom, k, n_dom, k))
+    out[np.arange(n_dom), :, np.arange(n_dom), :] = diag
+    a_tilde = np.zeros((k, n_strata, n_dom))
+    a_tilde[:, cell_h, cell_d] = a * np.sqrt(g)[None]
     cross = -np.einsum("h,jhd,lhe->djel", scale * n_h, a_tilde, a_tilde)
     cross[np.arange(n_dom), :, np.arange(n_dom), :] = 0.0
     out += cross

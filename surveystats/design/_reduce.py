@@ -23,22 +23,34 @@ __all__ = ["DomainTotals", "combine_codes", "group_presence", "roll_up", "unit_t
 
 @dataclass(frozen=True)
 class DomainTotals:
-    """Unit totals when every unit lies in a single domain (the units are rows).
+    """Unit totals by domain, kept sparse: one column per (unit, domain) pair with rows.
 
-    Stands for the dense (n_domains * k, n_units) matrix whose column ``u`` holds
-    ``values[:, u]`` in the rows of domain ``domain[u]`` and zeros elsewhere, without
-    building it (for a million rows and ten domains that matrix would be 20 times larger
-    than the data). Units outside every domain carry values 0 (their domain code is then
-    irrelevant).
+    Stands for the dense (n_domains * k, n_units) matrix whose column ``u`` holds the totals
+    of unit ``u`` in the rows of each domain, without building it (for a million rows and
+    ten domains that matrix would be 20 times larger than the data; for 100,000 domains and
+    4,000 PSUs it would not fit in memory). Pair ``i`` is unit ``unit[i]`` (or unit ``i``
+    when ``unit`` is None: the rows are the units) in domain ``domain[i]``; each pair occurs
+    once, and pairs outside every domain carry values 0.
     """
 
-    values: np.ndarray  # (k, n_units)
-    domain: np.ndarray  # (n_units,) int64
+    values: np.ndarray  # (k, n_pairs)
+    domain: np.ndarray  # (n_pairs,) int64
     n_domains: int
+    unit: np.ndarray | None = None  # (n_pairs,) int64; None: pair i is unit i
+    n_units: int | None = None
 
     @property
     def shape(self) -> tuple[int, int]:
-        return (self.n_domains * self.values.shape[0], self.values.shape[1])
+        units = self.values.shape[1] if self.n_units is None else self.n_units
+        return (self.n_domains * self.values.shape[0], units)
+
+    def pair_units(self) -> np.ndarray:
+        """The unit of each pair."""
+        return np.arange(self.values.shape[1]) if self.unit is None else self.unit
+
+
+#: Above this many cells (domains x units x variables) the unit totals stay sparse.
+DENSE_CELLS = 20_000_000
 
 
 Totals = np.ndarray | DomainTotals
@@ -87,6 +99,13 @@ def unit_totals(
         return DomainTotals(scores, domains, n_domains)
     key = domains * n_units + codes
     size = n_units * n_domains
+    if size * k > DENSE_CELLS:  # many domains: one column per (unit, domain) pair with rows
+        pairs, inverse = np.unique(key, return_inverse=True)
+        values = np.empty((k, pairs.size))
+        for j in range(k):  # loop over score variables, not rows
+            values[j] = np.bincount(inverse, weights=scores[j], minlength=pairs.size)
+        pair_domain, pair_unit = np.divmod(pairs, n_units)
+        return DomainTotals(values, pair_domain, n_domains, pair_unit, n_units)
     out = np.empty((n_domains * k, n_units))
     for j in range(k):
         sums = np.bincount(key, weights=scores[j], minlength=size)
@@ -94,12 +113,14 @@ def unit_totals(
     return out
 
 
-def roll_up(totals: Totals, parent: np.ndarray, n_parents: int) -> np.ndarray:
+def roll_up(totals: Totals, parent: np.ndarray, n_parents: int) -> Totals:
     """Totals of later-stage units summed into their parent units (the nested sums)."""
     if isinstance(totals, DomainTotals):
-        k = totals.values.shape[0]
-        return np.asarray(unit_totals(totals.values, parent, n_parents, totals.domain,
-                                      totals.n_domains)).reshape(totals.n_domains * k, -1)
+        out = unit_totals(totals.values, parent[totals.pair_units()], n_parents,
+                          totals.domain, totals.n_domains)
+        if isinstance(out, DomainTotals):
+            return out
+        return np.asarray(out).reshape(totals.n_domains * totals.values.shape[0], -1)
     out = np.empty((totals.shape[0], n_parents))
     for j in range(totals.shape[0]):
         out[j] = np.bincount(parent, weights=totals[j], minlength=n_parents)

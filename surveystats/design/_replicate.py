@@ -106,7 +106,15 @@ class ReplicateWeights:
             assert self.base is not None
             totals = _reduce.unit_totals(values * self.base, self.unit, self.factors.shape[0],
                                          dom if split else None, n_dom if split else 1)
-            out = np.asarray(totals) @ self.factors
+            if isinstance(totals, _reduce.DomainTotals):  # many domains: sparse pairs
+                unit = totals.pair_units()
+                rows = (totals.domain[None, :] * k + np.arange(k)[:, None]).ravel()
+                cols = np.broadcast_to(unit, (k, unit.size)).ravel()
+                mat = scipy.sparse.csr_matrix((totals.values.ravel(), (rows, cols)),
+                                              shape=(n_dom * k, self.factors.shape[0]))
+                out = np.asarray(mat @ self.factors)
+            else:
+                out = np.asarray(totals) @ self.factors
         return np.ascontiguousarray(out.T).reshape(R, n_dom if split else 1, k)
 
     def dense(self) -> np.ndarray:
@@ -203,7 +211,8 @@ def weights_rank(W: np.ndarray, rows: np.ndarray | None = None,
 
 
 def replicate_covariance(
-    thetas: np.ndarray, estimate: np.ndarray, scale: float, rscales: np.ndarray, mse: bool
+    thetas: np.ndarray, estimate: np.ndarray, scale: float, rscales: np.ndarray, mse: bool,
+    *, full: bool = True,
 ) -> np.ndarray:
     """Covariance of estimates from their replicates: ``scale Σ_r rscale_r d_r d_rᵀ``.
 
@@ -218,35 +227,50 @@ def replicate_covariance(
     mse : bool
         Centre at the full-sample estimate (True) or at the mean of the replicates with
         a positive rscale (False; R's default, ``survey.replicates.mse = FALSE``).
+    full : bool, default True
+        False: the variances only, shape (m,).
 
     Notes
     -----
     Replicates with an undefined estimate (for example a domain that has no weight in a
     replicate) are left out with a warning, as R's ``svrVar`` does.
     """
-    ok = np.all(np.isfinite(thetas), axis=1)
-    if not ok.all():
-        bad = int((~ok).sum())
-        if not ok.any():
+    finite = np.isfinite(thetas)
+    root = np.sqrt(rscales)[:, None]
+    if finite.all():
+        centre = estimate if mse else thetas[rscales > 0].mean(axis=0)
+        dev = (thetas - centre) * root
+    else:
+        # each estimate (a domain's) uses the replicates where it is defined, as R's
+        # svrVar(na.rm=TRUE) does inside svyby, domain by domain
+        if not finite.any(axis=0).all():
             raise ValueError(
                 "every replicate gives an undefined estimate (no weight in the domain or "
                 "a zero denominator in every replicate); no replicate variance exists"
             )
+        bad = int((~finite.all(axis=1)).sum())
         warnings.warn(
             f"{bad} replicate(s) gave undefined estimates (e.g. a domain with no weight in "
-            "that replicate) and were left out of the variance, as R's svrVar does",
+            "that replicate) and were left out of the variance of those estimates, as R's "
+            "svrVar does",
             SurveyStatsWarning,
             stacklevel=4,
         )
-        thetas, rscales = thetas[ok], rscales[ok]
-    centre = estimate if mse else thetas[rscales > 0].mean(axis=0)
-    dev = (thetas - centre) * np.sqrt(rscales)[:, None]
+        if mse:
+            centre = estimate
+        else:
+            use = finite & (rscales > 0)[:, None]
+            centre = np.where(use, thetas, 0.0).sum(axis=0) / np.maximum(use.sum(axis=0), 1)
+        dev = np.where(finite, thetas - centre, 0.0) * root
+        thetas = np.where(finite, thetas, estimate)
     # an estimate that no replicate moves in exact arithmetic (a calibrated total, a
     # stratum's count) differs between replicates by rounding only: report variance 0
     level = np.maximum(np.abs(estimate), np.max(np.abs(thetas), axis=0))
     still = np.max(np.abs(thetas - estimate), axis=0) <= ZERO_SPREAD * level
     if still.any():
         dev[:, still] = 0.0
+    if not full:
+        return np.asarray(scale * np.einsum("rm,rm->m", dev, dev))
     cov = scale * (dev.T @ dev)
     return np.asarray(0.5 * (cov + cov.T))
 
@@ -1004,10 +1028,10 @@ class ReplicateDesign(_DesignMethods):
     # --- services for the estimators ------------------------------------------------------
     def _variance(self, lin: Linear, replicates: ReplicateEstimates,
                   domains: np.ndarray | None = None, n_domains: int = 1,
-                  rows: np.ndarray | None = None) -> np.ndarray:
+                  rows: np.ndarray | None = None, full: bool = True) -> np.ndarray:
         thetas = replicates(self._reps)
         return replicate_covariance(thetas.reshape(thetas.shape[0], -1), lin.estimate.ravel(),
-                                    self._scale, self._rscales, self._mse)
+                                    self._scale, self._rscales, self._mse, full=full)
 
     def _degf_by(self, rows: np.ndarray, domains: np.ndarray | None = None,
                  n_domains: int = 1) -> np.ndarray:

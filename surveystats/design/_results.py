@@ -76,9 +76,13 @@ class DesignEstimate:
         ``"mean"``, ``"total"``, ``"proportion"``, ``"ratio"`` or ``"quantile"``.
     estimate : ndarray
         Point estimates.
-    var : ndarray, shape (m, m)
+    var : ndarray, shape (m, m), or None
         Covariance matrix of the estimates (domains included: domain estimates share PSUs,
-        so they are correlated). For quantiles only the diagonal is filled.
+        so they are correlated). For quantiles only the diagonal is filled. None when the
+        result has more than 2,048 rows (many domains), where the matrix would not fit in
+        memory; ``variances`` is always there.
+    variances : ndarray, shape (m,)
+        The variances, ``diag(var)``.
     df : ndarray
         Design degrees of freedom per row (for a domain: its PSUs minus its strata).
     n : ndarray
@@ -103,7 +107,7 @@ class DesignEstimate:
 
     statistic: str
     estimate: np.ndarray
-    var: np.ndarray
+    var: np.ndarray | None
     df: np.ndarray
     n: np.ndarray
     variable: tuple[str, ...]
@@ -113,12 +117,17 @@ class DesignEstimate:
     deff: np.ndarray | None = None
     deff_kind: str | None = None
     method: str | None = None
+    variances: np.ndarray = None  # type: ignore[assignment]  # set from var when not given
     _interval: Callable[[float], tuple[np.ndarray, np.ndarray]] | None = field(
         default=None, repr=False, compare=False
     )
 
     def __post_init__(self) -> None:
-        for name in ("estimate", "var", "df", "n", "deff"):
+        if self.variances is None:
+            if self.var is None:
+                raise ValueError("DesignEstimate needs var or variances")
+            object.__setattr__(self, "variances", self.variances.copy())
+        for name in ("estimate", "var", "variances", "df", "n", "deff"):
             arr = getattr(self, name)
             if isinstance(arr, np.ndarray):
                 arr.setflags(write=False)
@@ -128,8 +137,8 @@ class DesignEstimate:
 
     @property
     def se(self) -> np.ndarray:
-        """Standard errors, ``sqrt(diag(var))``."""
-        return np.sqrt(np.diag(self.var))
+        """Standard errors, ``sqrt(variances)``."""
+        return np.sqrt(self.variances)
 
     @property
     def cv(self) -> np.ndarray:
@@ -145,7 +154,7 @@ class DesignEstimate:
             raise ValueError(
                 f"n_eff is defined for proportions; this is a {self.statistic} estimate"
             )
-        return _engine_inputs("wald", self.estimate, np.diag(self.var), self.n)
+        return _engine_inputs("wald", self.estimate, self.variances, self.n)
 
     # --- tables -------------------------------------------------------------------------
     def _labels(self) -> pd.DataFrame:
@@ -226,7 +235,7 @@ class DesignEstimate:
 
     def _proportion_interval(self, method: str, cl: float) -> tuple[np.ndarray, np.ndarray]:
         p = self.estimate
-        var = np.diag(self.var)
+        var = self.variances
         n_eff = _engine_inputs(method, p, var, self.n.astype(np.float64))
         if method in _engine.DEGENERATE_AT_BOUNDS and np.any((p == 0.0) | (p == 1.0)):
             warnings.warn(
@@ -260,7 +269,7 @@ class DesignEstimate:
         m = canonical_proportion_method(method if method is not None else
                                         (self.method or "logit"))
         n = self.n.astype(np.float64)
-        n_eff = _engine_inputs(m, self.estimate, np.diag(self.var), n)
+        n_eff = _engine_inputs(m, self.estimate, self.variances, n)
         undefined = ~np.isfinite(n_eff) | (n_eff <= 0)
         if np.any(undefined):
             bad = [self._row_label(int(i)) for i in np.flatnonzero(undefined)]
