@@ -64,7 +64,7 @@ def test_all_zero_weights() -> None:
 
 
 def test_non_numeric_weights() -> None:
-    with pytest.raises(ValueError, match=r"weights \('g'\) must be numeric"):
+    with pytest.raises(TypeError, match=r"weights \(.g.\) must be numeric"):
         SurveyDesign(small(), weights="g")
 
 
@@ -261,7 +261,7 @@ def test_estimator_argument_errors() -> None:
         d.proportion("g", level="w")
     with pytest.raises(ValueError, match=r"probs \(50\) must be probabilities in \[0, 1\]"):
         d.quantile("x", 50)
-    with pytest.raises(ValueError, match=r"variable \('g'\) must be numeric.*proportion"):
+    with pytest.raises(TypeError, match=r"variable \(.g.\) must be numeric.*proportion"):
         d.quantile("g", 0.5)
     with pytest.raises(ValueError, match=r"rule \('type7'\) is not one of 'math', 'hf7'"):
         d.quantile("x", 0.5, rule="type7")  # type: ignore[arg-type]

@@ -379,13 +379,18 @@ def rw() -> pd.DataFrame:
                                                              r"\(n, R\) with n = 183"),
     ({"type": "jk1", "replicate_weights": "[rep"}, r"not a valid regular expression"),
     ({"type": "jk1", "weights": "pww"}, r"weights \('pww'\) is not a column"),
-    ({"type": "jk1", "replicate_weights": ["rep1", "stype"]}, r"must be numeric"),
 ])
 def test_replicate_design_argument_errors(kwargs: dict[str, Any], match: str) -> None:
     args: dict[str, Any] = {"replicate_weights": "^rep[0-9]+$", "weights": "pw"}
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
         ReplicateDesign(rw(), **args)
+
+
+def test_text_replicate_weights_are_a_type_error() -> None:
+    with pytest.raises(TypeError, match=r"replicate_weights \('stype'\) must be numeric; it "
+                                        r"holds text \('H' in row 0"):
+        ReplicateDesign(rw(), type="jk1", weights="pw", replicate_weights=["rep1", "stype"])
 
 
 def test_bad_replicate_values_and_weights() -> None:

@@ -23,6 +23,7 @@ import pandas as pd
 from surveystats._validation import check_choice
 from surveystats._warnings import SurveyStatsWarning
 from surveystats.design import _reduce
+from surveystats.design._columns import real_column
 from surveystats.design._linearization import (
     LONELY_PSU_RULES,
     LonelyPSU,
@@ -85,9 +86,8 @@ def factorize_sorted(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
             shifted = (a - lo).astype(np.intp, copy=False)
             hit = np.bincount(shifted, minlength=hi - lo + 1) > 0
             lookup = np.cumsum(hit) - 1
-            values = np.flatnonzero(hit) + lo
-            uniques = pd.Index(values.astype(bool) if dtype.kind == "b" else
-                               values.astype(dtype))
+            values = np.flatnonzero(hit).astype(a.dtype) + np.asarray(lo, dtype=a.dtype)
+            uniques = pd.Index(values.astype(bool) if dtype.kind == "b" else values)
             return lookup[shifted].astype(np.int64), uniques
     codes, uniques = pd.factorize(series, sort=True, use_na_sentinel=True)
     return np.asarray(codes, dtype=np.int64), pd.Index(uniques)
@@ -108,12 +108,7 @@ def _codes(param: str, series: pd.Series) -> tuple[np.ndarray, pd.Index]:
 
 
 def _numeric(param: str, series: pd.Series) -> np.ndarray:
-    try:
-        return np.array(series.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"{param} ({series.name!r}) must be numeric; it has dtype {series.dtype}"
-        ) from exc
+    return real_column(param, series)
 
 
 def _per_group(codes: np.ndarray, n_groups: int, values: np.ndarray) -> np.ndarray:

@@ -30,6 +30,7 @@ from scipy import special
 
 from surveystats._validation import check_choice
 from surveystats._warnings import SurveyStatsWarning
+from surveystats.design._columns import analysis_kind, check_finite, real_column
 from surveystats.design._design import factorize_sorted
 from surveystats.design._results import DesignEstimate, canonical_proportion_method
 
@@ -85,13 +86,50 @@ def _centred_scores(X: np.ndarray, centre: np.ndarray, scale: np.ndarray,
                     dom: np.ndarray | None, slope: np.ndarray | None = None) -> np.ndarray:
     """``(X[j] - centre[d, j] * slope) * scale`` row by row, without large temporaries."""
     scores = np.empty_like(X)
+    inside = scale != 0
     for j in range(X.shape[0]):  # loop over variables, not rows
         c = centre[0, j] if dom is None else centre[dom, j]
         if slope is not None:
             c = c * slope
         np.subtract(X[j], c, out=scores[j])
+        _snap_constant(scores[j], c, inside, dom, centre.shape[0])
         scores[j] *= scale
     return scores
+
+
+#: Deviations from the centre below this multiple of machine precision (in root mean square,
+#: relative to the centre) are rounding: the variable is constant (or exactly proportional to
+#: the denominator) in exact arithmetic.
+_CONSTANT_ULPS = 16.0
+
+
+def _snap_constant(dev: np.ndarray, centre: np.ndarray | float, inside: np.ndarray,
+                   dom: np.ndarray | None, n_dom: int) -> None:
+    """Set to 0 (in place) the deviations of a domain whose variable is constant.
+
+    The mean of a constant c is c only up to rounding, so ``x - mean`` is of the order of
+    machine precision and a variance of 1e-35 appears where the exact one is 0 (and a logit
+    interval of a share that is exactly 0 or 1 turns into NaN). Detected on the scale of
+    the data: the root mean square deviation within the domain below 16 machine epsilons of
+    the centre's.
+    """
+    tol = (_CONSTANT_ULPS * np.finfo(np.float64).eps) ** 2
+    if dom is None and np.ndim(centre) == 0:  # one centre: two dot products
+        kept = dev if inside.all() else dev[inside]
+        if float(np.dot(kept, kept)) <= tol * float(centre) ** 2 * kept.size:
+            dev[:] = 0.0
+        return
+    c2 = np.broadcast_to(np.asarray(centre, dtype=np.float64) ** 2, dev.shape)
+    d2 = np.where(inside, dev * dev, 0.0)
+    if dom is None:
+        if float(d2.sum()) <= tol * float(np.where(inside, c2, 0.0).sum()):
+            dev[:] = 0.0
+        return
+    spread = np.bincount(dom, weights=d2, minlength=n_dom)
+    level = np.bincount(dom, weights=np.where(inside, c2, 0.0), minlength=n_dom)
+    still = spread <= tol * level
+    if still.any():
+        dev[still[dom]] = 0.0
 
 
 def mean_statistic(X: np.ndarray, w: np.ndarray, dom: np.ndarray | None, n_dom: int
@@ -283,12 +321,6 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _is_numeric(series: pd.Series) -> bool:
-    return bool(pd.api.types.is_numeric_dtype(series.dtype)
-                or pd.api.types.is_bool_dtype(series.dtype)) and not isinstance(
-        series.dtype, pd.CategoricalDtype)
-
-
 def _levels(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
     """Codes (-1 for missing) and sorted levels of a categorical-like column."""
     if isinstance(series.dtype, pd.CategoricalDtype):
@@ -317,8 +349,9 @@ def _read(design: Design, names: list[str], missing: Missing, *, param: str,
     counts: dict[str, int] = {}
     for name in names:
         series = design._column(param, name)
-        if _is_numeric(series) and not has_level:
-            x = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        if not has_level and analysis_kind(param, series) == "numeric":
+            x = real_column(param, series, allow_bool=True)
+            check_finite(param, name, x, series.index)
             m = np.isnan(x)
             if m.any():
                 counts[name] = int(m.sum())
@@ -329,7 +362,7 @@ def _read(design: Design, names: list[str], missing: Missing, *, param: str,
             level.append(None)
             continue
         if categorical == "refuse":
-            raise ValueError(
+            raise TypeError(
                 f"{param} ({name!r}) must be numeric; it has dtype {series.dtype}. For the "
                 "shares of its categories use design.proportion"
             )

@@ -193,11 +193,12 @@ def weights_rank(W: np.ndarray, rows: np.ndarray | None = None,
         return 0
     G = np.zeros((R + 1, R + 1))
     norms = np.zeros(R)
+    mean_weights = np.full(R, 1.0 / R)
     for start in range(0, idx.size, block):  # loop over row blocks, not rows
-        Wb = np.asarray(W[start:start + block] if rows is None else
-                        W[idx[start:start + block]], dtype=np.float64)
+        Wb = np.ascontiguousarray(W[start:start + block] if rows is None else
+                                  W[idx[start:start + block]], dtype=np.float64)
         M = np.empty((Wb.shape[0], R + 1))
-        np.mean(Wb, axis=1, out=M[:, 0])
+        np.matmul(Wb, mean_weights, out=M[:, 0])
         np.subtract(Wb, M[:, :1], out=M[:, 1:])
         G += M.T @ M
         norms += np.einsum("ij,ij->j", Wb, Wb)

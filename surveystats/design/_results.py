@@ -14,7 +14,7 @@ from surveystats import _engine
 from surveystats._display import fmt, html_table
 from surveystats._proportion import ProportionCI, proportion_ci
 from surveystats._validation import check_confidence_level
-from surveystats._warnings import DegenerateIntervalWarning
+from surveystats._warnings import DegenerateIntervalWarning, SurveyStatsWarning
 
 __all__ = ["R_METHOD_ALIASES", "DesignEstimate", "canonical_proportion_method"]
 
@@ -201,6 +201,7 @@ class DesignEstimate:
             method``.
         """
         cl = check_confidence_level(confidence_level)
+        self._warn_no_df()
         if self.statistic == "proportion":
             m = canonical_proportion_method(method if method is not None else
                                             (self.method or "logit"))
@@ -279,6 +280,7 @@ class DesignEstimate:
                 "there is no effective sample size; use confint() instead"
             )
         deff = n / n_eff
+        self._warn_no_df()
         df = np.where(self.df > 0, self.df, np.nan)
         if self.estimate.size == 1:
             return proportion_ci(float(self.estimate[0]), float(n[0]), deff=float(deff[0]),
@@ -296,6 +298,21 @@ class DesignEstimate:
                              confidence_level=confidence_level, nan_policy="propagate")
 
     # --- display ------------------------------------------------------------------------
+    def _warn_no_df(self) -> None:
+        """Say why an interval is NaN where the design has no degrees of freedom."""
+        none = np.flatnonzero(~(self.df > 0))
+        if none.size:
+            shown = ", ".join(self._row_label(int(i)) for i in none[:3])
+            more = f" and {none.size - 3} more" if none.size > 3 else ""
+            warnings.warn(
+                f"{none.size} estimate(s) have 0 design degrees of freedom ({shown}{more}): "
+                "their design (or domain) has as many strata as PSUs, so there is no "
+                "t quantile and their interval is NaN. Collapse strata with a single PSU, "
+                "or estimate a larger domain",
+                SurveyStatsWarning,
+                stacklevel=3,
+            )
+
     def _row_label(self, i: int) -> str:
         text = self.variable[i]
         if self.level[i] is not None:

@@ -1,0 +1,128 @@
+"""Reading a data frame's columns in numeric roles, with one set of rules and messages.
+
+Weights, fpc, replicate weights and the variables of a mean, total, ratio or quantile must be
+real numbers. This module decides, once, what counts as one:
+
+* numeric dtypes (int, uint, float, pandas' nullable Int/Float; missing values become NaN)
+  and booleans (0/1) where ``allow_bool``;
+* an object column whose values are all Python or numpy numbers (pandas infers it as
+  integer or floating) is read as numbers;
+* refused with a TypeError that names the column and shows an offending value: complex
+  numbers, dates and times, text (including numbers stored as text such as ``"1.5"``:
+  convert those yourself with ``pandas.to_numeric``, so that a stray ``"x"`` never turns a
+  column into categories or NaN behind your back), and categoricals.
+
+:func:`analysis_kind` decides whether an estimator's variable is read as numbers or as the
+categories of a factor (R's ``svymean`` on a factor gives the shares of its levels).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["analysis_kind", "check_finite", "real_column"]
+
+_NUMERIC_INFERRED = ("integer", "floating", "mixed-integer-float", "decimal")
+
+
+def _first(series: pd.Series, bad: np.ndarray) -> str:
+    pos = int(np.flatnonzero(bad)[0])
+    return f"{series.iloc[pos]!r} in row {series.index[pos]!r}"
+
+
+def _parses_as_number(values: pd.Series) -> np.ndarray:
+    return np.asarray(pd.to_numeric(values, errors="coerce").notna())
+
+
+def real_column(param: str, series: pd.Series, *, allow_bool: bool = False) -> np.ndarray:
+    """The column as float64 (NaN for missing values), or a TypeError naming it."""
+    dtype = series.dtype
+    name = f"{param} ({series.name!r})"
+    if isinstance(dtype, pd.CategoricalDtype):
+        raise TypeError(f"{name} must be numeric; it is categorical. Use its codes or the "
+                        "numbers behind the categories")
+    if pd.api.types.is_bool_dtype(dtype):
+        if allow_bool:
+            return np.asarray(series.to_numpy(dtype=np.float64, na_value=np.nan))
+        raise TypeError(f"{name} must be numeric; it holds True/False values")
+    if pd.api.types.is_complex_dtype(dtype):
+        raise TypeError(f"{name} must hold real numbers; it has complex values (e.g. "
+                        f"{series.iloc[0]!r})")
+    if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(
+            dtype) or isinstance(dtype, pd.PeriodDtype):
+        raise TypeError(f"{name} must be numeric; it holds dates or times (dtype {dtype})")
+    if pd.api.types.is_numeric_dtype(dtype):
+        return np.array(series.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
+    inferred = pd.api.types.infer_dtype(series, skipna=True)
+    if inferred in _NUMERIC_INFERRED or inferred == "empty":
+        return np.array(pd.to_numeric(series).to_numpy(dtype=np.float64, na_value=np.nan),
+                        dtype=np.float64)
+    if inferred == "boolean" and allow_bool:
+        return np.array(series.astype("float64").to_numpy(), dtype=np.float64)
+    present = series.notna().to_numpy()
+    text = present & ~_parses_as_number(series.where(present))
+    if inferred == "complex":
+        raise TypeError(f"{name} must hold real numbers; it has complex values")
+    if text.any():
+        raise TypeError(f"{name} must be numeric; it holds text ({_first(series, text)}"
+                        f"{', ...' if text.sum() > 1 else ''}, dtype {dtype})")
+    raise TypeError(
+        f"{name} must be numeric; it holds numbers stored as text (e.g. "
+        f"{_first(series, present)}). Convert it with pandas.to_numeric first")
+
+
+def analysis_kind(param: str, series: pd.Series) -> Literal["numeric", "categorical"]:
+    """Whether an estimator reads the column as numbers or as categories (a factor).
+
+    Numbers: numeric and boolean dtypes, and object columns of Python numbers. Categories:
+    categoricals and text columns where no value is a number. Refused (TypeError naming the
+    column): complex, dates and times, and text columns that hold numbers (all of them, as
+    ``"1.5"``, or some of them beside text, as a stray ``"x"`` among numbers), where reading
+    categories would silently turn a numeric variable into hundreds of shares.
+    """
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return "categorical"
+    if pd.api.types.is_bool_dtype(dtype):
+        return "numeric"
+    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype):
+        return "numeric"
+    if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+        inferred = pd.api.types.infer_dtype(series, skipna=True)
+        if inferred in _NUMERIC_INFERRED or inferred == "boolean":
+            return "numeric"
+        if inferred in ("string", "mixed", "empty", "categorical"):
+            present = series.notna().to_numpy()
+            numbers = present & _parses_as_number(series.where(present))
+            if not numbers.any():
+                return "categorical"
+            text = present & ~numbers
+            if text.any():
+                raise TypeError(
+                    f"{param} ({series.name!r}) mixes numbers ({_first(series, numbers)}) with "
+                    f"text ({_first(series, text)}): fix or remove the text values, convert "
+                    "with pandas.to_numeric(..., errors='coerce') to treat them as missing, "
+                    "or make the column categorical for the shares of its values")
+            raise TypeError(
+                f"{param} ({series.name!r}) holds numbers stored as text (e.g. "
+                f"{_first(series, numbers)}): convert it with pandas.to_numeric for a mean or "
+                "total, or make it categorical (astype('category')) for the shares of its "
+                "values")
+    real_column(param, series, allow_bool=True)  # raises the message for its dtype
+    return "numeric"  # pragma: no cover - real_column raised
+
+
+def check_finite(param: str, name: str, values: np.ndarray, index: pd.Index) -> None:
+    """A ValueError naming the column and rows when ``values`` holds inf or -inf."""
+    bad = np.isinf(values)
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        shown = ", ".join(repr(index[i]) for i in rows[:5])
+        more = f" and {rows.size - 5} more" if rows.size > 5 else ""
+        raise ValueError(
+            f"{param} ({name!r}) has {rows.size} infinite value(s) (rows {shown}{more}); "
+            "estimates need finite numbers: fix them, or set them to NaN and pass "
+            "missing='drop'")
