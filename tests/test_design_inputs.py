@@ -123,3 +123,22 @@ def test_replicate_text_weights(frame: pd.DataFrame) -> None:
     with pytest.raises(TypeError, match=r"replicate_weights \('r2'\) must be numeric"):
         ReplicateDesign(data, weights="w", replicate_weights=["r1", "r2"], type="other",
                         scale=1.0)
+
+
+@pytest.mark.parametrize("weight", [0.1, 1 / 3, 0.7, 2.2])
+def test_quantile_ties_do_not_flip_with_other_probabilities(weight: float) -> None:
+    # half of each domain's weight lies at or below its 5th value: p = 0.5 is a tie, which
+    # R's "math" rule resolves to that value; asking for other probabilities (or putting
+    # other domains first) must not move it to the next one
+    rng = np.random.default_rng(3)
+    first = pd.DataFrame({"x": rng.normal(size=37), "w": rng.uniform(0.1, 3, 37), "g": 0})
+    second = pd.DataFrame({"x": np.arange(1.0, 11.0), "w": weight, "g": 1})
+    d = SurveyDesign(pd.concat([first, second], ignore_index=True), weights="w")
+    alone = SurveyDesign(second, weights="w").quantile("x", 0.5)
+    assert alone.estimate[0] == 5.0
+    for probs in ([0.5], [0.25, 0.5], [0.1, 0.5, 0.75, 0.9],
+                  [*np.round(np.linspace(0.05, 0.45, 9), 2), 0.5, 0.55, 0.95]):
+        est = d.quantile("x", probs, by="g")
+        i = next(j for j in range(len(est)) if est.domain[j] == 1 and est.level[j] == 0.5)
+        assert est.estimate[i] == 5.0
+        assert est.se[i] == pytest.approx(alone.se[0], rel=1e-12)
