@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from surveystats import ReplicateDesign, SurveyDesign
-from surveystats.design._replicate import ReplicateWeights, weights_rank
+from surveystats.design._repvar import ReplicateWeights, weights_rank
 
 
 def _element_design(seed: int) -> tuple[pd.DataFrame, int]:

@@ -26,7 +26,8 @@ from test_design_reference import (
 
 from surveystats import SurveyStatsWarning
 from surveystats.design import ReplicateDesign, SurveyDesign
-from surveystats.design._replicate import hadamard, replicate_covariance
+from surveystats.design._hadamard import hadamard
+from surveystats.design._repvar import replicate_covariance
 
 REP_FILES = ["clus1_jk1", "strat_jkn", "strat_clus_jkn", "pairs_brr", "pairs_fay"]
 

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import scipy.linalg
 
-from surveystats.design._design import factorize_sorted
+from surveystats.design._columns import factorize_sorted
 
 __all__ = [
     "CALFUNS", "Cells", "GregStep", "PostStratumStep", "RakeStep", "cell_counts", "cells_of",

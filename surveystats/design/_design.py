@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -23,7 +22,18 @@ import pandas as pd
 from surveystats._validation import check_choice
 from surveystats._warnings import SurveyStatsWarning
 from surveystats.design import _reduce
-from surveystats.design._columns import real_column
+from surveystats.design._calibration import CalibrationStep, Cells, cells_of
+from surveystats.design._columns import (
+    PANDAS_COW,
+    Columns,
+    as_names,
+    id_codes,
+    label,
+    real_column,
+    rows_text,
+)
+from surveystats.design._convert import as_replicate
+from surveystats.design._estimators import Linear, ReplicateEstimates
 from surveystats.design._linearization import (
     LONELY_PSU_RULES,
     LonelyPSU,
@@ -31,84 +41,10 @@ from surveystats.design._linearization import (
     taylor_covariance,
 )
 from surveystats.design._methods import _Columns, _DesignMethods
-
-if TYPE_CHECKING:
-    from surveystats.design._calibration import CalibrationStep, Cells
-    from surveystats.design._estimators import Linear, ReplicateEstimates
-    from surveystats.design._replicate import PSUStructure, ReplicateDesign, SchemeName
+from surveystats.design._replicate import ReplicateDesign
+from surveystats.design._schemes import PSUStructure, SchemeName
 
 __all__ = ["SurveyDesign"]
-
-Columns = str | Sequence[str] | None
-
-_PANDAS_COW = int(pd.__version__.split(".")[0]) >= 3
-
-
-def _as_names(param: str, value: Columns) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, Sequence) and all(isinstance(v, str) for v in value):
-        return list(value)
-    raise TypeError(
-        f"{param} ({value!r}) must be a column name or a list of column names"
-    )
-
-
-def _rows_text(index: pd.Index, rows: np.ndarray, limit: int = 5) -> str:
-    shown = ", ".join(repr(index[r]) if isinstance(index[r], str) else str(index[r])
-                      for r in rows[:limit])
-    more = f" and {rows.size - limit} more" if rows.size > limit else ""
-    return f"{shown}{more}"
-
-
-def _label(value: Any) -> str:
-    if isinstance(value, (np.generic,)):
-        value = value.item()
-    return repr(value) if isinstance(value, str) else str(value)
-
-
-
-def factorize_sorted(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes (-1 for missing) numbered in sorted order of the values, and the values.
-
-    Integer columns with a moderate range take a counting path (no hashing, no sort), which
-    is several times faster than ``pandas.factorize`` on a million rows.
-    """
-    dtype = series.dtype
-    if isinstance(dtype, np.dtype) and dtype.kind in "iub" and len(series):
-        a = series.to_numpy()
-        if dtype.kind == "b":
-            a = a.astype(np.int64)
-        lo, hi = int(a.min()), int(a.max())
-        if hi - lo <= 4 * a.size + 1_000_000:
-            shifted = (a - lo).astype(np.intp, copy=False)
-            hit = np.bincount(shifted, minlength=hi - lo + 1) > 0
-            lookup = np.cumsum(hit) - 1
-            values = np.flatnonzero(hit).astype(a.dtype) + np.asarray(lo, dtype=a.dtype)
-            uniques = pd.Index(values.astype(bool) if dtype.kind == "b" else values)
-            return lookup[shifted].astype(np.int64), uniques
-    codes, uniques = pd.factorize(series, sort=True, use_na_sentinel=True)
-    return np.asarray(codes, dtype=np.int64), pd.Index(uniques)
-
-
-def _codes(param: str, series: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes of an id column; missing ids are refused."""
-    codes, uniques = factorize_sorted(series)
-    if codes.size and codes.min() < 0:
-        bad = np.flatnonzero(codes < 0)
-        raise ValueError(
-            f"{param} ({series.name!r}) has {bad.size} missing value(s) (rows "
-            f"{_rows_text(series.index, bad)}); every row needs a "
-            f"{'stratum' if param.startswith('strata') else 'cluster id'}: fill them in "
-            "or drop those rows before declaring the design"
-        )
-    return codes, uniques
-
-
-def _numeric(param: str, series: pd.Series) -> np.ndarray:
-    return real_column(param, series)
 
 
 def _per_group(codes: np.ndarray, n_groups: int, values: np.ndarray) -> np.ndarray:
@@ -280,9 +216,9 @@ class SurveyDesign(_DesignMethods):
         if weights is not None and not isinstance(weights, str):
             raise TypeError(f"weights ({weights!r}) must be a column name or None")
         w_name = None if weights is None else cols.check("weights", weights)
-        strata_names = [cols.check("strata", s) for s in _as_names("strata", strata)]
-        cluster_names = [cols.check("clusters", c) for c in _as_names("clusters", clusters)]
-        fpc_names = [cols.check("fpc", f) for f in _as_names("fpc", fpc)]
+        strata_names = [cols.check("strata", s) for s in as_names("strata", strata)]
+        cluster_names = [cols.check("clusters", c) for c in as_names("clusters", clusters)]
+        fpc_names = [cols.check("fpc", f) for f in as_names("fpc", fpc)]
         n_stages = max(len(cluster_names), 1)
         for param, names in (("strata", strata_names), ("fpc", fpc_names)):
             if len(names) > n_stages:
@@ -298,7 +234,7 @@ class SurveyDesign(_DesignMethods):
         row_units: list[np.ndarray] = []
         n_strata: list[int] = []
         n_units: list[int] = []
-        given_strata = [_codes("strata", data[s]) for s in strata_names]
+        given_strata = [id_codes("strata", data[s]) for s in strata_names]
         for s in range(n_stages):
             if s == 0:
                 if given_strata:
@@ -313,7 +249,7 @@ class SurveyDesign(_DesignMethods):
                 h_codes, h_n = _reduce.combine_codes(row_units[s - 1], n_units[s - 1],
                                                      base, base_n)
             if cluster_names:
-                raw, raw_uniques = _codes(f"clusters[{s}]" if s else "clusters",
+                raw, raw_uniques = id_codes(f"clusters[{s}]" if s else "clusters",
                                           data[cluster_names[s]])
                 if s == 0 and not nest and h_n > 1:
                     self._check_nested(data, cluster_names[0], strata_names[0], raw,
@@ -359,21 +295,21 @@ class SurveyDesign(_DesignMethods):
                 pop_sizes.append(np.full(n_strata[s], np.inf))
                 continue
             name = fpc_names[s]
-            vals = _numeric("fpc", data[name])
+            vals = real_column("fpc", data[name])
             stage = f" at stage {s + 1}" if n_stages > 1 else ""
             bad = ~np.isfinite(vals)
             if bad.any():
                 rows = np.flatnonzero(bad)
                 raise ValueError(
                     f"fpc ({name!r}){stage} has {rows.size} missing or infinite value(s) "
-                    f"(rows {_rows_text(index, rows)}); give a population count or a "
+                    f"(rows {rows_text(index, rows)}); give a population count or a "
                     "sampling fraction for every row"
                 )
             if (vals <= 0).any():
                 rows = np.flatnonzero(vals <= 0)
                 raise ValueError(
                     f"fpc ({name!r}){stage} has {rows.size} value(s) <= 0 (e.g. "
-                    f"{vals[rows[0]]:g} in row {_rows_text(index, rows[:1])}); it must be a "
+                    f"{vals[rows[0]]:g} in row {rows_text(index, rows[:1])}); it must be a "
                     "population count (>= 1) or a sampling fraction in (0, 1]"
                 )
             is_count = bool((vals > 1).any())
@@ -392,8 +328,8 @@ class SurveyDesign(_DesignMethods):
                 raise ValueError(
                     f"fpc ({name!r}){stage} varies within stratum "
                     f"{self._stratum_label_from(data, strata_names, cluster_names, s, first)}"
-                    f" ({vals[first]:g} in row {_rows_text(index, np.array([first]))}, "
-                    f"{vals[r]:g} in row {_rows_text(index, np.array([r]))}); the fpc "
+                    f" ({vals[first]:g} in row {rows_text(index, np.array([first]))}, "
+                    f"{vals[r]:g} in row {rows_text(index, np.array([r]))}); the fpc "
                     "describes the stratum and must be the same on all its rows"
                 )
             n_h = stage_n_sampled[s]
@@ -443,13 +379,13 @@ class SurveyDesign(_DesignMethods):
 
         # --- weights ----------------------------------------------------------------------
         if w_name is not None:
-            w = _numeric("weights", data[w_name])
+            w = real_column("weights", data[w_name])
             bad = np.isnan(w)
             if bad.any():
                 rows = np.flatnonzero(bad)
                 raise ValueError(
                     f"weights ({w_name!r}) has {rows.size} missing value(s) (rows "
-                    f"{_rows_text(index, rows)}); every row needs a weight (use 0 to keep a "
+                    f"{rows_text(index, rows)}); every row needs a weight (use 0 to keep a "
                     "row in the design without counting it)"
                 )
             bad = (w < 0) | np.isinf(w)
@@ -457,7 +393,7 @@ class SurveyDesign(_DesignMethods):
                 rows = np.flatnonzero(bad)
                 raise ValueError(
                     f"weights ({w_name!r}) has {rows.size} negative or infinite value(s) "
-                    f"(e.g. {w[rows[0]]:g} in row {_rows_text(index, rows[:1])}); weights "
+                    f"(e.g. {w[rows[0]]:g} in row {rows_text(index, rows[:1])}); weights "
                     "must be finite and >= 0"
                 )
             source = f"weights from {w_name!r}"
@@ -532,7 +468,7 @@ class SurveyDesign(_DesignMethods):
 
         # pandas >= 3 copies on write, so a shallow copy is already private; older pandas
         # needs a deep copy.
-        object.__setattr__(self, "_data", data.copy(deep=not _PANDAS_COW))
+        object.__setattr__(self, "_data", data.copy(deep=not PANDAS_COW))
         object.__setattr__(self, "_n", n)
         object.__setattr__(self, "_w", w)
         object.__setattr__(self, "_weights_source", source)
@@ -582,8 +518,8 @@ class SurveyDesign(_DesignMethods):
             psu = data[cluster].iloc[r]
             s1, s2 = data[strata].iloc[other], data[strata].iloc[r]
             raise ValueError(
-                f"PSU {_label(psu)} of clusters ({cluster!r}) appears in strata "
-                f"{_label(s1)} and {_label(s2)} of strata ({strata!r}). If PSU ids are "
+                f"PSU {label(psu)} of clusters ({cluster!r}) appears in strata "
+                f"{label(s1)} and {label(s2)} of strata ({strata!r}). If PSU ids are "
                 "reused across strata (numbered within each stratum), pass nest=True; "
                 "otherwise fix the ids"
             )
@@ -597,10 +533,10 @@ class SurveyDesign(_DesignMethods):
         if s == 0:
             if not strata_names:
                 return "(the whole sample)"
-            return _label(data[strata_names[0]].iloc[row])
-        own = (f"{_label(data[strata_names[s]].iloc[row])} "
+            return label(data[strata_names[0]].iloc[row])
+        own = (f"{label(data[strata_names[s]].iloc[row])} "
                if len(strata_names) > s else "")
-        return f"{own}within PSU {_label(data[cluster_names[s - 1]].iloc[row])}"
+        return f"{own}within PSU {label(data[cluster_names[s - 1]].iloc[row])}"
 
     def _describe(self, s: int, strata: np.ndarray) -> list[str]:
         """Labels of strata (at stage s, 0-based) for messages, sorted."""
@@ -611,14 +547,14 @@ class SurveyDesign(_DesignMethods):
             if not self._strata_names:
                 return ["(the whole sample)"] * len(rows)
             values = self._data[self._strata_names[0]].iloc[rows]
-            return sorted(_label(v) for v in values)
+            return sorted(label(v) for v in values)
         parents = self._data[self._cluster_names[s - 1]].iloc[rows]
         if len(self._strata_names) > s:
             own = self._data[self._strata_names[s]].iloc[rows]
-            labels = [f"stratum {_label(o)} within PSU {_label(p)} (stage {s + 1})"
+            labels = [f"stratum {label(o)} within PSU {label(p)} (stage {s + 1})"
                       for o, p in zip(own, parents, strict=True)]
         else:
-            labels = [f"stage {s + 1} stratum within PSU {_label(p)}" for p in parents]
+            labels = [f"stage {s + 1} stratum within PSU {label(p)}" for p in parents]
         return sorted(labels)
 
     # --- public properties --------------------------------------------------------------
@@ -793,8 +729,6 @@ class SurveyDesign(_DesignMethods):
 
     # --- replicate weights ----------------------------------------------------------------
     def _psu_structure(self) -> PSUStructure:
-        from surveystats.design._replicate import PSUStructure
-
         st = self._stages[0]
         unit = (np.arange(self._n, dtype=np.int64) if self._unit_codes[0] is None
                 else self._unit_codes[0])
@@ -803,7 +737,7 @@ class SurveyDesign(_DesignMethods):
         _, first_stratum = np.unique(strata, return_index=True)
         if self._strata_names:
             values = self._data[self._strata_names[0]].to_numpy()[first_stratum]
-            labels = [str(_label(v)).strip("'") if isinstance(v, str) else _label(v)
+            labels = [str(label(v)).strip("'") if isinstance(v, str) else label(v)
                       for v in values]
         else:
             labels = ["(the whole sample)"]
@@ -824,7 +758,7 @@ class SurveyDesign(_DesignMethods):
         kind: SchemeName,
         *,
         replicates: int | None = None,
-        fay_rho: float = 0.3,
+        fay_rho: float | None = None,
         rng: int | np.random.Generator | None = None,
         mse: bool = False,
     ) -> ReplicateDesign:
@@ -850,8 +784,9 @@ class SurveyDesign(_DesignMethods):
         replicates : int or None
             Number of bootstrap replicates (default 50, as R's ``as.svrepdesign``); only
             for ``"bootstrap"``.
-        fay_rho : float, default 0.3
-            Fay's rho in (0, 1); only for ``"fay"``.
+        fay_rho : float or None
+            Fay's rho in (0, 1); only for ``"fay"`` (None there means 0.3, a judgement;
+            give the rho your agency used). Any other kind refuses it.
         rng : int, numpy Generator or None
             Seed or generator for the bootstrap draws (``numpy.random.default_rng``).
         mse : bool, default False
@@ -914,54 +849,8 @@ class SurveyDesign(_DesignMethods):
         id=~municipality, weights=~weight, fpc=~fpc, data=df), type="JK1"))`` gives SE
         0.021394.
         """
-        from surveystats.design._replicate import (
-            SCHEMES,
-            ReplicateDesign,
-            ReplicateWeights,
-            _bool_arg,
-            _int_arg,
-            _positive,
-        )
-
-        name = check_choice("kind", kind.lower() if isinstance(kind, str) else kind,
-                            tuple(SCHEMES))
-        mse = _bool_arg("mse", mse)
-        if name != "bootstrap":
-            for param, value in (("replicates", replicates), ("rng", rng)):
-                if value is not None:
-                    raise ValueError(
-                        f"{param} ({value!r}) is only used with kind='bootstrap'; kind="
-                        f"{name!r} makes its replicates from the design")
-        n_rep = None if replicates is None else _int_arg("replicates", replicates, 2)
-        rho = _positive("fay_rho", fay_rho)
-        if name == "fay" and rho >= 1:
-            raise ValueError(f"fay_rho ({fay_rho!r}) must be in (0, 1)")
-        if name != "fay" and rho != 0.3:
-            raise ValueError(f"fay_rho ({fay_rho!r}) is only used with kind='fay'")
-        if self._calibration:
-            raise ValueError(
-                f"this design is calibrated ({', then '.join(self._adjustments)}); replicate "
-                "weights made from it would not repeat the calibration in each replicate and "
-                "would understate the variance. Call to_replicate() on the design before "
-                "calibrating, then calibrate the ReplicateDesign"
-            )
-        psus = self._psu_structure()
-        if psus.later_fpc and name in ("jk1", "jkn", "bootstrap"):
-            warnings.warn(
-                "to_replicate: the finite population corrections after the first stage are "
-                "dropped (replicates are made from the first-stage PSUs), as in R",
-                SurveyStatsWarning,
-                stacklevel=2,
-            )
-        scheme = SCHEMES[name](psus, replicates=n_rep, fay_rho=rho if name == "fay" else 0.0,
-                               rng=rng)
-        reps = ReplicateWeights(np.ascontiguousarray(scheme.factors), unit=psus.unit,
-                                base=self._w)
-        # the structural df holds while every PSU has weight; R stores degf at creation
-        df = scheme.df if scheme.df is not None and bool(np.all(self._w > 0)) else None
-        return ReplicateDesign._from_parts(
-            self._data, self._w, self._weights_source, reps, scheme.scale, scheme.rscales,
-            mse, name, adjustments=self._adjustments, structural_df=df)
+        return as_replicate(self, kind, replicates=replicates, fay_rho=fay_rho, rng=rng,
+                            mse=mse)
 
     # --- calibration hooks (the methods are in _methods) ------------------------------------
     def _calibration_weights(self) -> np.ndarray:
@@ -972,9 +861,7 @@ class SurveyDesign(_DesignMethods):
         return self._derive(W, adjustment, None if step is None else step())
 
     def _cells(self, param: str, strata: str | Sequence[str]) -> Cells:
-        from surveystats.design._calibration import cells_of
-
-        names = _as_names(param, strata)
+        names = as_names(param, strata)
         if not names:
             raise ValueError(f"{param} must name at least one column")
         for name in names:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, Protocol
 
 import numpy as np
 import pandas as pd
@@ -30,15 +30,32 @@ from scipy import special
 
 from surveystats._validation import check_choice
 from surveystats._warnings import SurveyStatsWarning
-from surveystats.design._columns import analysis_kind, check_finite, real_column
-from surveystats.design._design import factorize_sorted
+from surveystats.design._columns import analysis_kind, check_finite, factorize_sorted, real_column
+from surveystats.design._repvar import ReplicateWeights
 from surveystats.design._results import DesignEstimate, canonical_proportion_method
 
-if TYPE_CHECKING:
-    from surveystats.design._design import SurveyDesign
-    from surveystats.design._replicate import ReplicateDesign, ReplicateWeights
 
-    Design = SurveyDesign | ReplicateDesign
+class Design(Protocol):
+    """What an estimator needs of a design; :class:`SurveyDesign` and
+    :class:`ReplicateDesign` both provide it (the estimators import neither)."""
+
+    _w: np.ndarray  # (n,) sampling (full-sample) weights
+
+    @property
+    def n_obs(self) -> int: ...
+
+    @property
+    def degf(self) -> int | float: ...
+
+    def _column(self, param: str, name: Any) -> pd.Series: ...
+
+    def _variance(self, lin: Linear, replicates: ReplicateEstimates,
+                  domains: np.ndarray | None = None, n_domains: int = 1,
+                  rows: np.ndarray | None = None, full: bool = True) -> np.ndarray: ...
+
+    def _degf_by(self, rows: np.ndarray, domains: np.ndarray | None = None,
+                 n_domains: int = 1) -> np.ndarray: ...
+
 
 __all__ = ["mean", "proportion", "quantile", "ratio", "total"]
 
@@ -246,7 +263,7 @@ def _cache(design: Design) -> dict[Any, Any]:
     is derived from a design's columns and weights stays valid for its lifetime.
     """
     try:
-        return design._cache  # type: ignore[no-any-return, union-attr]
+        return design._cache  # type: ignore[attr-defined, no-any-return]
     except AttributeError:
         memo: dict[Any, Any] = {}
         object.__setattr__(design, "_cache", memo)

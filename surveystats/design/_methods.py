@@ -28,12 +28,15 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 import numpy as np
 import pandas as pd
 
+from surveystats.design import _calibration as cal
+from surveystats.design import _estimators as est
+from surveystats.design._args import calibrate_args, fmt, rake_args, trim_args, warn_negative
+from surveystats.design._calibration import CalibrationStep, Cells
+from surveystats.design._estimators import Design
+from surveystats.design._results import DesignEstimate
+
 if TYPE_CHECKING:
     from typing import Self
-
-    from surveystats.design._calibration import CalibrationStep, Cells
-    from surveystats.design._estimators import Design
-    from surveystats.design._results import DesignEstimate
 
 __all__: list[str] = []
 
@@ -206,9 +209,7 @@ class _DesignMethods:
         weights=~weight, fpc=~fpc, data=df), type="JK1"), svymean)`` gives SEs 1.618696
         and 2.017729.
         """
-        from surveystats.design._estimators import mean
-
-        return mean(cast("Design", self), variables, by=by, deff=deff, missing=missing)
+        return est.mean(cast("Design", self), variables, by=by, deff=deff, missing=missing)
 
     def total(
         self,
@@ -246,9 +247,7 @@ class _DesignMethods:
         R: ``svytotal(~has_mobile, as.svrepdesign(svydesign(id=~1, strata=~region,
         weights=~weight, fpc=~fpc, data=df), type="JKn"))`` gives 170835.2, SE 1799.6.
         """
-        from surveystats.design._estimators import total
-
-        return total(cast("Design", self), variables, by=by, deff=deff, missing=missing)
+        return est.total(cast("Design", self), variables, by=by, deff=deff, missing=missing)
 
     def proportion(
         self,
@@ -338,9 +337,7 @@ class _DesignMethods:
         >>> bool(abs(share.se[0] / taylor.se[0] - 1) < 0.3)  # 50 replicates: a rough SE
         True
         """
-        from surveystats.design._estimators import proportion
-
-        return proportion(cast("Design", self), variable, level=level, by=by, method=method,
+        return est.proportion(cast("Design", self), variable, level=level, by=by, method=method,
                           deff=deff, missing=missing)
 
     def ratio(
@@ -393,9 +390,7 @@ class _DesignMethods:
         R: ``svyratio(~has_mobile, ~optimistic, <the same JK1 design>)`` gives 1.198222,
         SE 0.042154.
         """
-        from surveystats.design._estimators import ratio
-
-        return ratio(cast("Design", self), numerator, denominator, by=by, deff=deff,
+        return est.ratio(cast("Design", self), numerator, denominator, by=by, deff=deff,
                      missing=missing)
 
     def quantile(
@@ -463,9 +458,7 @@ class _DesignMethods:
         R: ``svyquantile(~income, <the same JKn design>, 0.5, ci=TRUE)`` gives 29.7 (28.2,
         31.1).
         """
-        from surveystats.design._estimators import quantile
-
-        return quantile(cast("Design", self), variable, probs, by=by, rule=rule,
+        return est.quantile(cast("Design", self), variable, probs, by=by, rule=rule,
                         missing=missing)
 
     # --- calibration: each method returns a new design --------------------------------------
@@ -534,18 +527,13 @@ class _DesignMethods:
         >>> round(float(ps.weights.sum()))
         197000
         """
-        from surveystats.design._calibration import (
-            PostStratumStep,
-            cell_counts,
-            poststratify_weights,
-        )
 
         cells = self._cells("strata", strata)
-        counts = cell_counts("population", cells, population, self._w)
-        new = poststratify_weights(self._calibration_weights(), cells, counts)
+        counts = cal.cell_counts("population", cells, population, self._w)
+        new = cal.poststratify_weights(self._calibration_weights(), cells, counts)
         return self._with_weights(
             new, f"post-stratified on {list(cells.names)}",
-            lambda: PostStratumStep(cells.codes, cells.n_cells, self._w, new))
+            lambda: cal.PostStratumStep(cells.codes, cells.n_cells, self._w, new))
 
     def rake(self, margins: Any, *, max_iter: int = 100, tol: float = 1e-10) -> Self:
         """Rake the weights to several margins (iterative proportional fitting).
@@ -615,18 +603,16 @@ class _DesignMethods:
         ~sex), list(ages, sexes), control=list(maxit=100, epsilon=1e-13)))`` gives
         0.674324, SE 0.026181, and ``degf`` 34.
         """
-        from surveystats.design._calibration import RakeStep, cell_counts, rake_weights
-        from surveystats.design._replicate import _rake_args
 
-        specs, names, max_iter, tol = _rake_args(margins, max_iter, tol)
+        specs, names, max_iter, tol = rake_args(margins, max_iter, tol)
         pairs = []
         for cols, pop in specs:
             cells = self._cells("margins", cols)
-            pairs.append((cells, cell_counts(self._margin_param(cols), cells, pop, self._w)))
-        new, after = rake_weights(self._calibration_weights(), pairs, max_iter, tol, names)
+            pairs.append((cells, cal.cell_counts(self._margin_param(cols), cells, pop, self._w)))
+        new, after = cal.rake_weights(self._calibration_weights(), pairs, max_iter, tol, names)
         return self._with_weights(
             new, f"raked on {names}",
-            lambda: RakeStep(tuple((cells.codes, cells.n_cells, a)
+            lambda: cal.RakeStep(tuple((cells.codes, cells.n_cells, a)
                                    for (cells, _), a in zip(pairs, after, strict=True))))
 
     def calibrate(
@@ -734,23 +720,16 @@ class _DesignMethods:
         R: ``svytotal(~optimistic, calibrate(as.svrepdesign(d, type="JKn"),
         ~age_group + sex, pop))`` gives 132823, SE 5165.4.
         """
-        from surveystats.design._calibration import (
-            GregStep,
-            greg_g,
-            model_matrix,
-            population_totals,
-        )
-        from surveystats.design._replicate import _calibrate_args, _warn_negative
 
-        b, fun, max_iter, tol = _calibrate_args(bounds, calfun, max_iter, tol)
-        mm = model_matrix(self._data, formula_or_columns)
-        totals = population_totals(mm, population)
+        b, fun, max_iter, tol = calibrate_args(bounds, calfun, max_iter, tol)
+        mm = cal.model_matrix(self._data, formula_or_columns)
+        totals = cal.population_totals(mm, population)
         W = self._calibration_weights()
         columns = W.reshape(len(W), -1)  # the full-sample weights, then any replicates
         out = np.empty_like(columns)
 
         def g_of(c: int) -> np.ndarray:
-            return greg_g(mm.X, columns[:, c], totals, mm.columns, bounds=b, calfun=fun,
+            return cal.greg_g(mm.X, columns[:, c], totals, mm.columns, bounds=b, calfun=fun,
                           max_iter=max_iter, tol=tol)
 
         g_full = g_of(0)
@@ -765,9 +744,9 @@ class _DesignMethods:
                     "unconverged replicate and a warning)"
                 ) from None
             out[:, c] = columns[:, c] * g
-        _warn_negative(out[:, 0])
+        warn_negative(out[:, 0])
         return self._with_weights(out.reshape(W.shape), f"calibrated ({fun}) on {mm.columns}",
-                                  lambda: GregStep.build(mm.X, self._w, g_full))
+                                  lambda: cal.GregStep.build(mm.X, self._w, g_full))
 
     def trim_weights(self, lower: float | None = None, upper: float | None = None, *,
                      strict: bool = False) -> Self:
@@ -824,10 +803,8 @@ class _DesignMethods:
         >>> float(trimmed.replicate_weights.max()) <= 1000, round(float(trimmed.weights.sum()))
         (True, 212663)
         """
-        from surveystats.design._calibration import trim_weights
-        from surveystats.design._replicate import _fmt, _trim_args
 
         W = self._calibration_weights()
-        lo, hi, strict = _trim_args(lower, upper, strict, W)
-        return self._with_weights(trim_weights(W, lo, hi, strict),
-                                  f"trimmed to [{_fmt(lo)}, {_fmt(hi)}]")
+        lo, hi, strict = trim_args(lower, upper, strict, W)
+        return self._with_weights(cal.trim_weights(W, lo, hi, strict),
+                                  f"trimmed to [{fmt(lo)}, {fmt(hi)}]")
