@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, Protocol
 
 import numpy as np
@@ -690,6 +691,31 @@ class _Sorted(NamedTuple):
     stop: np.ndarray  # (D,)
 
 
+@dataclass(frozen=True)
+class WoodruffInterval:
+    """Woodruff's interval of quantiles at any level, from what the estimate computed.
+
+    The share of weight below each quantile, ``± t_df · SE``, mapped back through the
+    quantile rule (R's ``svyquantile(..., interval.type = "mean")``). Data, not a closure,
+    so that a quantile result can be pickled.
+    """
+
+    sorted: _Sorted
+    share: np.ndarray  # (D, k) share of weight at or below each quantile
+    share_se: np.ndarray  # (D, k) its design-based SE
+    df: np.ndarray  # (D,)
+    rule: str
+
+    def __call__(self, cl: float) -> tuple[np.ndarray, np.ndarray]:
+        crit = special.stdtrit(np.where(self.df > 0, self.df, np.nan), 0.5 + 0.5 * cl)[:, None]
+        lo_p = self.share - crit * self.share_se
+        hi_p = self.share + crit * self.share_se
+        lo_p = np.where(lo_p < 0, np.nan, lo_p)
+        hi_p = np.where(hi_p > 1, np.nan, hi_p)
+        return (_apply_rule(self.sorted, lo_p, self.rule).ravel(),
+                _apply_rule(self.sorted, hi_p, self.rule).ravel())
+
+
 def _sort_by_domain(x: np.ndarray, w: np.ndarray, dom: np.ndarray | None, n_dom: int
                     ) -> _Sorted:
     idx = np.flatnonzero(w > 0)
@@ -776,13 +802,7 @@ def quantile(design: Design, variable: str, probs: Any, *, by: Any = None,
     share_se = np.sqrt(share_var).reshape(n_dom, k)
     df = _domain_df(design, setup, domains)
 
-    def interval(cl: float) -> tuple[np.ndarray, np.ndarray]:
-        crit = special.stdtrit(np.where(df > 0, df, np.nan), 0.5 + 0.5 * cl)[:, None]
-        lo_p = share - crit * share_se
-        hi_p = share + crit * share_se
-        lo_p = np.where(lo_p < 0, np.nan, lo_p)
-        hi_p = np.where(hi_p > 1, np.nan, hi_p)
-        return (_apply_rule(srt, lo_p, rule).ravel(), _apply_rule(srt, hi_p, rule).ravel())
+    interval = WoodruffInterval(srt, share, share_se, df, rule)
 
     low, high = interval(0.95)
     crit95 = np.repeat(special.stdtrit(np.where(df > 0, df, np.nan), 0.975), k)
