@@ -1,11 +1,16 @@
 # Two commands do all the set-up on a fresh machine:
 #   make demo   -- creates .venv on first use, installs surveystats, runs the VTsIOM case
 #   make test   -- creates .venv with the test extras, runs ruff, mypy and pytest (with doctests)
+#   make test-min -- pytest in .venv-min on the oldest supported Python with every dependency at
+#                   the floor pyproject.toml declares (pinned in requirements-min.txt)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The floors run on the oldest Python that requires-python admits.
+PYTHON_MIN ?= python3.11
+VENV_MIN := .venv-min
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test test-min lint typecheck pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +39,22 @@ pytest: $(VENV)/.installed-test
 
 test: lint typecheck pytest
 
+# A fresh venv whenever the floors change, so nothing newer is left over from an earlier set.
+# --no-deps: surveystats itself must not pull newer releases over the pinned floors;
+# pip check then confirms that the pinned set is one the packages' own metadata accepts.
+$(VENV_MIN)/.installed: requirements-min.txt pyproject.toml
+	rm -rf $(VENV_MIN)
+	$(PYTHON_MIN) -m venv $(VENV_MIN)
+	$(VENV_MIN)/bin/python -m pip install --quiet -r requirements-min.txt
+	$(VENV_MIN)/bin/python -m pip install --quiet --no-deps -e .
+	$(VENV_MIN)/bin/python -m pip check
+	touch $@
+
+test-min: $(VENV_MIN)/.installed
+	MPLBACKEND=Agg $(VENV_MIN)/bin/python -m pytest -p no:cacheprovider
+
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_proportion_ci.py
 
 clean:
-	rm -rf $(VENV) charts build *.egg-info
+	rm -rf $(VENV) $(VENV_MIN) charts build *.egg-info

@@ -664,10 +664,14 @@ def test_ranges_lie_in_parameter_domains():
 
 
 def _central_params(cls) -> dict[str, float]:
+    # A mask, not query("... == @cls.name"): pandas 2.2 cannot see `cls` from inside the
+    # comprehension (seen on Python 3.10 and 3.11); pandas 3 can.
+    ranges = default_ranges()
+    listed = set(ranges.loc[ranges["mechanism"] == cls.name, "parameter"])
     return {
         name: default_range(cls.name, name).central
         for name in cls.parameter_domain
-        if name in set(default_ranges().query("mechanism == @cls.name")["parameter"])
+        if name in listed
     }
 
 
