@@ -630,6 +630,11 @@ class SurveyDesign(_DesignMethods):
         return text + f"; df {self._degf}"
 
     # --- services for the estimators ------------------------------------------------------
+    @property
+    def _domains_keep_rows(self) -> bool:
+        # R's "[.survey.design2" keeps the rows of a calibrated design (prob = Inf outside)
+        return bool(self._calibration)
+
     def _covariance(
         self,
         scores: np.ndarray,

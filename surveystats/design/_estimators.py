@@ -43,6 +43,11 @@ class Design(Protocol):
     _w: np.ndarray  # (n,) sampling (full-sample) weights
 
     @property
+    def _domains_keep_rows(self) -> bool:
+        """Whether a domain keeps every row of the design (R: a calibrated design2)."""
+        ...
+
+    @property
     def n_obs(self) -> int: ...
 
     @property
@@ -469,8 +474,13 @@ def _design_rows(design: Design, setup: _Setup, domains: _Domains) -> np.ndarray
 
     R's ``nrow(design)`` in ``svyciprop(..., na.rm = TRUE)``: a missing value puts its row
     outside the domain of the estimate but not outside the design, so Korn and Graubard's
-    ``nrow - 1`` (like the df) is the design's, not the count of non-missing rows.
+    ``nrow - 1`` (like the df) is the design's, not the count of non-missing rows. For a
+    domain it is R's ``nrow(subset(design, domain))``: the domain's rows, except on a
+    calibrated Taylor design, whose subset keeps every row with weight 0.
     """
+    if domains.codes is not None and design._domains_keep_rows:
+        # R's subset of a calibrated design keeps every row (weight 0 outside the domain)
+        return np.full(setup.n_dom, float(np.count_nonzero(design._w > 0)))
     if not setup.dropped:
         return setup.counts
     return _setup(design, None, domains).counts

@@ -222,6 +222,7 @@ def _dense_contribution(
         if centre is not None:
             means *= centre
         c = t - np.take(means, us, axis=1)
+    c = _snap_noise(c, t)
     if factor is not None:
         c = c * np.sqrt(factor[us][:, column_group].T)
     q = scale[0] if st.n_strata == 1 else scale[us]
@@ -285,6 +286,31 @@ def _domain_contribution(
     cross[np.arange(n_dom), :, np.arange(n_dom), :] = 0.0
     out += cross
     return out.reshape(n_dom * k, n_dom * k)
+
+
+#: Unit totals that differ from their stratum means by less than this multiple of machine
+#: precision (root mean square, relative to the totals) are equal in exact arithmetic.
+NOISE_ULPS = 16.0
+
+
+def _snap_noise(centred: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    """Rows of ``centred`` that are rounding noise of equal unit totals, set to 0.
+
+    When every unit of a stratum has the same total in exact arithmetic (a total of
+    ``y = c / w``, as votes under weights proportional to 1 / votes), the centred totals are
+    of the order of machine precision and their variance is noise that depends on the order
+    of summation. Detected on the scale of the data: the root mean square of the centred
+    totals below 16 machine epsilons of that of the totals.
+    """
+    tol = (NOISE_ULPS * np.finfo(np.float64).eps) ** 2
+    spread = np.einsum("ij,ij->i", centred, centred)
+    level = np.einsum("ij,ij->i", totals, totals)
+    still = spread <= tol * level
+    if not still.any():
+        return centred
+    out = centred.copy()
+    out[still] = 0.0
+    return out
 
 
 def _row_means(t: np.ndarray, n: float) -> np.ndarray:

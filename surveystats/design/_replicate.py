@@ -416,6 +416,10 @@ class ReplicateDesign(_DesignMethods):
         return text + f"; df {fmt(self._degf)}"
 
     # --- services for the estimators ------------------------------------------------------
+    @property
+    def _domains_keep_rows(self) -> bool:
+        return False  # R's "[.svyrep.design" drops the rows outside a subset
+
     def _variance(self, lin: Linear, replicates: ReplicateEstimates,
                   domains: np.ndarray | None = None, n_domains: int = 1,
                   rows: np.ndarray | None = None, full: bool = True) -> np.ndarray:
