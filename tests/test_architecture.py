@@ -110,7 +110,7 @@ def test_design_engines_know_nothing_of_the_classes() -> None:
     edges, _ = _graph()
     classes = {"surveystats.design._design", "surveystats.design._replicate",
                "surveystats.design._methods", "surveystats.design._convert"}
-    for engine in ("_columns", "_reduce", "_linearization", "_repvar", "_hadamard",
+    for engine in ("_columns", "_reduce", "_linearization", "_encode", "_repvar", "_hadamard",
                    "_schemes", "_calibration", "_estimators", "_results", "_args"):
         assert not edges[f"surveystats.design.{engine}"] & classes, engine
 
