@@ -268,6 +268,25 @@ def _likelihood_ratio(
 _COMPLEMENT_TAIL = 1e-8
 
 
+def _huge_beta_fallback(
+    q: np.ndarray, a: np.ndarray, b: np.ndarray, tail: float, *, upper: bool
+) -> np.ndarray:
+    """Replace NaN quantiles of Beta(a, b) with finite a, b (scipy's inverse gives NaN for
+    counts near 1e16) by the normal approximation, exact to double precision there: the
+    skewness is of order 1 / sqrt(a + b)."""
+    bad = np.isnan(q) & np.isfinite(a) & np.isfinite(b) & (a > 0) & (b > 0)
+    if not bad.any():
+        return q
+    q = np.array(q, dtype=np.float64)
+    ab, bb = a[bad], b[bad]
+    s = ab + bb
+    mean = ab / s
+    sd = np.sqrt(mean * (bb / s) / (s + 1.0))
+    z = -special.ndtri(tail)
+    q[bad] = np.clip(mean + z * sd if upper else mean - z * sd, 0.0, 1.0)
+    return q
+
+
 def _beta_bounds(
     a_low: np.ndarray, b_low: np.ndarray, a_high: np.ndarray, b_high: np.ndarray,
     p: np.ndarray, alpha: float,
@@ -279,8 +298,9 @@ def _beta_bounds(
     masking the whole arrays (a masked gather and scatter costs more than the inverse).
     """
     a_low, b_low, a_high, b_high, p = np.broadcast_arrays(a_low, b_low, a_high, b_high, p)
-    zero = np.flatnonzero(p == 0.0)
-    one = np.flatnonzero(p == 1.0)
+    # p = 0 (p = 1), or a count p n_eff that underflows to 0, gives the bound 0 (1)
+    zero = np.flatnonzero((p == 0.0) | (a_low <= 0.0))
+    one = np.flatnonzero((p == 1.0) | (b_high <= 0.0))
     if zero.size:
         a_low = np.array(a_low, dtype=np.float64)  # a writable copy
         a_low.flat[zero] = 1.0  # any valid value; the bound is set to 0 below
@@ -295,6 +315,8 @@ def _beta_bounds(
         # 1 - tail is not representable accurately (at the largest level below 1 it rounds
         # to 1): invert the upper tail directly
         high = np.asarray(special.betainccinv(a_high, b_high, tail), dtype=np.float64)
+    low = _huge_beta_fallback(low, a_low, b_low, tail, upper=False)
+    high = _huge_beta_fallback(high, a_high, b_high, tail, upper=True)
     low.flat[zero] = 0.0
     high.flat[one] = 1.0
     # The exact bounds always bracket p; this guards against the last-digit error of the
@@ -415,7 +437,8 @@ def interval(
         n=n_eff if n is None else n,
         df=df,
     )
-    low, high = func(p, n_eff, setting)
+    with np.errstate(over="ignore", divide="ignore", under="ignore"):
+        low, high = func(p, n_eff, setting)
     if np.any(point):
         low = np.where(point, p, low)
         high = np.where(point, p, high)

@@ -138,6 +138,12 @@ class Param:
         stay below it; validation ignores it.
     required : bool
         The parameter has no default: fuzzing must always pass it.
+    broadcast : bool
+        An array parameter broadcast against the others (False: an axis of a grid, whose
+        length is free).
+    slack : float
+        Values this close outside the interval are accepted and clipped (the mechanisms
+        accept 1 + 2e-16 from a previous computation, so that they can be chained).
     """
 
     domain: Interval | Options | Kind
@@ -147,6 +153,8 @@ class Param:
     nan: bool = False
     cost_high: float | None = None
     required: bool = False
+    broadcast: bool = True
+    slack: float = 0.0
 
 
 INF = math.inf
@@ -177,6 +185,11 @@ AT_LEAST_ONE = Interval(1.0, INF, "left")
 SIGNED_SHARE = Interval(-1.0, 1.0, "both", percent_hint=True)
 #: Any finite real number.
 REAL = Interval(-INF, INF, "neither")
+#: Bounds and modes of priors: bias parameters live far inside, and wider bounds would
+#: overflow the draws.
+PRIOR_BOUND = Interval(-1e100, 1e100, "both")
+#: The log-scale location of a log-normal prior: exp(meanlog) must be a finite odds ratio.
+LOG_LOCATION = Interval(-700.0, 700.0, "both")
 
 INTERVAL_METHOD_NAMES: tuple[str, ...] = (
     "wald", "wilson", "wilson_cc", "agresti_coull", "clopper_pearson", "jeffreys", "logit",
@@ -240,7 +253,7 @@ SIGNATURES: dict[str, dict[str, Param]] = {
     "deff_scenarios": {
         "items": Param(SHARE, array=True, required=True),
         "n": Param(POSITIVE, array=True, required=True),
-        "deff": Param(POSITIVE, array=True),
+        "deff": Param(POSITIVE, array=True, broadcast=False),
         "method": Param(INTERVAL_METHOD),
         "confidence_level": _CL,
     },
@@ -249,7 +262,8 @@ SIGNATURES: dict[str, dict[str, Param]] = {
         "deff": _DEFF, "confidence_level": _CL,
     },
     "ratio_same_sample": {
-        "p1": Param(SHARE, required=True), "p2": Param(SHARE, required=True), "n": _N,
+        "p1": Param(SHARE_ABOVE_ZERO, required=True),
+        "p2": Param(SHARE_ABOVE_ZERO, required=True), "n": _N,
         "deff": _DEFF, "confidence_level": _CL,
     },
     "difference_independent": {
@@ -278,8 +292,8 @@ SIGNATURES: dict[str, dict[str, Param]] = {
         "rng": Param(Kind("seed"), optional=True),
     },
     "scenario_grid": {
-        "p": Param(SHARE, array=True, required=True), "n": _N,
-        "deff": Param(POSITIVE, array=True),
+        "p": Param(SHARE, array=True, required=True, broadcast=False), "n": _N,
+        "deff": Param(POSITIVE, array=True, broadcast=False),
         "method": Param(INTERVAL_METHOD), "confidence_level": _CL,
         "ranges": Param(Kind("bias_ranges")),
     },
@@ -302,6 +316,7 @@ SIGNATURES: dict[str, dict[str, Param]] = {
     },
     "simulate_poll": {
         "true_p": Param(SHARE, required=True),
+        "deff": _DEFF,
         "n": Param(AT_LEAST_ONE, integer=True, cost_high=400.0, required=True),
         "polls": Param(AT_LEAST_ONE, integer=True, cost_high=50.0),
         "uncovered_share": Param(SHARE_BELOW_ONE),
@@ -334,36 +349,42 @@ SIGNATURES: dict[str, dict[str, Param]] = {
     "bias.TSEMultiplier": {"factor": Param(AT_LEAST_ONE, required=True)},
     "bias.tse_multiplier": {"factor": Param(AT_LEAST_ONE, required=True)},
     "bias.manski_bounds": {
-        "p": Param(SHARE, array=True, required=True),
+        "p": Param(SHARE, array=True, required=True, slack=1e-12),
         "response_rate": Param(SHARE_ABOVE_ZERO, array=True, required=True),
     },
     "bias.meng_bias": {
-        "true_p": Param(SHARE, array=True, required=True),
+        "true_p": Param(SHARE, array=True, required=True, slack=1e-12),
         "rho": Param(SIGNED_SHARE, required=True),
         "n": Param(AT_LEAST_ONE, required=True),
         "population_size": Param(AT_LEAST_ONE, required=True),
     },
-    "bias.mechanism.reported": {"true_p": Param(SHARE, array=True, required=True)},
-    "bias.mechanism.true": {"reported_p": Param(SHARE, array=True, required=True)},
-    "bias.Uniform": {"low": Param(REAL, required=True), "high": Param(REAL, required=True)},
+    "bias.mechanism.reported": {
+        "true_p": Param(SHARE, array=True, required=True, slack=1e-12)},
+    "bias.mechanism.true": {
+        "reported_p": Param(SHARE, array=True, required=True, slack=1e-12)},
+    "bias.Uniform": {
+        "low": Param(PRIOR_BOUND, required=True), "high": Param(PRIOR_BOUND, required=True),
+    },
     "bias.Triangular": {
-        "low": Param(REAL, required=True), "mode": Param(REAL, required=True),
-        "high": Param(REAL, required=True),
+        "low": Param(PRIOR_BOUND, required=True), "mode": Param(PRIOR_BOUND, required=True),
+        "high": Param(PRIOR_BOUND, required=True),
     },
     "bias.Trapezoidal": {
-        "low": Param(REAL, required=True), "mode_low": Param(REAL, required=True),
-        "mode_high": Param(REAL, required=True), "high": Param(REAL, required=True),
+        "low": Param(PRIOR_BOUND, required=True), "mode_low": Param(PRIOR_BOUND, required=True),
+        "mode_high": Param(PRIOR_BOUND, required=True), "high": Param(PRIOR_BOUND, required=True),
     },
     "bias.Beta": {
-        "a": Param(POSITIVE, required=True), "b": Param(POSITIVE, required=True),
-        "low": Param(REAL), "high": Param(REAL),
+        "a": Param(Interval(0.0, 1e100, "right"), required=True),
+        "b": Param(Interval(0.0, 1e100, "right"), required=True),
+        "low": Param(PRIOR_BOUND), "high": Param(PRIOR_BOUND),
     },
     "bias.LogNormal": {
-        "meanlog": Param(REAL, required=True), "sdlog": Param(POSITIVE, required=True),
+        "meanlog": Param(LOG_LOCATION, required=True), "sdlog": Param(NON_NEGATIVE, required=True),
     },
-    "bias.Fixed": {"value": Param(REAL, required=True)},
+    "bias.Fixed": {"value": Param(PRIOR_BOUND, required=True)},
     "bias.default_range": {
         "mechanism": Param(Options(MECHANISM_NAMES), required=True),
         "parameter": Param(Kind("bias_parameter_name"), required=True),
+        "applies_to": Param(Options(("55% item", "70% item")), optional=True),
     },
 }

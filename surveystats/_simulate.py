@@ -24,7 +24,12 @@ from numpy.typing import NDArray
 from surveystats import _engine
 from surveystats._display import fmt, html_table
 from surveystats._proportion import proportion_ci
-from surveystats._validation import check_confidence_level
+from surveystats._validation import (
+    check_confidence_level,
+    check_rng,
+    percentage_hint,
+    scalar_n_eff,
+)
 from surveystats._warnings import SurveyStatsWarning
 from surveystats.bias import _maps
 
@@ -266,8 +271,7 @@ def _share(name: str, value: Any, hint: str, *, high_open: bool = False) -> floa
     if not ok:
         allowed = "[0, 1)" if high_open else "[0, 1]"
         msg = f"{name} ({x:g}) must be in {allowed}; {hint}"
-        if 1.0 < x <= 100.0:
-            msg += f"; did you pass a percentage? {x:g}% is {x / 100:g}"
+        msg += percentage_hint(x)
         raise ValueError(msg)
     return x
 
@@ -594,8 +598,7 @@ def simulate_poll(
         if not 0.0 < w < 1.0:
             msg = (f"weighting_group_share ({w:g}) must be in (0, 1); it is the group's known "
                    "population share (40% is 0.40), or None for no weighting")
-            if 1.0 < w <= 100.0:
-                msg += f"; did you pass a percentage? {w:g}% is {w / 100:g}"
+            msg += percentage_hint(w)
             raise ValueError(msg)
     method_c = _engine.canonical_method(method)
     cl = check_confidence_level(confidence_level)
@@ -607,6 +610,7 @@ def simulate_poll(
     else:
         deff_v = _ratio("deff", deff, "it is the design effect the nominal interval assumes, "
                         "or 'kish' for each poll's weighting design effect")
+        scalar_n_eff("n", float(n_i), "deff", deff_v)
 
     # Feasibility: every group's "yes" share must be a proportion.
     p_c = p - u * d
@@ -628,7 +632,7 @@ def simulate_poll(
             )
 
     model = _model(p_c, w, delta, r, k, f, g)
-    gen = np.random.default_rng(rng)
+    gen = check_rng(rng)
 
     # 1. Completes: multinomial over (group, answer) cells -> true yes / no counts per group.
     if w is None:

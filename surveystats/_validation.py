@@ -83,6 +83,16 @@ def _refuse_non_numeric(name: str, value: Any) -> None:
         raise _type_error(name, value, "a complex number")
 
 
+def _has_bool(seq: list[Any] | tuple[Any, ...]) -> bool:
+    """Whether a (nested) list holds a boolean: numpy would silently read True as 1.0."""
+    for item in seq:
+        if isinstance(item, (bool, np.bool_)):
+            return True
+        if isinstance(item, (list, tuple)) and _has_bool(item):
+            return True
+    return False
+
+
 def as_float_array(name: str, value: Any) -> np.ndarray:
     """Convert to a float64 array, with a clear TypeError for non-numeric input.
 
@@ -98,6 +108,8 @@ def as_float_array(name: str, value: Any) -> np.ndarray:
         raise _type_error(name, value, "a ragged sequence") from exc
     kind = raw.dtype.kind
     if kind in "fiu":
+        if isinstance(value, (list, tuple)) and _has_bool(value):
+            raise _type_error(name, value, "containing booleans")
         return np.asarray(raw, dtype=np.float64)
     what = {"b": "booleans", "c": "complex numbers", "U": "strings", "S": "strings",
             "M": "dates", "m": "time differences", "V": "records"}.get(kind)
@@ -217,6 +229,56 @@ def check_confidence_level(confidence_level: Any) -> float:
         raise ValueError(f"confidence_level ({cl:g}) must be in (0, 1), e.g. 0.95"
                          + percentage_hint(cl, CONFIDENCE_LEVEL))
     return cl
+
+
+def check_result_finite(what: str, result: Any, **inputs: Any) -> np.ndarray:
+    """Refuse a result that overflowed (or divided by an underflowed zero) for finite input.
+
+    The message names the inputs and their values, so that the caller can see which one is
+    extreme: ``the margin of error overflows for n (5e-324), deff (1e+308)``.
+    """
+    arr = np.asarray(result, dtype=np.float64)
+    if arr.size and not np.isfinite(arr).all():
+        named = ", ".join(f"{k} ({_first_text(v)})" for k, v in inputs.items())
+        raise ValueError(f"the {what} is not representable (it overflows) for {named}; "
+                         "check these values")
+    return arr
+
+
+def _first_text(value: Any) -> str:
+    arr = np.asarray(value, dtype=np.float64)
+    if arr.ndim == 0:
+        return format(float(arr), "g")
+    return f"e.g. {float(arr.flat[0]):g}" if arr.size else "empty"
+
+
+def check_rng(rng: Any) -> np.random.Generator:
+    """A numpy Generator from None, a seed or a Generator, with an error naming ``rng``."""
+    if isinstance(rng, (bool, np.bool_, float, str, bytes)):
+        raise TypeError(f"rng ({_short(rng)}) must be None, a non-negative integer seed or a "
+                        "numpy.random.Generator")
+    try:
+        return np.random.default_rng(rng)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"rng ({_short(rng)}) must be None, a non-negative integer seed or a "
+                        f"numpy.random.Generator ({exc})") from exc
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """True or False (not a string, not a number)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} ({_short(value)}) must be True or False")
+    return bool(value)
+
+
+def scalar_n_eff(n_name: str, n: float, deff_name: str, deff: float) -> float:
+    """``n / deff`` for validated scalars, refusing an underflow to 0 or an overflow."""
+    with np.errstate(over="ignore", under="ignore"):
+        n_eff = float(np.float64(n) / np.float64(deff))
+    if not 0.0 < n_eff < math.inf:
+        raise ValueError(f"{n_name} ({n:g}) / {deff_name} ({deff:g}) is not a representable "
+                         "effective sample size; check these values")
+    return n_eff
 
 
 def check_choice(name: str, value: Any, choices: Iterable[str]) -> str:
