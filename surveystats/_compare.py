@@ -178,8 +178,9 @@ def ratio_same_sample(
 
     So "seven times" is within sampling error of what the shares say.
     """
-    a = check_scalar("p1", p1, SHARE_ABOVE_ZERO, hint="a ratio needs both shares > 0")
-    b = check_scalar("p2", p2, SHARE_ABOVE_ZERO, hint="a ratio needs both shares > 0")
+    hint = "p1 and p2 must both be > 0 for a ratio"
+    a = check_scalar("p1", p1, SHARE_ABOVE_ZERO, hint=hint)
+    b = check_scalar("p2", p2, SHARE_ABOVE_ZERO, hint=hint)
     n_eff = scalar_n_eff("n", _scalar_positive("n", n), "deff", _scalar_positive("deff", deff))
     if a + b > 1.0 + 1e-12:
         raise ValueError(f"p1 + p2 ({a + b:g}) must be <= 1 for two answers to the same question")
@@ -394,14 +395,15 @@ def nested_shares(
     2       B  share of subgroup  1120.0     0.550  0.521  0.579
     3       B       share of all  1600.0     0.385  0.361  0.409
     """
+    _engine.canonical_method(method)
     r = _scalar_share("reported", reported)
     p = _scalar_share("parent", parent)
     n_a = _scalar_positive("n", n)
     d = _scalar_positive("deff", deff)
+    cl = check_confidence_level(confidence_level)
     if p == 0.0:
         raise ValueError("parent (0) must be > 0: an empty subgroup has no share")
     scalar_n_eff("n", n_a, "deff", d)
-    cl = check_confidence_level(confidence_level)
     n_sub = n_a * p
     if n_sub == 0.0:
         raise ValueError(f"parent ({p:g}) times n ({n_a:g}) underflows to an empty subgroup; "

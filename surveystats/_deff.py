@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from surveystats import _engine
 from surveystats._display import fmt, html_table
 from surveystats._params import NON_NEGATIVE
 from surveystats._proportion import proportion_ci
@@ -123,14 +124,16 @@ def kish_deff(weights: ArrayLike) -> WeightingDeff:
     if w.max() <= 0:
         raise ValueError("weights are all zero; at least one must be positive")
     n = int(w.size)
-    # The design effect does not depend on the scale of the weights: dividing by the largest
-    # keeps the squares finite for weights of 1e200 and non-zero for weights of 1e-200.
-    u = w / w.max()
-    total_u = float(u.sum())
+    # The design effect does not depend on the scale of the weights: scaling by the power of
+    # two nearest the largest (exact, so ordinary weights give the same digits) keeps the
+    # squares finite for weights of 1e200 and non-zero for weights of 1e-200.
+    _, exponent = np.frexp(w.max())
+    u = np.ldexp(w, -int(exponent))
+    total = float(u.sum())
     sq = float(np.dot(u, u))
-    deff = n * (sq / total_u) / total_u
+    deff = n * sq / (total * total)
     cv = float(np.sqrt(max(deff - 1.0, 0.0)))
-    return WeightingDeff(deff=float(deff), n=n, n_eff=float(total_u * (total_u / sq)), cv=cv)
+    return WeightingDeff(deff=float(deff), n=n, n_eff=float(total * total / sq), cv=cv)
 
 
 def cluster_deff(
@@ -307,6 +310,7 @@ def deff_scenarios(
     from surveystats._planning import margin_of_error
 
     cl = check_confidence_level(confidence_level)
+    _engine.canonical_method(method)
     if isinstance(items, pd.Series):
         names = [str(i) for i in items.index]
         shares = as_float_array("items", items.to_numpy())

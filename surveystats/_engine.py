@@ -165,8 +165,9 @@ def _logit(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray, np
     with np.errstate(divide="ignore", invalid="ignore"):
         eta = special.logit(p)
         se = 1.0 / np.sqrt(n_eff * p * (1.0 - p))
-        low = special.expit(eta - s.crit * se)
-        high = special.expit(eta + s.crit * se)
+        half = np.where(np.asarray(s.crit) == 0.0, 0.0, s.crit * se)  # 0 * inf at tiny levels
+        low = special.expit(eta - half)
+        high = special.expit(eta + half)
     edge = (p == 0.0) | (p == 1.0)
     if np.any(edge):
         low = np.where(edge, p, low)

@@ -7,8 +7,9 @@ from typing import Any
 import numpy as np
 
 from surveystats._engine import critical_value
-from surveystats._params import INNER_SHARE, MARGIN
+from surveystats._params import MARGIN
 from surveystats._validation import (
+    as_float_array,
     broadcast_shapes,
     check_confidence_level,
     check_interval,
@@ -151,6 +152,8 @@ def required_sample_size(
     """
     cl = check_confidence_level(confidence_level)
     index = common_index(margin, p, deff)
+    if np.any(as_float_array("margin", margin) == 0.0):
+        raise ValueError("margin (0) must be > 0: no finite sample gives a zero margin")
     m = check_interval("margin", margin, MARGIN)
     p_a = check_share("p", p)
     deff_a = check_positive("deff", deff)
@@ -159,7 +162,7 @@ def required_sample_size(
     broadcast_shapes(margin=m, p=p_a, deff=deff_a, population_size=big_n)
     z = critical_value(cl)
     with np.errstate(over="ignore", divide="ignore", under="ignore", invalid="ignore"):
-        n0 = (z / m) * (z / m) * p_a * (1.0 - p_a) * deff_a
+        n0 = z * z * p_a * (1.0 - p_a) * deff_a / (m * m)
         check_result_finite("required sample size", n0, margin=m, p=p_a, deff=deff_a)
         if big_n is not None:
             n0 = n0 / (1.0 + (n0 - 1.0) / big_n)
@@ -220,11 +223,15 @@ def implied_deff(
     index = common_index(reported_margin, n, p)
     m = check_interval("reported_margin", reported_margin, MARGIN)
     n_a = check_positive("n", n)
-    p_a = check_interval("p", p, INNER_SHARE)
+    p_a = check_share("p", p)
+    edge = (p_a == 0.0) | (p_a == 1.0)
+    if np.any(edge):
+        raise ValueError(f"p ({float(p_a[edge].flat[0]) if p_a.ndim else float(p_a):g}) must be "
+                         "strictly between 0 and 1: the margin is 0 at p = 0 or 1")
     broadcast_shapes(reported_margin=m, n=n_a, p=p_a)
     z = critical_value(cl)
     with np.errstate(over="ignore", divide="ignore", under="ignore", invalid="ignore"):
-        # (m / srs)^2 = n (m / z)^2 / (p (1 - p)), in an order that avoids needless overflow
-        deff = n_a * ((m / z) * (m / z)) / p_a / (1.0 - p_a)
+        srs = z * np.sqrt(p_a * (1.0 - p_a)) / np.sqrt(n_a)
+        deff = (m / srs) ** 2
     check_result_finite("implied design effect", deff, reported_margin=m, n=n_a, p=p_a)
     return wrap(np.asarray(deff), index, "deff")

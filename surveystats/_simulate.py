@@ -356,7 +356,11 @@ def _model(
         propensity_group = np.array([group_response_ratio, 1.0])
     answer = np.clip(answer, 0.0, 1.0)  # rounding only: feasibility was checked before
     # Relative response propensity of a group: its factor times (k p + 1 - p).
-    mass = w * propensity_group * (odds_ratio * answer + 1.0 - answer)
+    mass = w * propensity_group * (odds_ratio * answer + (1.0 - answer))  # exact at p = 1
+    if not mass.sum() > 0.0:
+        raise ValueError(f"response_odds_ratio ({odds_ratio:g}) and group_response_ratio "
+                         f"({group_response_ratio:g}) leave no respondents (the response "
+                         "propensities underflow to 0); use less extreme values")
     respondent_yes = _maps.nonresponse_reported(answer, np.asarray(odds_ratio))
     reported = _maps.falsification_reported(
         respondent_yes, np.asarray(falsification), np.asarray(reverse_falsification)

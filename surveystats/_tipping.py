@@ -15,7 +15,6 @@ from surveystats._proportion import proportion_ci
 from surveystats._validation import (
     check_choice,
     check_confidence_level,
-    check_positive,
     check_scalar,
     check_share,
 )
@@ -233,7 +232,7 @@ def tipping_point(
     _engine.canonical_method(method)
     if n is not None:
         check_scalar("n", n, POSITIVE)
-    check_positive("deff", deff)
+    check_scalar("deff", deff, POSITIVE)
     if bound == "estimate":
         start = p_f
     else:

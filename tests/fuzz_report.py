@@ -1,7 +1,7 @@
 """Run the fuzz suite and print how many cases were tried and how they ended.
 
 Usage: ``MPLBACKEND=Agg .venv/bin/python tests/fuzz_report.py [more pytest args]``.
-``SURVEYSTATS_FUZZ_EXAMPLES`` sets the number of examples per callable (default 120).
+``SURVEYSTATS_FUZZ_EXAMPLES`` sets the number of examples per callable (default 80).
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ import surveystats
 from surveystats import bias
 from surveystats._params import SIGNATURES
 
-EXAMPLES = int(os.environ.get("SURVEYSTATS_FUZZ_EXAMPLES", "120"))
+EXAMPLES = int(os.environ.get("SURVEYSTATS_FUZZ_EXAMPLES", "80"))
 FUZZ = settings(
     derandomize=True,
     max_examples=EXAMPLES,

@@ -173,7 +173,7 @@ def test_replicate_design_bad_replicate_weights() -> None:
     _obey(build, ("r2", "replicate_weights"), must_raise=True)
 
 
-@settings(derandomize=True, max_examples=40, deadline=None, database=None,
+@settings(derandomize=True, max_examples=20, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(
     weights=st.lists(st.floats(1e-3, 1e3) | st.sampled_from([0.0, 1e300, 5e-324]),

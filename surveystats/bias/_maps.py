@@ -34,7 +34,7 @@ Array = Any
 
 def nonresponse_reported(p: Array, odds_ratio: Array) -> Array:
     """``k p / (k p + 1 - p)``."""
-    return odds_ratio * p / (odds_ratio * p + 1.0 - p)
+    return odds_ratio * p / (odds_ratio * p + (1.0 - p))  # (1 - p) first: exact at p = 1
 
 
 def nonresponse_true(r: Array, odds_ratio: Array) -> Array:

@@ -341,6 +341,7 @@ def meng_bias(true_p: ArrayLike, *, rho: float, n: float, population_size: float
     >>> round(meng_bias(0.70, rho=0.0005, n=1600, population_size=111_562_942), 3)
     0.061
     """
+    p = _shares("true_p", true_p)
     r = _check_param("rho", rho, low=-1.0, high=1.0, hint="it is a correlation")
     n_ = _check_param("n", n, low=1.0, high=math.inf, hint="it is the number of respondents")
     big_n = _check_param(
@@ -350,8 +351,8 @@ def meng_bias(true_p: ArrayLike, *, rho: float, n: float, population_size: float
         high=math.inf,
         hint=f"the population cannot be smaller than the sample (n = {n_:g})",
     )
-    p = _shares("true_p", true_p)
-    return _out(r * math.sqrt((big_n - n_) / n_) * np.sqrt(p * (1.0 - p)))
+    # sqrt taken apart: (N - n) / n overflows for N = 1e308 and n = 1
+    return _out(r * (math.sqrt(big_n - n_) / math.sqrt(n_)) * np.sqrt(p * (1.0 - p)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -958,7 +959,7 @@ class HouseEffect(_Mechanism):
             self.shift,
             low=-1.0,
             high=1.0,
-            hint="it is a signed difference of proportions (2 points is 0.02)",
+            hint="it is a proportion, not percentage points (2 points is 0.02)",
         )
         object.__setattr__(self, "shift", s)
 
