@@ -246,9 +246,11 @@ def difference_independent(
     a = _scalar_share("p1", p1)
     b = _scalar_share("p2", p2)
     check_choice("method", method, ("newcombe", "wald"))
-    m1 = scalar_n_eff("n1", _scalar_positive("n1", n1), "deff1", _scalar_positive("deff1", deff1))
-    m2 = scalar_n_eff("n2", _scalar_positive("n2", n2), "deff2", _scalar_positive("deff2", deff2))
+    n1_f, d1 = _scalar_positive("n1", n1), _scalar_positive("deff1", deff1)
+    n2_f, d2 = _scalar_positive("n2", n2), _scalar_positive("deff2", deff2)
     cl = check_confidence_level(confidence_level)
+    m1 = scalar_n_eff("n1", n1_f, "deff1", d1)
+    m2 = scalar_n_eff("n2", n2_f, "deff2", d2)
     check_choice("method", method, ("newcombe", "wald"))
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         v1 = a * (1 - a) / m1

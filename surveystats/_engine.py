@@ -350,7 +350,10 @@ def _korn_graubard(
     # the effective size, itself scaled by (t_{n-1} / t_{df})^2 when design df are given.
     if s.df is not None:
         tail = tail_probability(s.confidence_level)  # the ratio of lower-tail quantiles
-        ratio = special.stdtrit(s.n - 1.0, tail) / special.stdtrit(s.df, tail)
+        with np.errstate(invalid="ignore"):
+            ratio = special.stdtrit(s.n - 1.0, tail) / special.stdtrit(s.df, tail)
+        # n <= 1 has no t_{n-1}: no adjustment there (the ratio would be NaN)
+        ratio = np.where(np.asarray(s.n) > 1.0, ratio, 1.0)
         n_eff = n_eff * ratio * ratio
     return _clopper_pearson(p, n_eff, s)
 

@@ -15,6 +15,7 @@ from surveystats._params import DF
 from surveystats._validation import (
     NanPolicy,
     broadcast_shapes,
+    check_choice,
     check_confidence_level,
     check_interval,
     check_positive,
@@ -266,6 +267,7 @@ def proportion_ci(
     """
     method_c = _engine.canonical_method(method)
     cl = check_confidence_level(confidence_level)
+    check_choice("nan_policy", nan_policy, ("raise", "propagate"))
     index = common_index(p, n, deff, df)
     p_a = check_share("p", p, nan_policy=nan_policy)
     n_a = check_positive("n", n, nan_policy=nan_policy)

@@ -564,6 +564,16 @@ def simulate_poll(
     p = _share("true_p", true_p, "it is the true population share")
     n_i = _count("n", n, "it is the number of completed interviews per poll")
     polls_i = _count("polls", polls, "it is the number of simulated polls")
+    gen = check_rng(rng)
+    deff_v: float | str
+    if isinstance(deff, str):
+        if deff != "kish":
+            raise ValueError(f"deff ({deff!r}) must be a number > 0 or 'kish'")
+        deff_v = "kish"
+    else:
+        deff_v = _ratio("deff", deff, "it is the design effect the nominal interval assumes, "
+                        "or 'kish' for each poll's weighting design effect")
+
     u = _share("uncovered_share", uncovered_share,
                "it is the share of the population outside the frame (5% is 0.05)",
                high_open=True)
@@ -579,11 +589,6 @@ def simulate_poll(
                'it is the share of true-"no" respondents who say "yes"', high_open=True)
     g = _share("reverse_falsification", reverse_falsification,
                'it is the share of true-"yes" respondents who say "no"', high_open=True)
-    if f + g >= 1.0:
-        raise ValueError(
-            f"falsification ({f:g}) + reverse_falsification ({g:g}) must be < 1; at 1 or more "
-            "the reported share no longer rises with the true share"
-        )
     r = _ratio("group_response_ratio", group_response_ratio,
                "it is how many times as often the weighting group responds as the rest")
     delta = _real("group_difference", group_difference)
@@ -606,16 +611,13 @@ def simulate_poll(
             raise ValueError(msg)
     method_c = _engine.canonical_method(method)
     cl = check_confidence_level(confidence_level)
-    deff_v: float | str
-    if isinstance(deff, str):
-        if deff != "kish":
-            raise ValueError(f"deff ({deff!r}) must be a number > 0 or 'kish'")
-        deff_v = "kish"
-    else:
-        deff_v = _ratio("deff", deff, "it is the design effect the nominal interval assumes, "
-                        "or 'kish' for each poll's weighting design effect")
+    if not isinstance(deff_v, str):
         scalar_n_eff("n", float(n_i), "deff", deff_v)
-
+    if f + g >= 1.0:
+        raise ValueError(
+            f"falsification ({f:g}) + reverse_falsification ({g:g}) must be < 1; at 1 or more "
+            "the reported share no longer rises with the true share"
+        )
     # Feasibility: every group's "yes" share must be a proportion.
     p_c = p - u * d
     tol = 1e-12
@@ -636,7 +638,6 @@ def simulate_poll(
             )
 
     model = _model(p_c, w, delta, r, k, f, g)
-    gen = check_rng(rng)
 
     # 1. Completes: multinomial over (group, answer) cells -> true yes / no counts per group.
     if w is None:
