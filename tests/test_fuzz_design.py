@@ -128,8 +128,8 @@ def test_bad_weights(case: str) -> None:
 BAD_DESIGN_COLUMNS: dict[str, Any] = {
     "nan_stratum": np.r_[np.repeat([1.0, 2.0], N // 2)[:-1], np.nan],
     "nan_psu": np.r_[np.arange(N - 1) // 2, np.nan],
-    "uint64_max_ids": np.r_[np.full(N // 2, np.uint64(2**64 - 1)),
-                            np.full(N // 2, np.uint64(2**64 - 2))],
+    # ids near 2**64: four PSUs per stratum, labelled 2**64 - 1 ... 2**64 - 8
+    "uint64_max_ids": np.array([2**64 - 1 - (i // 5) for i in range(N)], dtype=np.uint64),
     "python_big_ints": np.array([2**70 + (i // 2) for i in range(N)], dtype=object),
 }
 
