@@ -16,12 +16,16 @@ import pandas as pd
 
 from surveystats import _engine
 from surveystats._display import fmt, html_table
+from surveystats._params import SHARE_ABOVE_ZERO
 from surveystats._proportion import ProportionCI, proportion_ci
 from surveystats._validation import (
     check_choice,
     check_confidence_level,
     check_positive,
+    check_result_finite,
+    check_scalar,
     check_share,
+    scalar_n_eff,
 )
 
 __all__ = [
@@ -139,16 +143,18 @@ def difference_same_sample(
     """
     a = _scalar_share("p1", p1)
     b = _scalar_share("p2", p2)
+    n_eff = scalar_n_eff("n", _scalar_positive("n", n), "deff", _scalar_positive("deff", deff))
+    cl = check_confidence_level(confidence_level)
     if a + b > 1.0 + 1e-12:
         raise ValueError(
             f"p1 + p2 ({a + b:g}) must be <= 1 for two answers to the same question; for "
             "overlapping groups use nested_shares"
         )
-    n_eff = _scalar_positive("n", n) / _scalar_positive("deff", deff)
-    cl = check_confidence_level(confidence_level)
-    se = float(np.sqrt((a * (1 - a) + b * (1 - b) + 2 * a * b) / n_eff))
+    with np.errstate(over="ignore", divide="ignore"):
+        se = float(np.sqrt(a * (1 - a) + b * (1 - b) + 2 * a * b) / np.sqrt(n_eff))
     z = float(_engine.critical_value(cl))
     est = a - b
+    check_result_finite("standard error of the difference", z * se, p1=a, p2=b, n=n, deff=deff)
     return Comparison("difference", "same sample", est, se, est - z * se, est + z * se,
                       a, b, n_eff, n_eff, "wald", cl)
 
@@ -172,19 +178,22 @@ def ratio_same_sample(
 
     So "seven times" is within sampling error of what the shares say.
     """
-    a = _scalar_share("p1", p1)
-    b = _scalar_share("p2", p2)
-    if a == 0.0 or b == 0.0:
-        raise ValueError("p1 and p2 must both be > 0 for a ratio")
+    hint = "p1 and p2 must both be > 0 for a ratio"
+    a = check_scalar("p1", p1, SHARE_ABOVE_ZERO, hint=hint)
+    b = check_scalar("p2", p2, SHARE_ABOVE_ZERO, hint=hint)
+    n_eff = scalar_n_eff("n", _scalar_positive("n", n), "deff", _scalar_positive("deff", deff))
     if a + b > 1.0 + 1e-12:
         raise ValueError(f"p1 + p2 ({a + b:g}) must be <= 1 for two answers to the same question")
-    n_eff = _scalar_positive("n", n) / _scalar_positive("deff", deff)
     cl = check_confidence_level(confidence_level)
-    se = float(np.sqrt(((1 - a) / a + (1 - b) / b + 2.0) / n_eff))
-    z = float(_engine.critical_value(cl))
-    log_r = np.log(a / b)
-    return Comparison("ratio", "same sample", float(a / b), se, float(np.exp(log_r - z * se)),
-                      float(np.exp(log_r + z * se)), a, b, n_eff, n_eff, "log_wald", cl)
+    with np.errstate(over="ignore", divide="ignore", under="ignore"):
+        se = float(np.sqrt((1 - a) / a + (1 - b) / b + 2.0) / np.sqrt(n_eff))
+        z = float(_engine.critical_value(cl))
+        log_r = np.log(a) - np.log(b)
+        est, low, high = np.exp(log_r), np.exp(log_r - z * se), np.exp(log_r + z * se)
+    check_result_finite("ratio interval", [est, low, high], p1=a, p2=b, n=n, deff=deff)
+    # exp rounds: keep the interval around its own estimate
+    return Comparison("ratio", "same sample", float(est), se, float(min(low, est)),
+                      float(max(high, est)), a, b, n_eff, n_eff, "log_wald", cl)
 
 
 def difference_independent(
@@ -236,13 +245,19 @@ def difference_independent(
     """
     a = _scalar_share("p1", p1)
     b = _scalar_share("p2", p2)
-    m1 = _scalar_positive("n1", n1) / _scalar_positive("deff1", deff1)
-    m2 = _scalar_positive("n2", n2) / _scalar_positive("deff2", deff2)
-    cl = check_confidence_level(confidence_level)
     check_choice("method", method, ("newcombe", "wald"))
-    v1 = a * (1 - a) / m1
-    v2 = b * (1 - b) / m2
-    se = float(np.sqrt(v1 + v2))
+    n1_f, d1 = _scalar_positive("n1", n1), _scalar_positive("deff1", deff1)
+    n2_f, d2 = _scalar_positive("n2", n2), _scalar_positive("deff2", deff2)
+    cl = check_confidence_level(confidence_level)
+    m1 = scalar_n_eff("n1", n1_f, "deff1", d1)
+    m2 = scalar_n_eff("n2", n2_f, "deff2", d2)
+    check_choice("method", method, ("newcombe", "wald"))
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        v1 = a * (1 - a) / m1
+        v2 = b * (1 - b) / m2
+        se = float(np.sqrt(v1 + v2))
+    check_result_finite("standard error of the difference", se, p1=a, n1=n1, deff1=deff1,
+                        p2=b, n2=n2, deff2=deff2)
     est = a - b
     if method == "wald":
         z = float(_engine.critical_value(cl))
@@ -382,14 +397,19 @@ def nested_shares(
     2       B  share of subgroup  1120.0     0.550  0.521  0.579
     3       B       share of all  1600.0     0.385  0.361  0.409
     """
+    _engine.canonical_method(method)
     r = _scalar_share("reported", reported)
     p = _scalar_share("parent", parent)
-    if p == 0.0:
-        raise ValueError("parent (0) must be > 0: an empty subgroup has no share")
     n_a = _scalar_positive("n", n)
     d = _scalar_positive("deff", deff)
     cl = check_confidence_level(confidence_level)
+    if p == 0.0:
+        raise ValueError("parent (0) must be > 0: an empty subgroup has no share")
+    scalar_n_eff("n", n_a, "deff", d)
     n_sub = n_a * p
+    if n_sub == 0.0:
+        raise ValueError(f"parent ({p:g}) times n ({n_a:g}) underflows to an empty subgroup; "
+                         "check these values")
     kw: dict[str, Any] = {"method": method, "confidence_level": cl, "deff": d}
     intervals: dict[str, ProportionCI] = {}
     intervals["A: share of all"] = proportion_ci(r, n_a, **kw)
@@ -397,9 +417,13 @@ def nested_shares(
         intervals["A: share of subgroup"] = proportion_ci(r / p, n_sub, **kw)
     intervals["B: share of subgroup"] = proportion_ci(r, n_sub, **kw)
     q = r * p
-    n_eff_design = n_a / d
-    var_q = (r * r * p * (1 - p)) / n_eff_design + (p * p * r * (1 - r)) / (n_eff_design * p)
-    # q (1 - q) / var_q equals n_eff; written out so that the delta method is visible.
-    n_eff_q = q * (1 - q) / var_q if var_q > 0 else n_eff_design
+    with np.errstate(all="ignore"):
+        n_eff_design = np.float64(n_a) / d
+        var_q = ((r * r * p * (1 - p)) / n_eff_design
+                 + (p * p * r * (1 - r)) / (n_eff_design * p))
+        # q (1 - q) / var_q equals n_eff; written out so that the delta method is visible.
+        n_eff_q = q * (1 - q) / var_q if var_q > 0 else n_eff_design
+    if not (np.isfinite(n_eff_q) and n_eff_q > 0):  # rounding at extreme sizes
+        n_eff_q = n_eff_design
     intervals["B: share of all"] = proportion_ci(q, n_eff_q * d, **kw)
     return NestedShares(r, p, n_a, d, intervals["A: share of all"].method, cl, intervals)

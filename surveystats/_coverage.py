@@ -79,6 +79,10 @@ class CoverageResult:
                              confidence_level=self.confidence_level, ax=ax, **kwargs)
 
 
+# Largest effective size whose binomial counts coverage() enumerates.
+_MAX_COUNT = 1e6
+
+
 def coverage(
     method: str,
     n: float,
@@ -136,7 +140,12 @@ def coverage(
     cl = check_confidence_level(confidence_level)
     n_f = float(check_positive("n", n))
     d = float(check_positive("deff", deff))
-    m = round(n_f / d)
+    with np.errstate(over="ignore", under="ignore"):
+        ratio = float(np.float64(n_f) / d)
+    if not ratio <= _MAX_COUNT:
+        raise ValueError(f"n / deff ({ratio:g}, from n ({n_f:g}) and deff ({d:g})) must be at "
+                         f"most {_MAX_COUNT:g}: coverage enumerates every binomial count")
+    m = round(ratio)
     if m < 1:
         raise ValueError(f"n / deff ({n_f / d:g}) must be at least 1 for a binomial count")
     grid = np.linspace(0.001, 0.999, 999) if p is None else np.atleast_1d(check_share("p", p))
@@ -148,4 +157,5 @@ def coverage(
     pmf = stats.binom.pmf(x[:, None], m, grid[None, :])
     covered = (low[:, None] <= grid[None, :] + 1e-15) & (grid[None, :] - 1e-15 <= high[:, None])
     cov = np.einsum("ij,ij->j", pmf, covered.astype(np.float64))
+    np.clip(cov, 0.0, 1.0, out=cov)  # a sum of probabilities may round to 1 + 4e-16
     return CoverageResult(grid.astype(np.float64), cov, method_c, n_f, d, m, cl)

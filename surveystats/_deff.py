@@ -9,12 +9,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from surveystats import _engine
 from surveystats._display import fmt, html_table
+from surveystats._params import NON_NEGATIVE
 from surveystats._proportion import proportion_ci
 from surveystats._validation import (
     as_float_array,
+    broadcast_shapes,
     check_confidence_level,
+    check_interval,
     check_positive,
+    check_result_finite,
     check_share,
     common_index,
     wrap,
@@ -78,7 +83,8 @@ def kish_deff(weights: ArrayLike) -> WeightingDeff:
     Parameters
     ----------
     weights : array-like
-        Non-negative, finite weights, not all zero. Their scale does not matter.
+        Non-negative, finite weights, not all zero. Their scale does not matter (they are
+        divided by the largest before squaring, so 1e200 and 1e-200 work alike).
 
     Returns
     -------
@@ -115,11 +121,16 @@ def kish_deff(weights: ArrayLike) -> WeightingDeff:
     if np.any(w < 0):
         bad = w[w < 0][0]
         raise ValueError(f"weights (e.g. {bad:g}) must be >= 0")
-    total = w.sum()
-    if total <= 0:
+    if w.max() <= 0:
         raise ValueError("weights are all zero; at least one must be positive")
     n = int(w.size)
-    sq = float(np.dot(w, w))
+    # The design effect does not depend on the scale of the weights: scaling by the power of
+    # two nearest the largest (exact, so ordinary weights give the same digits) keeps the
+    # squares finite for weights of 1e200 and non-zero for weights of 1e-200.
+    _, exponent = np.frexp(w.max())
+    u = np.ldexp(w, -int(exponent))
+    total = float(u.sum())
+    sq = float(np.dot(u, u))
     deff = n * sq / (total * total)
     cv = float(np.sqrt(max(deff - 1.0, 0.0)))
     return WeightingDeff(deff=float(deff), n=n, n_eff=float(total * total / sq), cv=cv)
@@ -176,10 +187,13 @@ def cluster_deff(
     if np.any(b < 1):
         raise ValueError(f"cluster_size ({np.min(b):g}) must be >= 1 interview per cluster")
     rho = check_share("icc", icc)
-    cv = as_float_array("cv_cluster_size", cv_cluster_size)
-    if np.any(~np.isfinite(cv)) or np.any(cv < 0):
-        raise ValueError(f"cv_cluster_size ({np.min(cv):g}) must be finite and >= 0")
-    return wrap(np.asarray(1.0 + ((1.0 + cv * cv) * b - 1.0) * rho), index, "deff")
+    cv = check_interval("cv_cluster_size", cv_cluster_size, NON_NEGATIVE)
+    broadcast_shapes(cluster_size=b, icc=rho, cv_cluster_size=cv)
+    with np.errstate(over="ignore", invalid="ignore"):
+        deff = 1.0 + ((1.0 + cv * cv) * b - 1.0) * rho
+    check_result_finite("clustering design effect", deff, cluster_size=b, icc=rho,
+                        cv_cluster_size=cv)
+    return wrap(np.asarray(deff), index, "deff")
 
 
 def combine_deff(weighting: ArrayLike = 1.0, clustering: ArrayLike = 1.0) -> Any:
@@ -218,7 +232,14 @@ def combine_deff(weighting: ArrayLike = 1.0, clustering: ArrayLike = 1.0) -> Any
     index = common_index(weighting, clustering)
     w = check_positive("weighting", weighting)
     c = check_positive("clustering", clustering)
-    return wrap(np.asarray(w * c), index, "deff")
+    broadcast_shapes(weighting=w, clustering=c)
+    with np.errstate(over="ignore", under="ignore"):
+        deff = w * c
+    check_result_finite("combined design effect", deff, weighting=w, clustering=c)
+    if np.any(deff == 0.0):
+        raise ValueError(f"the combined design effect underflows to 0 for weighting "
+                         f"({np.min(w):g}) and clustering ({np.min(c):g}); check these values")
+    return wrap(np.asarray(deff), index, "deff")
 
 
 def effective_sample_size(n: ArrayLike, deff: ArrayLike) -> Any:
@@ -233,7 +254,11 @@ def effective_sample_size(n: ArrayLike, deff: ArrayLike) -> Any:
     index = common_index(n, deff)
     n_a = check_positive("n", n)
     d = check_positive("deff", deff)
-    return wrap(np.asarray(n_a / d), index, "n_eff")
+    broadcast_shapes(n=n_a, deff=d)
+    with np.errstate(over="ignore", under="ignore"):
+        n_eff = n_a / d
+    check_result_finite("effective sample size", n_eff, n=n_a, deff=d)
+    return wrap(np.asarray(n_eff), index, "n_eff")
 
 
 def deff_scenarios(
@@ -285,18 +310,23 @@ def deff_scenarios(
     from surveystats._planning import margin_of_error
 
     cl = check_confidence_level(confidence_level)
+    _engine.canonical_method(method)
     if isinstance(items, pd.Series):
         names = [str(i) for i in items.index]
-        shares = items.to_numpy(dtype=float)
+        shares = as_float_array("items", items.to_numpy())
     elif isinstance(items, Mapping):
         names = [str(k) for k in items]
-        shares = np.asarray(list(items.values()), dtype=float)
+        shares = as_float_array("items", list(items.values()))
     else:
         shares = np.atleast_1d(as_float_array("items", items))
         names = [f"item_{i}" for i in range(shares.size)]
     check_share("items", shares)
     d = np.atleast_1d(check_positive("deff", deff)).ravel()
-    n_a = np.broadcast_to(np.atleast_1d(check_positive("n", n)).ravel(), shares.shape)
+    n_in = np.atleast_1d(check_positive("n", n)).ravel()
+    if n_in.size not in (1, shares.size):
+        raise ValueError(f"n (shape {n_in.shape}) must be one value or one per item "
+                         f"(items has {shares.size})")
+    n_a = np.broadcast_to(n_in, shares.shape)
     k, m = shares.size, d.size
     p_grid = np.repeat(shares, m)
     n_grid = np.repeat(n_a, m)
@@ -308,7 +338,7 @@ def deff_scenarios(
             "estimate": p_grid,
             "n": n_grid,
             "deff": d_grid,
-            "n_eff": n_grid / d_grid,
+            "n_eff": effective_sample_size(n_grid, d_grid),
             "margin": margin_of_error(p_grid, n_grid, deff=d_grid, confidence_level=cl),
             "low": ci.low,
             "high": ci.high,

@@ -34,6 +34,7 @@ __all__ = [
     "canonical_method",
     "critical_value",
     "interval",
+    "tail_probability",
 ]
 
 MethodName = Literal[
@@ -76,18 +77,29 @@ class Setting:
         return 1.0 - self.confidence_level
 
 
+def tail_probability(confidence_level: float) -> float:
+    """``alpha / 2 = (1 - confidence_level) / 2``, exact for levels near 1.
+
+    ``1 - cl`` is exact for cl in [0.5, 1) (Sterbenz), so even the largest float below 1
+    gives its true tail 2**-54; ``0.5 + 0.5 * cl`` would round to 1 there.
+    """
+    return 0.5 * (1.0 - confidence_level)
+
+
 def critical_value(
     confidence_level: float, df: np.ndarray | float | None = None
 ) -> np.ndarray | float:
     """Two-sided critical value: ``z_{1 - alpha/2}``, or ``t_{df, 1 - alpha/2}`` when df is given.
 
-    ``df = inf`` gives the normal quantile, as it should.
+    Computed from the lower tail (``-ndtri(alpha/2)``, ``-stdtrit(df, alpha/2)``), which is
+    accurate for every level up to the largest float below 1. ``df = inf`` gives the normal
+    quantile, as it should.
     """
-    q = 0.5 + 0.5 * confidence_level
+    tail = tail_probability(confidence_level)
     if df is None:
-        return float(special.ndtri(q))
+        return float(-special.ndtri(tail))
     df_arr = np.asarray(df, dtype=np.float64)
-    crit = special.stdtrit(df_arr, q)  # Student t quantile; df = inf gives the normal
+    crit = -special.stdtrit(df_arr, tail)  # Student t quantile; df = inf gives the normal
     return float(crit) if crit.ndim == 0 else crit
 
 
@@ -105,11 +117,19 @@ def _wilson(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray, n
     center = (p + 0.5 * c2n) / denom
     half = s.crit * np.sqrt(p * (1.0 - p) / n_eff + 0.25 * c2n / n_eff) / denom
     low, high = np.clip(center - half, 0.0, 1.0), np.clip(center + half, 0.0, 1.0)
-    # at p = 0 (p = 1) the bound is exactly 0 (1); rounding would leave about 1e-17
-    if np.size(p) and np.fmin.reduce(p, axis=None) == 0.0:
-        low = np.where(p == 0.0, 0.0, low)
-    if np.size(p) and np.fmax.reduce(p, axis=None) == 1.0:
-        high = np.where(p == 1.0, 1.0, high)
+    # The bounds are the roots of (1 + c2n) t^2 - (2p + c2n) t + p^2, so low * high =
+    # p^2 / (1 + c2n): near p = 0 the lower bound from that product is exact where
+    # center - half cancels (p = 1e-300 would give 2e-19 > p). Likewise for 1 - high.
+    # At p = 0 (p = 1) this gives the bound 0 (1) exactly.
+    if np.size(p) and np.fmin.reduce(p, axis=None) < 0.5:
+        with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
+            stable = p * (p / (denom * high))
+        low = np.where((p < 0.5) & (high > 0.0), stable, low)
+    if np.size(p) and np.fmax.reduce(p, axis=None) > 0.5:
+        with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
+            q = 1.0 - p
+            stable = 1.0 - q * (q / (denom * (1.0 - low)))
+        high = np.where((p > 0.5) & (low < 1.0), stable, high)
     return low, high
 
 
@@ -145,8 +165,9 @@ def _logit(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray, np
     with np.errstate(divide="ignore", invalid="ignore"):
         eta = special.logit(p)
         se = 1.0 / np.sqrt(n_eff * p * (1.0 - p))
-        low = special.expit(eta - s.crit * se)
-        high = special.expit(eta + s.crit * se)
+        half = np.where(np.asarray(s.crit) == 0.0, 0.0, s.crit * se)  # 0 * inf at tiny levels
+        low = special.expit(eta - half)
+        high = special.expit(eta + half)
     edge = (p == 0.0) | (p == 1.0)
     if np.any(edge):
         low = np.where(edge, p, low)
@@ -244,6 +265,29 @@ def _likelihood_ratio(
 # --- beta-quantile methods ---------------------------------------------------------------
 
 
+# Below this upper-tail probability the upper beta quantile is taken from betainccinv.
+_COMPLEMENT_TAIL = 1e-8
+
+
+def _huge_beta_fallback(
+    q: np.ndarray, a: np.ndarray, b: np.ndarray, tail: float, *, upper: bool
+) -> np.ndarray:
+    """Replace NaN quantiles of Beta(a, b) with finite a, b (scipy's inverse gives NaN for
+    counts near 1e16) by the normal approximation, exact to double precision there: the
+    skewness is of order 1 / sqrt(a + b)."""
+    bad = np.isnan(q) & np.isfinite(a) & np.isfinite(b) & (a > 0) & (b > 0)
+    if not bad.any():
+        return q
+    q = np.array(q, dtype=np.float64)
+    ab, bb = a[bad], b[bad]
+    s = ab + bb
+    mean = ab / s
+    sd = np.sqrt(mean * (bb / s) / (s + 1.0))
+    z = -special.ndtri(tail)
+    q[bad] = np.clip(mean + z * sd if upper else mean - z * sd, 0.0, 1.0)
+    return q
+
+
 def _beta_bounds(
     a_low: np.ndarray, b_low: np.ndarray, a_high: np.ndarray, b_high: np.ndarray,
     p: np.ndarray, alpha: float,
@@ -255,16 +299,25 @@ def _beta_bounds(
     masking the whole arrays (a masked gather and scatter costs more than the inverse).
     """
     a_low, b_low, a_high, b_high, p = np.broadcast_arrays(a_low, b_low, a_high, b_high, p)
-    zero = np.flatnonzero(p == 0.0)
-    one = np.flatnonzero(p == 1.0)
+    # p = 0 (p = 1), or a count p n_eff that underflows to 0, gives the bound 0 (1)
+    zero = np.flatnonzero((p == 0.0) | (a_low <= 0.0))
+    one = np.flatnonzero((p == 1.0) | (b_high <= 0.0))
     if zero.size:
         a_low = np.array(a_low, dtype=np.float64)  # a writable copy
         a_low.flat[zero] = 1.0  # any valid value; the bound is set to 0 below
     if one.size:
         b_high = np.array(b_high, dtype=np.float64)
         b_high.flat[one] = 1.0
-    low = betaincinv(a_low, b_low, 0.5 * alpha)
-    high = betaincinv(a_high, b_high, 1.0 - 0.5 * alpha)
+    tail = 0.5 * alpha
+    low = betaincinv(a_low, b_low, tail)
+    if tail >= _COMPLEMENT_TAIL:
+        high = betaincinv(a_high, b_high, 1.0 - tail)
+    else:
+        # 1 - tail is not representable accurately (at the largest level below 1 it rounds
+        # to 1): invert the upper tail directly
+        high = np.asarray(special.betainccinv(a_high, b_high, tail), dtype=np.float64)
+    low = _huge_beta_fallback(low, a_low, b_low, tail, upper=False)
+    high = _huge_beta_fallback(high, a_high, b_high, tail, upper=True)
     low.flat[zero] = 0.0
     high.flat[one] = 1.0
     # The exact bounds always bracket p; this guards against the last-digit error of the
@@ -296,8 +349,11 @@ def _korn_graubard(
     # Korn and Graubard (1998), as R survey's svyciprop(method = "beta"): Clopper-Pearson at
     # the effective size, itself scaled by (t_{n-1} / t_{df})^2 when design df are given.
     if s.df is not None:
-        q = 1.0 - 0.5 * s.alpha
-        ratio = special.stdtrit(s.n - 1.0, q) / special.stdtrit(s.df, q)
+        tail = tail_probability(s.confidence_level)  # the ratio of lower-tail quantiles
+        with np.errstate(invalid="ignore"):
+            ratio = special.stdtrit(s.n - 1.0, tail) / special.stdtrit(s.df, tail)
+        # n <= 1 has no t_{n-1}: no adjustment there (the ratio would be NaN)
+        ratio = np.where(np.asarray(s.n) > 1.0, ratio, 1.0)
         n_eff = n_eff * ratio * ratio
     return _clopper_pearson(p, n_eff, s)
 
@@ -323,6 +379,9 @@ ALIASES: dict[str, str] = {
     "normal": "wald",
     "score": "wilson",
 }
+
+# Smallest effective size (per unit crit^2) at which the methods are evaluated.
+_TINY_N_EFF = 1e-290
 
 #: Methods whose interval collapses to a point at p = 0 and p = 1.
 DEGENERATE_AT_BOUNDS = frozenset({"wald", "logit"})
@@ -365,11 +424,30 @@ def interval(
     over ``p``, ``n_eff``, ``df`` and ``n``.
     """
     func = METHODS[method]
+    crit = critical_value(confidence_level, df)
+    # n_eff = inf (n / deff overflowed) is the limit of certainty: the point p. n_eff so
+    # small that crit^2 / n_eff overflows has reached the other limit, so it is evaluated at
+    # the smallest size that keeps every method's arithmetic finite; the bounds there equal
+    # their limits to double precision.
+    with np.errstate(over="ignore"):
+        floor = np.maximum(np.square(crit) * _TINY_N_EFF, _TINY_N_EFF)
+    point = np.isposinf(n_eff)
+    tiny = n_eff < floor
+    if np.any(point) or np.any(tiny):
+        n_eff = np.where(point, 1.0, np.maximum(n_eff, floor))
     setting = Setting(
         confidence_level=confidence_level,
-        crit=critical_value(confidence_level, df),
+        crit=crit,
         n=n_eff if n is None else n,
         df=df,
     )
-    low, high = func(p, n_eff, setting)
+    with np.errstate(over="ignore", divide="ignore", under="ignore"):
+        low, high = func(p, n_eff, setting)
+    if np.any(point):
+        low = np.where(point, p, low)
+        high = np.where(point, p, high)
+    # Every interval contains its estimate: this guards the last digit of bounds computed
+    # by subtraction (NaN stays NaN, so a NaN bound is never hidden).
+    low = np.minimum(low, p)
+    high = np.maximum(high, p)
     return low, high

@@ -10,7 +10,13 @@ import numpy as np
 import pandas as pd
 
 from surveystats._display import fmt, html_table
-from surveystats._validation import check_confidence_level, check_positive, check_share
+from surveystats._validation import (
+    check_bool,
+    check_confidence_level,
+    check_positive,
+    check_rng,
+    check_share,
+)
 from surveystats.bias import _pipeline
 from surveystats.bias._priors import as_prior
 
@@ -181,12 +187,18 @@ def probabilistic_bias_analysis(
     n_f = float(check_positive("n", n))
     d = float(check_positive("deff", deff))
     cl = check_confidence_level(confidence_level)
-    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
+    if isinstance(draws, (bool, np.bool_)) or not isinstance(draws, (int, np.integer)):
+        raise TypeError(f"draws ({draws!r}) must be a positive integer")
+    if draws < 1:
         raise ValueError(f"draws ({draws!r}) must be a positive integer")
+    if not isinstance(priors, Mapping):
+        raise TypeError(f"priors ({priors!r}) must be a mapping from bias parameter name to "
+                        "prior, e.g. {'odds_ratio': Uniform(1.0, 1.42)}")
     if not priors:
         raise ValueError("priors is empty; give at least one bias parameter, e.g. "
                          "{'odds_ratio': Uniform(1.0, 1.42)}")
-    gen = np.random.default_rng(rng)
+    random_error = check_bool("random_error", random_error)
+    gen = check_rng(rng)
     prior_objs = {name: as_prior(name, value) for name, value in priors.items()}
     _pipeline.check_parameters({k: np.asarray(v.support) for k, v in prior_objs.items()
                                 if np.all(np.isfinite(v.support))})

@@ -7,9 +7,14 @@ from typing import Any
 import numpy as np
 
 from surveystats._engine import critical_value
+from surveystats._params import MARGIN
 from surveystats._validation import (
+    as_float_array,
+    broadcast_shapes,
     check_confidence_level,
+    check_interval,
     check_positive,
+    check_result_finite,
     check_share,
     common_index,
     wrap,
@@ -93,8 +98,15 @@ def margin_of_error(
     p_a = check_share("p", p)
     n_a = check_positive("n", n)
     deff_a = check_positive("deff", deff)
+    big_n = (None if population_size is None
+             else check_positive("population_size", population_size))
+    broadcast_shapes(p=p_a, n=n_a, deff=deff_a, population_size=big_n)
     z = critical_value(cl)
-    moe = z * np.sqrt(deff_a * p_a * (1.0 - p_a) / n_a) * _fpc(n_a, population_size)
+    with np.errstate(over="ignore", divide="ignore", under="ignore", invalid="ignore"):
+        # square roots taken apart so that n = 1e-300 does not overflow p (1 - p) / n
+        moe = z * np.sqrt(deff_a) * np.sqrt(p_a * (1.0 - p_a)) / np.sqrt(n_a)
+        moe = moe * _fpc(n_a, population_size)
+    check_result_finite("margin of error", moe, p=p_a, n=n_a, deff=deff_a)
     return wrap(np.asarray(moe), index, "margin")
 
 
@@ -140,16 +152,20 @@ def required_sample_size(
     """
     cl = check_confidence_level(confidence_level)
     index = common_index(margin, p, deff)
-    m = check_share("margin", margin)
-    if np.any(m == 0.0):
+    if np.any(as_float_array("margin", margin) == 0.0):
         raise ValueError("margin (0) must be > 0: no finite sample gives a zero margin")
+    m = check_interval("margin", margin, MARGIN)
     p_a = check_share("p", p)
     deff_a = check_positive("deff", deff)
+    big_n = (None if population_size is None
+             else check_positive("population_size", population_size))
+    broadcast_shapes(margin=m, p=p_a, deff=deff_a, population_size=big_n)
     z = critical_value(cl)
-    n0 = z * z * p_a * (1.0 - p_a) * deff_a / (m * m)
-    if population_size is not None:
-        big_n = check_positive("population_size", population_size)
-        n0 = n0 / (1.0 + (n0 - 1.0) / big_n)
+    with np.errstate(over="ignore", divide="ignore", under="ignore", invalid="ignore"):
+        n0 = z * z * p_a * (1.0 - p_a) * deff_a / (m * m)
+        check_result_finite("required sample size", n0, margin=m, p=p_a, deff=deff_a)
+        if big_n is not None:
+            n0 = n0 / (1.0 + (n0 - 1.0) / big_n)
     # a tiny tolerance keeps exact products (e.g. 1536.999999999) from rounding up a whole unit
     return wrap(np.asarray(np.ceil(n0 - 1e-9)), index, "n")
 
@@ -170,7 +186,8 @@ def implied_deff(
     Parameters
     ----------
     reported_margin : float or array-like
-        Stated margin as a share (0.025 for "2.5%").
+        Stated margin as a share in (0, 1] (0.025 for "2.5%"; 2.5 is refused with a
+        percentage hint).
     n : float or array-like
         Nominal sample size.
     p : float or array-like, default 0.5
@@ -204,11 +221,17 @@ def implied_deff(
     """
     cl = check_confidence_level(confidence_level)
     index = common_index(reported_margin, n, p)
-    m = check_positive("reported_margin", reported_margin)
+    m = check_interval("reported_margin", reported_margin, MARGIN)
     n_a = check_positive("n", n)
     p_a = check_share("p", p)
-    if np.any((p_a == 0.0) | (p_a == 1.0)):
-        raise ValueError("p must be strictly between 0 and 1: the margin is 0 at p = 0 or 1")
+    edge = (p_a == 0.0) | (p_a == 1.0)
+    if np.any(edge):
+        raise ValueError(f"p ({float(p_a[edge].flat[0]) if p_a.ndim else float(p_a):g}) must be "
+                         "strictly between 0 and 1: the margin is 0 at p = 0 or 1")
+    broadcast_shapes(reported_margin=m, n=n_a, p=p_a)
     z = critical_value(cl)
-    srs = z * np.sqrt(p_a * (1.0 - p_a) / n_a)
-    return wrap(np.asarray((m / srs) ** 2), index, "deff")
+    with np.errstate(over="ignore", divide="ignore", under="ignore", invalid="ignore"):
+        srs = z * np.sqrt(p_a * (1.0 - p_a)) / np.sqrt(n_a)
+        deff = (m / srs) ** 2
+    check_result_finite("implied design effect", deff, reported_margin=m, n=n_a, p=p_a)
+    return wrap(np.asarray(deff), index, "deff")

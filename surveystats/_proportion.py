@@ -11,9 +11,13 @@ import pandas as pd
 
 from surveystats import _engine
 from surveystats._display import fmt, html_table
+from surveystats._params import DF
 from surveystats._validation import (
     NanPolicy,
+    broadcast_shapes,
+    check_choice,
     check_confidence_level,
+    check_interval,
     check_positive,
     check_share,
     common_index,
@@ -170,10 +174,10 @@ def proportion_ci(
     deff : float, array-like or Series, default 1.0
         Design effect, > 0 (values below 1 are allowed: efficient stratification).
     df : float, array-like, Series or None, default None
-        Design degrees of freedom. When given, normal quantiles become Student t quantiles
-        with ``df`` (as R survey's ``svyciprop`` does), and Korn-Graubard scales ``n_eff`` by
-        ``(t_{n-1} / t_{df})^2``. Beta-quantile methods (Clopper-Pearson, Jeffreys) have no
-        normal quantile and ignore it.
+        Design degrees of freedom, >= 1 (``inf`` means normal quantiles). When given, normal
+        quantiles become Student t quantiles with ``df`` (as R survey's ``svyciprop`` does),
+        and Korn-Graubard scales ``n_eff`` by ``(t_{n-1} / t_{df})^2``. Beta-quantile
+        methods (Clopper-Pearson, Jeffreys) have no normal quantile and ignore it.
     nan_policy : {"raise", "propagate"}, default "raise"
         What to do with NaN inputs: refuse them, or return NaN for those entries.
 
@@ -263,16 +267,20 @@ def proportion_ci(
     """
     method_c = _engine.canonical_method(method)
     cl = check_confidence_level(confidence_level)
+    check_choice("nan_policy", nan_policy, ("raise", "propagate"))
     index = common_index(p, n, deff, df)
     p_a = check_share("p", p, nan_policy=nan_policy)
     n_a = check_positive("n", n, nan_policy=nan_policy)
     deff_a = check_positive("deff", deff, nan_policy=nan_policy)
-    df_a = (None if df is None
-            else check_positive("df", df, nan_policy=nan_policy, allow_inf=True))
+    df_a = None if df is None else check_interval("df", df, DF, nan_policy=nan_policy)
+    shape = broadcast_shapes(p=p_a, n=n_a, deff=deff_a, df=df_a)
     if deff_a.ndim == 0 and deff_a == 1.0:
         n_eff = n_a
     else:
-        n_eff = n_a / deff_a
+        # n / deff may overflow (n = 1e308, deff = 1e-10: the interval is the point p) or
+        # underflow (the interval is its small-sample limit); the engine handles both
+        with np.errstate(over="ignore", under="ignore"):
+            n_eff = n_a / deff_a
     if method_c in _engine.DEGENERATE_AT_BOUNDS and p_a.size and (
         np.fmin.reduce(p_a, axis=None) == 0.0 or np.fmax.reduce(p_a, axis=None) == 1.0
     ):
@@ -286,8 +294,6 @@ def proportion_ci(
         low, high = _engine.interval(
             method_c, p_a, n_eff, confidence_level=cl, df=df_a, n=n_a
         )
-    shape = np.broadcast_shapes(p_a.shape, n_a.shape, deff_a.shape,
-                                () if df_a is None else df_a.shape)
     def out(arr: np.ndarray, name: str) -> Any:
         # broadcast views are free; every attribute then has the same shape
         return wrap(np.broadcast_to(arr, shape), index, name)

@@ -41,10 +41,11 @@ def _topline(topline: Any, n: Any) -> tuple[float, float]:
         return float(topline.estimate), float(topline.n)
     if n is None:
         raise ValueError("n is required when the topline is a plain share, e.g. apply(0.70, 1600)")
-    p = check_share("p", topline)
+    p = check_share("topline", topline)
     n_a = check_positive("n", n)
     if p.ndim or n_a.ndim:
-        raise ValueError("Scenario.apply takes one share and one n; use scenario_grid for many")
+        raise ValueError("topline and n must be single values: Scenario.apply takes one share "
+                         "and one n; use scenario_grid for many")
     return float(p), float(n_a)
 
 
@@ -167,7 +168,11 @@ class Scenario:
     description: str = ""
 
     def __post_init__(self) -> None:
-        mechs = tuple(self.mechanisms)
+        try:
+            mechs = tuple(self.mechanisms)
+        except TypeError:
+            raise TypeError(f"mechanisms ({self.mechanisms!r}) must be a sequence of bias "
+                            "mechanisms, e.g. (Nonresponse(1.2),)") from None
         check_combinable(mechs)
         object.__setattr__(self, "mechanisms", mechs)
         d = check_positive("deff", self.deff)
@@ -373,10 +378,12 @@ def scenario_grid(
         view[i] = values.size
         cols[name] = np.broadcast_to(values.reshape(view), shape).ravel()
     reported, d = cols["reported"], cols["deff"]
-    n_eff = float(n_f) / d
+    with np.errstate(over="ignore", under="ignore"):  # the engine handles n_eff = inf or 0
+        n_eff = float(n_f) / d
+        d_col = float(n_f) / d_arr[None, :]
     # the sampling interval depends on (reported, deff) only: compute it on that small grid
     small_low, small_high = _engine.interval(
-        method_c, p_arr[:, None], float(n_f) / d_arr[None, :], confidence_level=cl)
+        method_c, p_arr[:, None], d_col, confidence_level=cl)
     low = full(np.broadcast_to(small_low, (p_arr.size, d_arr.size)), 2)
     high = full(np.broadcast_to(small_high, (p_arr.size, d_arr.size)), 2)
     pars = {k: cols[k] for k in params}

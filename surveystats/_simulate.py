@@ -24,7 +24,12 @@ from numpy.typing import NDArray
 from surveystats import _engine
 from surveystats._display import fmt, html_table
 from surveystats._proportion import proportion_ci
-from surveystats._validation import check_confidence_level
+from surveystats._validation import (
+    check_confidence_level,
+    check_rng,
+    percentage_hint,
+    scalar_n_eff,
+)
 from surveystats._warnings import SurveyStatsWarning
 from surveystats.bias import _maps
 
@@ -266,8 +271,7 @@ def _share(name: str, value: Any, hint: str, *, high_open: bool = False) -> floa
     if not ok:
         allowed = "[0, 1)" if high_open else "[0, 1]"
         msg = f"{name} ({x:g}) must be in {allowed}; {hint}"
-        if 1.0 < x <= 100.0:
-            msg += f"; did you pass a percentage? {x:g}% is {x / 100:g}"
+        msg += percentage_hint(x)
         raise ValueError(msg)
     return x
 
@@ -352,7 +356,11 @@ def _model(
         propensity_group = np.array([group_response_ratio, 1.0])
     answer = np.clip(answer, 0.0, 1.0)  # rounding only: feasibility was checked before
     # Relative response propensity of a group: its factor times (k p + 1 - p).
-    mass = w * propensity_group * (odds_ratio * answer + 1.0 - answer)
+    mass = w * propensity_group * (odds_ratio * answer + (1.0 - answer))  # exact at p = 1
+    if not mass.sum() > 0.0:
+        raise ValueError(f"response_odds_ratio ({odds_ratio:g}) and group_response_ratio "
+                         f"({group_response_ratio:g}) leave no respondents (the response "
+                         "propensities underflow to 0); use less extreme values")
     respondent_yes = _maps.nonresponse_reported(answer, np.asarray(odds_ratio))
     reported = _maps.falsification_reported(
         respondent_yes, np.asarray(falsification), np.asarray(reverse_falsification)
@@ -556,6 +564,16 @@ def simulate_poll(
     p = _share("true_p", true_p, "it is the true population share")
     n_i = _count("n", n, "it is the number of completed interviews per poll")
     polls_i = _count("polls", polls, "it is the number of simulated polls")
+    gen = check_rng(rng)
+    deff_v: float | str
+    if isinstance(deff, str):
+        if deff != "kish":
+            raise ValueError(f"deff ({deff!r}) must be a number > 0 or 'kish'")
+        deff_v = "kish"
+    else:
+        deff_v = _ratio("deff", deff, "it is the design effect the nominal interval assumes, "
+                        "or 'kish' for each poll's weighting design effect")
+
     u = _share("uncovered_share", uncovered_share,
                "it is the share of the population outside the frame (5% is 0.05)",
                high_open=True)
@@ -571,11 +589,6 @@ def simulate_poll(
                'it is the share of true-"no" respondents who say "yes"', high_open=True)
     g = _share("reverse_falsification", reverse_falsification,
                'it is the share of true-"yes" respondents who say "no"', high_open=True)
-    if f + g >= 1.0:
-        raise ValueError(
-            f"falsification ({f:g}) + reverse_falsification ({g:g}) must be < 1; at 1 or more "
-            "the reported share no longer rises with the true share"
-        )
     r = _ratio("group_response_ratio", group_response_ratio,
                "it is how many times as often the weighting group responds as the rest")
     delta = _real("group_difference", group_difference)
@@ -594,20 +607,17 @@ def simulate_poll(
         if not 0.0 < w < 1.0:
             msg = (f"weighting_group_share ({w:g}) must be in (0, 1); it is the group's known "
                    "population share (40% is 0.40), or None for no weighting")
-            if 1.0 < w <= 100.0:
-                msg += f"; did you pass a percentage? {w:g}% is {w / 100:g}"
+            msg += percentage_hint(w)
             raise ValueError(msg)
     method_c = _engine.canonical_method(method)
     cl = check_confidence_level(confidence_level)
-    deff_v: float | str
-    if isinstance(deff, str):
-        if deff != "kish":
-            raise ValueError(f"deff ({deff!r}) must be a number > 0 or 'kish'")
-        deff_v = "kish"
-    else:
-        deff_v = _ratio("deff", deff, "it is the design effect the nominal interval assumes, "
-                        "or 'kish' for each poll's weighting design effect")
-
+    if not isinstance(deff_v, str):
+        scalar_n_eff("n", float(n_i), "deff", deff_v)
+    if f + g >= 1.0:
+        raise ValueError(
+            f"falsification ({f:g}) + reverse_falsification ({g:g}) must be < 1; at 1 or more "
+            "the reported share no longer rises with the true share"
+        )
     # Feasibility: every group's "yes" share must be a proportion.
     p_c = p - u * d
     tol = 1e-12
@@ -628,7 +638,6 @@ def simulate_poll(
             )
 
     model = _model(p_c, w, delta, r, k, f, g)
-    gen = np.random.default_rng(rng)
 
     # 1. Completes: multinomial over (group, answer) cells -> true yes / no counts per group.
     if w is None:

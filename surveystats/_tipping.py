@@ -8,9 +8,16 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from surveystats import _engine
 from surveystats._display import fmt, html_table
+from surveystats._params import POSITIVE
 from surveystats._proportion import proportion_ci
-from surveystats._validation import check_choice, check_confidence_level, check_share
+from surveystats._validation import (
+    check_choice,
+    check_confidence_level,
+    check_scalar,
+    check_share,
+)
 from surveystats.bias import _pipeline
 
 __all__ = ["TippingPoint", "tipping_point"]
@@ -222,6 +229,10 @@ def tipping_point(
                          f"(e.g. {missing[0]}=0.1)")
     _pipeline.check_parameters({k: v for k, v in fixed_p.items()}
                                | {free: _search_range(free, p_f)[0]})
+    _engine.canonical_method(method)
+    if n is not None:
+        check_scalar("n", n, POSITIVE)
+    check_scalar("deff", deff, POSITIVE)
     if bound == "estimate":
         start = p_f
     else:

@@ -1,18 +1,49 @@
 """Shared argument checks.
 
 Every public function validates through these helpers so that the messages are uniform:
-they name the parameter, echo the offending value and say what is allowed.
+they name the parameter, echo the offending value and say what is allowed. The allowed
+values come from the declarations in ``_params`` (``Interval``), which the fuzz suite reads
+too, so validation and fuzzing cannot drift apart.
+
+Type rules (the same for every numeric parameter): numbers and array-likes of numbers are
+accepted; strings, bytes, ``None`` (where not optional), booleans, complex numbers, dates
+and objects that are not numbers are refused with a ``TypeError`` naming the parameter.
+Booleans are refused because ``True`` is almost always a mistake where a share, a size or
+a design effect is expected. Empty arrays are accepted where arrays are (the result is
+empty too); mismatched shapes are refused with a ``ValueError`` naming both parameters.
 """
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Iterable
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from surveystats._params import CONFIDENCE_LEVEL, POSITIVE, SHARE, Interval
+
 NanPolicy = Literal["raise", "propagate"]
+
+
+def percentage_hint(value: float, interval: Interval | None = None) -> str:
+    """The one wording of the percentage hint, or "" when ``value`` does not look like one.
+
+    A value in (1, 100] given where a share, a margin or a confidence level is expected
+    (an interval whose upper end is 1 and that is marked ``percent_hint``) is most likely a
+    percentage: ``"; did you pass a percentage? 70% is 0.7"``.
+    """
+    if interval is not None and not (interval.percent_hint and interval.high <= 1.0):
+        return ""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return ""
+    if 1.0 < x <= 100.0:
+        return f"; did you pass a percentage? {x:g}% is {x / 100:g}"
+    return ""
 
 
 def _first_bad(arr: np.ndarray, bad: np.ndarray) -> tuple[float, int]:
@@ -29,15 +60,69 @@ def _echo(name: str, arr: np.ndarray, bad: np.ndarray) -> str:
     return f"{name} (e.g. {value:g}{more})"
 
 
-def as_float_array(name: str, value: Any) -> np.ndarray:
-    """Convert to a float64 array, with a clear error for non-numeric input."""
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _type_error(name: str, value: Any, what: str) -> TypeError:
+    return TypeError(
+        f"{name} ({_short(value)}) must be a number or an array of numbers, not {what}"
+    )
+
+
+def _refuse_non_numeric(name: str, value: Any) -> None:
+    """Raise TypeError for scalars that are not real numbers (checked before conversion)."""
+    if value is None:
+        raise _type_error(name, value, "None")
     if isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} ({value!r}) must be a number or an array of numbers, not a string")
+        raise _type_error(name, value, "a string")
+    if isinstance(value, (bool, np.bool_)):
+        raise _type_error(name, value, "a boolean")
+    if isinstance(value, (complex, np.complexfloating)):
+        raise _type_error(name, value, "a complex number")
+
+
+def _has_bool(seq: list[Any] | tuple[Any, ...]) -> bool:
+    """Whether a (nested) list holds a boolean: numpy would silently read True as 1.0."""
+    for item in seq:
+        if isinstance(item, (bool, np.bool_)):
+            return True
+        if isinstance(item, (list, tuple)) and _has_bool(item):
+            return True
+    return False
+
+
+def as_float_array(name: str, value: Any) -> np.ndarray:
+    """Convert to a float64 array, with a clear TypeError for non-numeric input.
+
+    Real numbers, integer and float arrays, lists of them and pandas Series of them are
+    accepted; see the module docstring for what is refused.
+    """
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fiu":
+        return np.asarray(value, dtype=np.float64)
+    _refuse_non_numeric(name, value)
     try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} ({value!r}) must be a number or an array of numbers") from exc
-    return arr
+        raw = np.asarray(value)
+    except (TypeError, ValueError) as exc:  # ragged nested sequences
+        raise _type_error(name, value, "a ragged sequence") from exc
+    kind = raw.dtype.kind
+    if kind in "fiu":
+        if isinstance(value, (list, tuple)) and _has_bool(value):
+            raise _type_error(name, value, "containing booleans")
+        return np.asarray(raw, dtype=np.float64)
+    what = {"b": "booleans", "c": "complex numbers", "U": "strings", "S": "strings",
+            "M": "dates", "m": "time differences", "V": "records"}.get(kind)
+    if what is not None:
+        raise _type_error(name, value, what)
+    # object arrays: every element must be a real number (None, strings, booleans refused)
+    for item in raw.flat:
+        if not isinstance(item, numbers.Real) or isinstance(item, (bool, np.bool_)):
+            raise _type_error(name, value, f"containing {_short(item)}")
+    try:
+        return np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise _type_error(name, value, "convertible to float") from exc
 
 
 def check_nan(name: str, arr: np.ndarray, nan_policy: NanPolicy) -> None:
@@ -53,21 +138,53 @@ def check_nan(name: str, arr: np.ndarray, nan_policy: NanPolicy) -> None:
             )
 
 
-def check_share(name: str, value: Any, *, nan_policy: NanPolicy = "raise") -> np.ndarray:
-    """A share in [0, 1]; a value in (1, 100] triggers the percentage hint."""
+def check_interval(
+    name: str, value: Any, interval: Interval, *, nan_policy: NanPolicy = "raise"
+) -> np.ndarray:
+    """A float array whose non-NaN values lie in ``interval``.
+
+    NaN is refused unless ``nan_policy="propagate"``. A value in (1, 100] where the interval
+    is a share-like one earns the percentage hint.
+    """
     arr = as_float_array(name, value)
-    if arr.size and 0.0 <= arr.min() and arr.max() <= 1.0:
-        return arr  # fast path: two reductions, no temporaries (NaN fails the comparison)
+    if arr.size and interval.contains_all(arr):
+        return arr  # fast path: reductions only (NaN fails the comparison)
     check_nan(name, arr, nan_policy)
-    with np.errstate(invalid="ignore"):
-        bad = (arr < 0.0) | (arr > 1.0)
+    bad = ~interval.contains(arr) & ~np.isnan(arr)
     if bad.any():
-        msg = f"{_echo(name, arr, bad)} must be in [0, 1]"
+        msg = f"{_echo(name, arr, bad)} must be {interval.describe()}"
         sel = arr[bad] if arr.ndim else arr
         if np.all((sel > 1.0) & (sel <= 100.0)):
-            msg += "; did you pass a percentage? Divide by 100"
+            msg += percentage_hint(float(sel.flat[0]), interval)
         raise ValueError(msg)
     return arr
+
+
+def check_scalar(name: str, value: Any, interval: Interval, *, hint: str = "") -> float:
+    """A single real number in ``interval`` (NaN refused), returned as a Python float.
+
+    ``hint`` (what the parameter means) is appended to the message after a semicolon.
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    _refuse_non_numeric(name, value)
+    if not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} ({_short(value)}) must be a single real number, not "
+                        f"{type(value).__name__}")
+    x = float(value)
+    if x not in interval:
+        msg = f"{name} ({_short(value) if math.isnan(x) else format(x, 'g')}) must be "
+        msg += interval.describe()
+        if hint:
+            msg += f"; {hint}"
+        msg += percentage_hint(x, interval)
+        raise ValueError(msg)
+    return x
+
+
+def check_share(name: str, value: Any, *, nan_policy: NanPolicy = "raise") -> np.ndarray:
+    """A share in [0, 1]; a value in (1, 100] triggers the percentage hint."""
+    return check_interval(name, value, SHARE, nan_policy=nan_policy)
 
 
 def check_positive(
@@ -79,37 +196,89 @@ def check_positive(
     allow_inf: bool = False,
 ) -> np.ndarray:
     """Strictly positive and finite (inf is refused unless ``allow_inf``)."""
-    arr = as_float_array(name, value)
-    if arr.size and arr.min() > 0.0 and (allow_inf or arr.max() < np.inf):
-        return arr  # fast path: reductions only (NaN fails the comparison)
-    check_nan(name, arr, nan_policy)
-    with np.errstate(invalid="ignore"):
-        bad = ~(arr > 0.0) & ~np.isnan(arr)
-        if not allow_inf:
-            bad |= np.isinf(arr)
-    if bad.any():
-        what = allowed if allow_inf else f"finite and {allowed}"
-        raise ValueError(f"{_echo(name, arr, bad)} must be {what}")
-    return arr
+    if allowed != "> 0":  # a caller-specific wording keeps the historical message
+        arr = as_float_array(name, value)
+        if arr.size and arr.min() > 0.0 and (allow_inf or arr.max() < np.inf):
+            return arr
+        check_nan(name, arr, nan_policy)
+        with np.errstate(invalid="ignore"):
+            bad = ~(arr > 0.0) & ~np.isnan(arr)
+            if not allow_inf:
+                bad |= np.isinf(arr)
+        if bad.any():
+            what = allowed if allow_inf else f"finite and {allowed}"
+            raise ValueError(f"{_echo(name, arr, bad)} must be {what}")
+        return arr
+    interval = Interval(0.0, np.inf, "right") if allow_inf else POSITIVE
+    return check_interval(name, value, interval, nan_policy=nan_policy)
 
 
 def check_confidence_level(confidence_level: Any) -> float:
-    """A scalar strictly between 0 and 1."""
-    if isinstance(confidence_level, (bool, np.bool_)) or not np.isscalar(confidence_level):
-        raise ValueError(
-            f"confidence_level ({confidence_level!r}) must be a single number in (0, 1), "
+    """A scalar strictly between 0 and 1 (up to the largest float below 1)."""
+    if isinstance(confidence_level, np.ndarray) and confidence_level.ndim == 0:
+        confidence_level = confidence_level[()]
+    if isinstance(confidence_level, (bool, np.bool_)) or not isinstance(
+        confidence_level, numbers.Real
+    ):
+        raise TypeError(
+            f"confidence_level ({_short(confidence_level)}) must be a single number in (0, 1), "
             "e.g. 0.95"
         )
-    try:
-        cl = float(confidence_level)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"confidence_level ({confidence_level!r}) must be a number in (0, 1), e.g. 0.95"
-        ) from exc
-    if not 0.0 < cl < 1.0:
-        hint = "; did you pass a percentage? Use 0.95 for 95%" if 1.0 < cl <= 100.0 else ""
-        raise ValueError(f"confidence_level ({cl:g}) must be in (0, 1), e.g. 0.95{hint}")
+    cl = float(confidence_level)
+    if cl not in CONFIDENCE_LEVEL:
+        raise ValueError(f"confidence_level ({cl:g}) must be in (0, 1), e.g. 0.95"
+                         + percentage_hint(cl, CONFIDENCE_LEVEL))
     return cl
+
+
+def check_result_finite(what: str, result: Any, **inputs: Any) -> np.ndarray:
+    """Refuse a result that overflowed (or divided by an underflowed zero) for finite input.
+
+    The message names the inputs and their values, so that the caller can see which one is
+    extreme: ``the margin of error overflows for n (5e-324), deff (1e+308)``.
+    """
+    arr = np.asarray(result, dtype=np.float64)
+    if arr.size and not np.isfinite(arr).all():
+        named = ", ".join(f"{k} ({_first_text(v)})" for k, v in inputs.items())
+        raise ValueError(f"the {what} is not representable (it overflows) for {named}; "
+                         "check these values")
+    return arr
+
+
+def _first_text(value: Any) -> str:
+    arr = np.asarray(value, dtype=np.float64)
+    if arr.ndim == 0:
+        return format(float(arr), "g")
+    return f"e.g. {float(arr.flat[0]):g}" if arr.size else "empty"
+
+
+def check_rng(rng: Any) -> np.random.Generator:
+    """A numpy Generator from None, a seed or a Generator, with an error naming ``rng``."""
+    if isinstance(rng, (bool, np.bool_, float, str, bytes)):
+        raise TypeError(f"rng ({_short(rng)}) must be None, a non-negative integer seed or a "
+                        "numpy.random.Generator")
+    try:
+        return np.random.default_rng(rng)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"rng ({_short(rng)}) must be None, a non-negative integer seed or a "
+                        f"numpy.random.Generator ({exc})") from exc
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """True or False (not a string, not a number)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} ({_short(value)}) must be True or False")
+    return bool(value)
+
+
+def scalar_n_eff(n_name: str, n: float, deff_name: str, deff: float) -> float:
+    """``n / deff`` for validated scalars, refusing an underflow to 0 or an overflow."""
+    with np.errstate(over="ignore", under="ignore"):
+        n_eff = float(np.float64(n) / np.float64(deff))
+    if not 0.0 < n_eff < math.inf:
+        raise ValueError(f"{n_name} ({n:g}) / {deff_name} ({deff:g}) is not a representable "
+                         "effective sample size; check these values")
+    return n_eff
 
 
 def check_choice(name: str, value: Any, choices: Iterable[str]) -> str:
@@ -118,6 +287,28 @@ def check_choice(name: str, value: Any, choices: Iterable[str]) -> str:
         listed = ", ".join(repr(c) for c in options)
         raise ValueError(f"{name} ({value!r}) is not one of {listed}")
     return value
+
+
+def broadcast_shapes(**arrays: Any) -> tuple[int, ...]:
+    """The broadcast shape of named arrays (None is skipped), or a ValueError naming the two
+    parameters whose shapes clash."""
+    shape: tuple[int, ...] = ()
+    owner = ""
+    for key, value in arrays.items():
+        if value is None:
+            continue
+        s = np.shape(value)
+        try:
+            new = np.broadcast_shapes(shape, s)
+        except ValueError:
+            raise ValueError(
+                f"{owner} (shape {shape}) and {key} (shape {s}) cannot be broadcast together; "
+                "pass arrays of the same length, or a single value for one of them"
+            ) from None
+        if new != shape:
+            owner = key
+        shape = new
+    return shape
 
 
 def common_index(*values: Any) -> pd.Index | None:

@@ -34,7 +34,7 @@ Array = Any
 
 def nonresponse_reported(p: Array, odds_ratio: Array) -> Array:
     """``k p / (k p + 1 - p)``."""
-    return odds_ratio * p / (odds_ratio * p + 1.0 - p)
+    return odds_ratio * p / (odds_ratio * p + (1.0 - p))  # (1 - p) first: exact at p = 1
 
 
 def nonresponse_true(r: Array, odds_ratio: Array) -> Array:
@@ -44,7 +44,9 @@ def nonresponse_true(r: Array, odds_ratio: Array) -> Array:
 
 def data_defect_c(rho: Array, response_rate: Array) -> Array:
     """The bias coefficient ``rho sqrt((1 - r) / r)``; bias = ``c sqrt(p (1 - p))``."""
-    return rho * np.sqrt((1.0 - response_rate) / response_rate)
+    # square roots taken apart: (1 - r) / r overflows for a response rate of 5e-324
+    with np.errstate(over="ignore", divide="ignore"):
+        return rho * (np.sqrt(1.0 - response_rate) / np.sqrt(response_rate))
 
 
 def data_defect_reported(p: Array, c: Array) -> Array:

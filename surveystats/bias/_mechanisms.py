@@ -10,7 +10,8 @@ Every mechanism is a small frozen dataclass with the same call shape:
 Both directions accept a scalar or an array and return a float or an ``ndarray`` of the same
 shape. Shares are proportions in [0, 1]; percentage points are hundredths (2 pp is 0.02).
 
-This module is pure arithmetic on numpy arrays and imports nothing else from the package.
+This module is pure arithmetic on numpy arrays and imports nothing else from the package
+besides the shared validation helpers (``_validation``, ``_params``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from typing import Any, ClassVar, Literal, NamedTuple, Protocol, TypeAlias
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from surveystats._params import Interval
+from surveystats._validation import as_float_array, percentage_hint
 from surveystats.bias import _maps
 
 __all__ = [
@@ -107,7 +110,7 @@ def _check_param(
     hint: str,
 ) -> float:
     """Validate one scalar parameter and return it as a Python float."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} ({value!r}) must be a real number, not {type(value).__name__}")
     x = float(value)
     above = x > low if low_open else x >= low
@@ -116,24 +119,21 @@ def _check_param(
         allowed = _range_text(low, high, low_open, high_open)
         if math.isinf(high) and not math.isfinite(x):
             allowed += " and finite"
-        raise ValueError(f"{name} ({_fmt(value)}) must be {allowed}; {hint}")
+        share_like = Interval(low, high, percent_hint=True)
+        raise ValueError(f"{name} ({_fmt(value)}) must be {allowed}; {hint}"
+                         + percentage_hint(x, share_like))
     return x
 
 
 def _shares(name: str, values: ArrayLike) -> NDArray[np.float64]:
     """Convert input shares to a float array in [0, 1]; refuse NaN and values outside [0, 1]."""
-    try:
-        arr = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(
-            f"{name} ({values!r}) must be a number or an array of numbers in [0, 1]"
-        ) from exc
+    arr = as_float_array(name, values)
     bad = ~((arr >= -_TOL) & (arr <= 1.0 + _TOL))
     if np.any(bad):
         first = float(arr[bad].flat[0])
         msg = f"{name} ({_fmt(first)}) must be in [0, 1]"
-        if 1.0 + 1e-6 < first <= 100.0:
-            msg += "; did you pass a percentage? 70% is 0.70"
+        if 1.0 + 1e-6 < first:
+            msg += percentage_hint(first)
         if arr.size > 1:
             msg += f" ({int(np.sum(bad))} of {arr.size} values are outside)"
         raise ValueError(msg)
@@ -341,6 +341,7 @@ def meng_bias(true_p: ArrayLike, *, rho: float, n: float, population_size: float
     >>> round(meng_bias(0.70, rho=0.0005, n=1600, population_size=111_562_942), 3)
     0.061
     """
+    p = _shares("true_p", true_p)
     r = _check_param("rho", rho, low=-1.0, high=1.0, hint="it is a correlation")
     n_ = _check_param("n", n, low=1.0, high=math.inf, hint="it is the number of respondents")
     big_n = _check_param(
@@ -350,8 +351,8 @@ def meng_bias(true_p: ArrayLike, *, rho: float, n: float, population_size: float
         high=math.inf,
         hint=f"the population cannot be smaller than the sample (n = {n_:g})",
     )
-    p = _shares("true_p", true_p)
-    return _out(r * math.sqrt((big_n - n_) / n_) * np.sqrt(p * (1.0 - p)))
+    # sqrt taken apart: (N - n) / n overflows for N = 1e308 and n = 1
+    return _out(r * (math.sqrt(big_n - n_) / math.sqrt(n_)) * np.sqrt(p * (1.0 - p)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -958,7 +959,7 @@ class HouseEffect(_Mechanism):
             self.shift,
             low=-1.0,
             high=1.0,
-            hint="it is a proportion; did you pass percentage points? 2 pp is 0.02",
+            hint="it is a proportion, not percentage points (2 points is 0.02)",
         )
         object.__setattr__(self, "shift", s)
 
@@ -1132,7 +1133,7 @@ def manski_bounds(p: ArrayLike, response_rate: ArrayLike) -> Bounds:
     (0.07, 0.97)
     """
     p_arr = _shares("p", p)
-    r_arr = np.asarray(response_rate, dtype=np.float64)
+    r_arr = as_float_array("response_rate", response_rate)
     bad = ~((r_arr > 0.0) & (r_arr <= 1.0))
     if np.any(bad):
         shown = _fmt(response_rate) if r_arr.ndim == 0 else f"{float(r_arr[bad].flat[0]):g}"

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from surveystats._validation import as_float_array, percentage_hint
 from surveystats.bias import _maps
 
 __all__ = ["PARAMETERS", "STEPS", "adjust", "check_parameters"]
@@ -44,14 +45,14 @@ def check_parameters(params: Mapping[str, Any]) -> dict[str, np.ndarray]:
             valid = ", ".join(repr(k) for k in PARAMETERS)
             raise ValueError(f"unknown bias parameter {name!r}; valid parameters: {valid}")
         _, _, lo, hi, lo_open, hi_open = PARAMETERS[name]
-        arr = np.asarray(value, dtype=np.float64)
+        arr = as_float_array(name, value)
         with np.errstate(invalid="ignore"):
             ok = (arr > lo if lo_open else arr >= lo) & (arr < hi if hi_open else arr <= hi)
         if not np.all(ok):
             bad = float(arr[~ok].flat[0]) if arr.ndim else float(arr)
             left = "(" if lo_open else "["
             right = ")" if hi_open else "]"
-            hint = "; did you pass a percentage?" if 1.0 < bad <= 100.0 and hi <= 1.0 else ""
+            hint = percentage_hint(bad) if hi <= 1.0 else ""
             raise ValueError(f"{name} ({bad:g}) must be in {left}{lo:g}, {hi:g}{right}{hint}")
         out[name] = arr
     if ("rho" in out) != ("response_rate" in out):

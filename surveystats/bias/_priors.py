@@ -13,18 +13,18 @@ from typing import Any
 
 import numpy as np
 
+from surveystats._params import LOG_LOCATION, PRIOR_BOUND
+from surveystats._validation import check_scalar
+
 __all__ = ["Beta", "Fixed", "LogNormal", "Prior", "Trapezoidal", "Triangular", "Uniform",
            "as_prior"]
 
 
 def _finite(name: str, value: Any) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} ({value!r}) must be a number") from exc
-    if not math.isfinite(x):
-        raise ValueError(f"{name} ({x:g}) must be finite")
-    return x
+    """A real number in [-1e100, 1e100]: bias parameters live far inside, and wider bounds
+    would overflow the draws (``high - low`` beyond the largest float)."""
+    return check_scalar(name, value, PRIOR_BOUND,
+                        hint="bias parameters are proportions, odds ratios or shifts")
 
 
 class Prior:
@@ -191,7 +191,9 @@ class LogNormal(Prior):
     sdlog: float
 
     def __post_init__(self) -> None:
-        m, s = _finite("meanlog", self.meanlog), _finite("sdlog", self.sdlog)
+        m = check_scalar("meanlog", self.meanlog, LOG_LOCATION,
+                         hint="exp(meanlog) is the median odds ratio and must be finite")
+        s = _finite("sdlog", self.sdlog)
         if s < 0:
             raise ValueError(f"sdlog ({s:g}) must be >= 0")
         object.__setattr__(self, "meanlog", m)
@@ -222,5 +224,5 @@ def as_prior(name: str, value: Any) -> Prior:
         return value
     if isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, bool):
         return Fixed(float(value))
-    raise TypeError(f"prior for {name} ({value!r}) must be a number or a prior such as "
+    raise TypeError(f"priors[{name!r}] ({value!r}) must be a number or a prior such as "
                     "Uniform(low, high), Triangular, Trapezoidal, Beta or LogNormal")
