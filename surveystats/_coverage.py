@@ -140,6 +140,7 @@ def coverage(
     cl = check_confidence_level(confidence_level)
     n_f = float(check_positive("n", n))
     d = float(check_positive("deff", deff))
+    grid = np.linspace(0.001, 0.999, 999) if p is None else np.atleast_1d(check_share("p", p))
     with np.errstate(over="ignore", under="ignore"):
         ratio = float(np.float64(n_f) / d)
     if not ratio <= _MAX_COUNT:
@@ -147,8 +148,8 @@ def coverage(
                          f"most {_MAX_COUNT:g}: coverage enumerates every binomial count")
     m = round(ratio)
     if m < 1:
-        raise ValueError(f"n / deff ({n_f / d:g}) must be at least 1 for a binomial count")
-    grid = np.linspace(0.001, 0.999, 999) if p is None else np.atleast_1d(check_share("p", p))
+        raise ValueError(f"n / deff ({ratio:g}, from n ({n_f:g}) and deff ({d:g})) must be at "
+                         "least 1 for a binomial count")
     x = np.arange(m + 1, dtype=np.float64)
     m_arr = np.full_like(x, float(m))
     low, high = _engine.interval(method_c, x / m, m_arr, confidence_level=cl)

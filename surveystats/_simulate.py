@@ -356,7 +356,11 @@ def _model(
         propensity_group = np.array([group_response_ratio, 1.0])
     answer = np.clip(answer, 0.0, 1.0)  # rounding only: feasibility was checked before
     # Relative response propensity of a group: its factor times (k p + 1 - p).
-    mass = w * propensity_group * (odds_ratio * answer + (1.0 - answer))  # exact at p = 1
+    # each factor scaled by its largest value: only the relative masses matter, and the raw
+    # product of extreme ratios (1e308 x 1e308) would overflow
+    respond = odds_ratio * answer + (1.0 - answer)  # exact at p = 1
+    mass = (w * (propensity_group / propensity_group.max())
+            * (respond / respond.max()))
     if not mass.sum() > 0.0:
         raise ValueError(f"response_odds_ratio ({odds_ratio:g}) and group_response_ratio "
                          f"({group_response_ratio:g}) leave no respondents (the response "

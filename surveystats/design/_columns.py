@@ -26,7 +26,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-__all__ = ["PANDAS_COW", "Columns", "analysis_kind", "as_names", "check_finite",
+__all__ = ["PANDAS_COW", "Columns", "analysis_kind", "as_names", "check_categories",
+           "check_finite",
            "factorize_sorted", "id_codes", "label", "real_column", "rows_text"]
 
 #: pandas 3 copies on write: a shallow copy of the caller's frame is then safe.
@@ -190,6 +191,45 @@ def analysis_kind(param: str, series: pd.Series) -> Literal["numeric", "categori
                 "values")
     real_column(param, series, allow_bool=True)  # raises the message for its dtype
     return "numeric"  # pragma: no cover - real_column raised
+
+
+def check_categories(param: str, series: pd.Series) -> None:
+    """A column whose values are categories (``proportion``): refuse what is surely a mistake.
+
+    Complex numbers, dates and times (convert them to text or periods first if their
+    shares are wanted), infinite numbers, and text that mixes numbers with other values (a
+    stray ``"x"`` among codes) raise; text, numbers, booleans and categoricals are
+    categories.
+    """
+    dtype = series.dtype
+    name = f"{param} ({series.name!r})"
+    if pd.api.types.is_complex_dtype(dtype):
+        raise TypeError(f"{name} holds complex numbers; its categories must be text, "
+                        "numbers or booleans")
+    if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(
+            dtype) or isinstance(dtype, pd.PeriodDtype):
+        raise TypeError(f"{name} holds dates or times (dtype {dtype}); for the shares of "
+                        "dates convert them to text (or to periods such as months) first")
+    if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_bool_dtype(dtype):
+        return
+    if pd.api.types.is_numeric_dtype(dtype):
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        check_finite(param, str(series.name), values, series.index)
+        return
+    inferred = pd.api.types.infer_dtype(series, skipna=True)
+    if inferred in ("complex", "datetime", "datetime64", "date", "timedelta", "time",
+                    "period"):
+        raise TypeError(f"{name} holds {inferred} values; its categories must be text, "
+                        "numbers or booleans")
+    if inferred in ("mixed", "mixed-integer", "mixed-integer-float", "string"):
+        present = series.notna().to_numpy()
+        numbers = present & _parses_as_number(series.where(present))
+        text = present & ~numbers
+        if numbers.any() and text.any():
+            raise TypeError(
+                f"{name} mixes numbers ({_first(series, numbers)}) with text "
+                f"({_first(series, text)}): fix or remove the text values, or make the "
+                "column categorical (astype('category')) if both are real categories")
 
 
 def check_finite(param: str, name: str, values: np.ndarray, index: pd.Index) -> None:

@@ -31,7 +31,13 @@ from scipy import special
 
 from surveystats._validation import check_choice
 from surveystats._warnings import SurveyStatsWarning
-from surveystats.design._columns import analysis_kind, check_finite, factorize_sorted, real_column
+from surveystats.design._columns import (
+    analysis_kind,
+    check_categories,
+    check_finite,
+    factorize_sorted,
+    real_column,
+)
 from surveystats.design._repvar import ReplicateWeights
 from surveystats.design._results import DesignEstimate, canonical_proportion_method
 
@@ -384,6 +390,8 @@ def _read(design: Design, names: list[str], missing: Missing, *, param: str,
             variable.append(name)
             level.append(None)
             continue
+        if has_level:
+            check_categories(param, series)
         if categorical == "refuse":
             raise TypeError(
                 f"{param} ({name!r}) must be numeric; it has dtype {series.dtype}. For the "
@@ -718,12 +726,19 @@ class WoodruffInterval:
 
     def __call__(self, cl: float) -> tuple[np.ndarray, np.ndarray]:
         crit = special.stdtrit(np.where(self.df > 0, self.df, np.nan), 0.5 + 0.5 * cl)[:, None]
-        lo_p = self.share - crit * self.share_se
-        hi_p = self.share + crit * self.share_se
-        lo_p = np.where(lo_p < 0, np.nan, lo_p)
-        hi_p = np.where(hi_p > 1, np.nan, hi_p)
-        return (_apply_rule(self.sorted, lo_p, self.rule).ravel(),
-                _apply_rule(self.sorted, hi_p, self.rule).ravel())
+        # a limit whose probability leaves [0, 1] is the smallest (largest) value; R's
+        # svyquantile gives NA there (a deliberate difference, docs/design.md)
+        lo_p = np.clip(self.share - crit * self.share_se, 0.0, 1.0)
+        hi_p = np.clip(self.share + crit * self.share_se, 0.0, 1.0)
+        low = _apply_rule(self.sorted, lo_p, self.rule)
+        high = _apply_rule(self.sorted, hi_p, self.rule)
+        srt = self.sorted
+        filled = srt.stop > srt.start
+        smallest = np.where(filled, srt.x[np.minimum(srt.start, srt.x.size - 1)], np.nan)
+        largest = np.where(filled, srt.x[np.maximum(srt.stop - 1, 0)], np.nan)
+        low = np.where(lo_p == 0.0, smallest[:, None], low)
+        high = np.where(hi_p == 1.0, largest[:, None], high)
+        return low.ravel(), high.ravel()
 
 
 def _sort_by_domain(x: np.ndarray, w: np.ndarray, dom: np.ndarray | None, n_dom: int
