@@ -172,7 +172,7 @@ def _parser() -> argparse.ArgumentParser:
                      "tables). DIR must be new, empty, or an earlier surveystats report "
                      "(recognised by its .surveystats-report file; only the files it lists are "
                      "replaced or removed); a folder with other files, or a file, is refused. "
-                     "Missing parent folders are created")
+                     "Its parent folder must exist")
     rep.add_argument("--format", default="png,svg", help="png, svg or png,svg")
     rep.add_argument("--confidence-level", type=float, default=0.95)
     rep.add_argument("--quiet", action="store_true", help="no progress bar")

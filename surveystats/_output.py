@@ -8,13 +8,13 @@ success installs its files into ``out``. The rules:
   the list of files it wrote). Anything else -- a folder with other files, a regular file, a
   symbolic link to a file, a device -- is refused with :class:`OutputError` before anything is
   written.
-- A new ``out`` appears in one ``rename`` of the finished temporary folder (missing parent
-  folders are created, like ``mkdir -p``). An existing folder is kept (its owner, permissions
-  and any other files in it): the new files are moved in one by one with ``os.replace``, then
-  files the earlier marker listed that the new report no longer writes are removed. Nothing
-  the marker does not list is ever removed or overwritten; directories inside ``out`` are
-  never removed. The marker is rewritten first with the union of the old and new lists, so a
-  run killed half-way still leaves a folder the next run recognises.
+- A new ``out`` appears in one ``rename`` of the finished temporary folder (its parent folder
+  must exist: a missing one is an error, not created behind the user's back). An existing folder
+  is kept (its owner, permissions and any other files in it): the new files are moved in one by
+  one with ``os.replace``, then files the earlier marker listed that the new report no longer
+  writes are removed. Nothing the marker does not list is ever removed or overwritten;
+  directories inside ``out`` are never removed. The marker is rewritten first with the union of
+  the old and new lists, so a run killed half-way still leaves a folder the next run recognises.
 - Concurrent runs on the same ``out`` are serialised by an exclusive ``fcntl.flock`` on
   ``.NAME.surveystats-lock`` in the parent folder, held only while the files are installed
   (milliseconds); a second run waits up to ``LOCK_TIMEOUT`` seconds, then gives up with
@@ -324,7 +324,7 @@ def output_folder(out: str | os.PathLike[str]) -> Iterator[Path]:
     Parameters
     ----------
     out : str or path-like
-        The report folder. Missing parent folders are created.
+        The report folder. Its parent folder must exist.
 
     Yields
     ------
@@ -340,12 +340,14 @@ def output_folder(out: str | os.PathLike[str]) -> Iterator[Path]:
     tmp: Path | None = None
     try:
         _existing(target)  # refuse early, before the slow rendering
-        for parent in target.parents:  # mkdir would say "File exists" for a file on the way
+        for parent in target.parents:  # the nearest existing ancestor says what is wrong
             if os.path.lexists(parent):
                 if not parent.is_dir():
                     raise NotADirectoryError(errno.ENOTDIR, f"{parent} is a file, not a folder")
                 break
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.parent.is_dir():
+            raise FileNotFoundError(errno.ENOENT, f"its folder {target.parent} does not exist "
+                                    "(create it first, or choose another --out)")
         tmp = _make_temp(target)
         yield tmp
         with _locked(target):

@@ -261,8 +261,8 @@ def write_report(
     ``.surveystats-report`` marker, which lists the files the report wrote); anything else is
     refused before any work is done. Everything is rendered into a temporary folder beside
     ``out`` and moved into place only when complete; in an existing folder only the earlier
-    report's files are replaced, other files are never touched. Missing parent folders are
-    created. Details: :mod:`surveystats._output`.
+    report's files are replaced, other files are never touched. The parent folder of ``out``
+    must exist. Details: :mod:`surveystats._output`.
 
     Returns
     -------
