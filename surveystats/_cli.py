@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from surveystats.bias import _spec
+
 __all__ = ["main"]
 
 
@@ -78,8 +80,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
     import surveystats as ss
 
     ranges: dict[str, Any] = {}
-    for name in ("odds_ratio", "falsification", "rho", "response_rate", "uncovered_share",
-                 "coverage_difference", "house_effect", "dont_know"):
+    for name in _spec.PARAMETERS:
         value = getattr(args, name)
         if value is not None:
             try:
@@ -183,16 +184,17 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("n", type=float)
     sc.add_argument("--deff", default="1.0", help="design effect(s), comma-separated")
     sc.add_argument("--method", default="wilson")
-    for name in ("odds-ratio", "falsification", "rho", "response-rate", "uncovered-share",
-                 "coverage-difference", "house-effect", "dont-know"):
-        sc.add_argument(f"--{name}", help="comma-separated values (grid dimension)")
+    for spec in _spec.PARAMETERS.values():
+        sc.add_argument(f"--{spec.name.replace('_', '-')}", metavar="VALUES",
+                        help=f"{spec.label}, {spec.domain.describe()}: comma-separated values "
+                        "(a grid dimension)")
     sc.add_argument("--json", action="store_true")
     sc.add_argument("--csv", action="store_true")
     sc.set_defaults(func=_cmd_scenarios)
     tp = sub.add_parser("tipping-point", help="how much bias takes a share across a threshold")
     tp.add_argument("p", type=float)
-    tp.add_argument("mechanism", help="nonresponse, falsification, data_defect, coverage, "
-                    "house_effect or dont_know")
+    tp.add_argument("mechanism", choices=tuple(_spec.MECHANISMS),
+                    help=", ".join(_spec.MECHANISMS))
     tp.add_argument("--threshold", type=float, default=0.5)
     tp.add_argument("--n", type=float, default=None)
     tp.add_argument("--deff", type=float, default=1.0)

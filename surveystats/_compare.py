@@ -143,8 +143,9 @@ def difference_same_sample(
     """
     a = _scalar_share("p1", p1)
     b = _scalar_share("p2", p2)
-    n_eff = scalar_n_eff("n", _scalar_positive("n", n), "deff", _scalar_positive("deff", deff))
-    cl = check_confidence_level(confidence_level)
+    n_f, d_f = _scalar_positive("n", n), _scalar_positive("deff", deff)
+    cl = check_confidence_level(confidence_level)  # every parameter before joint constraints
+    n_eff = scalar_n_eff("n", n_f, "deff", d_f)
     if a + b > 1.0 + 1e-12:
         raise ValueError(
             f"p1 + p2 ({a + b:g}) must be <= 1 for two answers to the same question; for "
@@ -181,10 +182,11 @@ def ratio_same_sample(
     hint = "p1 and p2 must both be > 0 for a ratio"
     a = check_scalar("p1", p1, SHARE_ABOVE_ZERO, hint=hint)
     b = check_scalar("p2", p2, SHARE_ABOVE_ZERO, hint=hint)
-    n_eff = scalar_n_eff("n", _scalar_positive("n", n), "deff", _scalar_positive("deff", deff))
+    n_f, d_f = _scalar_positive("n", n), _scalar_positive("deff", deff)
+    cl = check_confidence_level(confidence_level)  # every parameter before joint constraints
+    n_eff = scalar_n_eff("n", n_f, "deff", d_f)
     if a + b > 1.0 + 1e-12:
         raise ValueError(f"p1 + p2 ({a + b:g}) must be <= 1 for two answers to the same question")
-    cl = check_confidence_level(confidence_level)
     with np.errstate(over="ignore", divide="ignore", under="ignore"):
         se = float(np.sqrt((1 - a) / a + (1 - b) / b + 2.0) / np.sqrt(n_eff))
         z = float(_engine.critical_value(cl))

@@ -257,24 +257,29 @@ def _locked(target: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _sigint_deferred() -> Iterator[None]:
-    """Let the final moves finish when Ctrl-C arrives during them (they take milliseconds).
+def _sigint_deferred(*, redeliver: bool = False) -> Iterator[None]:
+    """Let a short step finish when Ctrl-C arrives during it (it takes milliseconds).
 
-    A Ctrl-C here would otherwise stop between two moves and leave a report half replaced;
-    deferring it means the report is then complete. Only the main thread can set handlers.
+    During the final moves a Ctrl-C would otherwise stop between two moves and leave a report
+    half replaced; deferring it means the report is then complete. With ``redeliver`` the
+    Ctrl-C is raised as soon as the step is done (used while the temporary folder is made and
+    recorded, so that it is always removed). Only the main thread can set handlers.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    received: list[int] = []
 
     def note(signum: int, frame: FrameType | None) -> None:
-        pass
+        received.append(signum)
 
     previous = signal.signal(signal.SIGINT, note)
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+    if redeliver and received:
+        raise KeyboardInterrupt
 
 
 def _install(tmp: Path, target: Path) -> None:
@@ -348,7 +353,8 @@ def output_folder(out: str | os.PathLike[str]) -> Iterator[Path]:
         if not target.parent.is_dir():
             raise FileNotFoundError(errno.ENOENT, f"its folder {target.parent} does not exist "
                                     "(create it first, or choose another --out)")
-        tmp = _make_temp(target)
+        with _sigint_deferred(redeliver=True):  # a Ctrl-C now must not orphan the folder
+            tmp = _make_temp(target)
         yield tmp
         with _locked(target):
             _remove_stale_temps(target)

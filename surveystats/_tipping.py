@@ -18,36 +18,18 @@ from surveystats._validation import (
     check_scalar,
     check_share,
 )
-from surveystats.bias import _pipeline
+from surveystats.bias import _pipeline, _spec
 
 __all__ = ["TippingPoint", "tipping_point"]
 
 Bound = Literal["estimate", "low", "high"]
 
-#: mechanism name -> (its parameters in _pipeline names, in the order a free one is chosen)
-_MECHANISM_PARAMETERS: dict[str, tuple[str, ...]] = {
-    "nonresponse": ("odds_ratio",),
-    "falsification": ("falsification", "reverse_falsification"),
-    "data_defect": ("rho", "response_rate"),
-    "coverage": ("coverage_difference", "uncovered_share"),
-    "house_effect": ("house_effect",),
-    "dont_know": ("dont_know",),
-}
-
-#: the mechanism classes' field names -> _pipeline parameter names
-_FIELD_ALIASES = {
-    ("falsification", "share"): "falsification",
-    ("falsification", "reverse_share"): "reverse_falsification",
-    ("coverage", "difference"): "coverage_difference",
-    ("coverage", "uncovered_share"): "uncovered_share",
-    ("dont_know", "share"): "dont_know",
-    ("house_effect", "shift"): "house_effect",
-}
-
-#: a complete parameter set needs these companions (value used when not fixed)
-_COMPANIONS: dict[str, dict[str, float]] = {
-    "falsification": {"falsification": 0.0, "reverse_falsification": 0.0},
-}
+def _pipeline_name(mechanism: str, key: str) -> str:
+    """A parameter's pipeline name from its pipeline name or its mechanism class field."""
+    for spec in _spec.parameters_of(mechanism):
+        if key in (spec.name, spec.field):
+            return spec.name
+    return key
 
 
 @dataclass(frozen=True, repr=False)
@@ -118,11 +100,12 @@ class TippingPoint:
 
 def _search_range(name: str, start: float) -> tuple[float, float, bool]:
     """Finite search range for a parameter, and whether to search on the log scale."""
-    _, _, lo, hi, lo_open, hi_open = _pipeline.PARAMETERS[name]
-    if name == "odds_ratio":
+    spec = _spec.parameter(name)
+    if spec.log_scale:
         return 1e-6, 1e6, True
-    eps = 1e-12
-    return (lo + eps if lo_open else lo), (hi - eps if hi_open else hi), False
+    d, eps = spec.domain, 1e-12
+    return (d.low if d.low_closed else d.low + eps), (d.high if d.high_closed else d.high - eps), \
+        False
 
 
 def tipping_point(
@@ -197,15 +180,15 @@ def tipping_point(
     0.5
     """
     mech = getattr(mechanism, "name", mechanism)
-    check_choice("mechanism", mech, _MECHANISM_PARAMETERS)
+    check_choice("mechanism", mech, tuple(_spec.MECHANISMS))
     cl = check_confidence_level(confidence_level)
     p_f = float(check_share("p", p))
     thr = float(check_share("threshold", threshold))
     check_choice("bound", bound, ("estimate", "low", "high"))
-    names = _MECHANISM_PARAMETERS[mech]
+    names = _spec.MECHANISMS[mech].parameters
     fixed_p: dict[str, float] = {}
     for key, value in fixed.items():
-        key = _FIELD_ALIASES.get((mech, key), key)
+        key = _pipeline_name(mech, key)
         if key not in names:
             raise ValueError(f"{key!r} is not a parameter of {mech}; its parameters are "
                              f"{', '.join(names)}")
@@ -215,14 +198,15 @@ def tipping_point(
         if free is None:
             raise ValueError("every parameter is fixed; leave one free to solve for")
     else:
-        free = _FIELD_ALIASES.get((mech, parameter), parameter)
+        free = _pipeline_name(mech, parameter)
         if free not in names:
             raise ValueError(f"parameter ({parameter!r}) is not one of {', '.join(names)}")
         if free in fixed_p:
             raise ValueError(f"{free} is both fixed and the parameter to solve for")
-    for key, default in _COMPANIONS.get(mech, {}).items():
-        if key != free:
-            fixed_p.setdefault(key, default)
+    if mech == "falsification":  # one direction of falsification may be left at none
+        for spec in _spec.parameters_of(mech):
+            if spec.name != free:
+                fixed_p.setdefault(spec.name, spec.neutral)
     missing = [k for k in names if k != free and k not in fixed_p]
     if missing:
         raise ValueError(f"fix {', '.join(missing)} to solve for {free} "
@@ -248,7 +232,7 @@ def tipping_point(
         return _pipeline.adjust(np.full(np.shape(values), start), {**fixed_arr, free: values})
 
     vals = adjusted(grid) - thr
-    neutral = {"odds_ratio": 1.0}.get(free, 0.0)
+    neutral = _spec.parameter(free).neutral
     ok = np.isfinite(vals)
     sign_change = ok[:-1] & ok[1:] & (np.sign(vals[:-1]) != np.sign(vals[1:]))
     exact = ok & (vals == 0.0)

@@ -97,7 +97,7 @@ def test_tipping_point_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.parametrize(("argv", "match"), [
-    (["tipping-point", "0.55", "bogus"], r"mechanism \('bogus'\)"),
+    (["tipping-point", "0.55", "bogus"], r"mechanism: invalid choice: 'bogus' \(choose from 'coverage'"),
     (["tipping-point", "0.55", "data_defect", "--fix", "rr"], "name=value"),
     (["scenarios", "55", "1600"], "did you pass a percentage"),
     (["scenarios", "0.55", "1600", "--odds-ratio", "a,b"], "numbers separated by commas"),

@@ -151,7 +151,7 @@ def test_grid_million_cells_shape() -> None:
 
 
 @pytest.mark.parametrize(("kwargs", "match"), [
-    ({"odds_ratio": 0.0}, r"odds_ratio \(0\) must be in \(0, inf\)"),
+    ({"odds_ratio": 0.0}, r"odds_ratio \(0\) must be finite and > 0"),
     ({"falsification": 10}, "did you pass a percentage"),
     ({"rho": 0.02}, "rho and response_rate go together"),
     ({"odds_ratio": 1.2, "rho": 0.02, "response_rate": 0.1}, "same thing"),

@@ -27,7 +27,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from surveystats._params import Interval
 from surveystats._validation import as_float_array, percentage_hint
-from surveystats.bias import _maps
+from surveystats.bias import _maps, _spec
 
 __all__ = [
     "MECHANISMS",
@@ -123,6 +123,14 @@ def _check_param(
         raise ValueError(f"{name} ({_fmt(value)}) must be {allowed}; {hint}"
                          + percentage_hint(x, share_like))
     return x
+
+
+def _check_spec(mechanism: str, field: str, value: Any) -> float:
+    """Validate a mechanism's parameter against its one specification (``_spec``)."""
+    spec = _spec.by_field(mechanism, field)
+    d = spec.domain
+    return _check_param(field, value, low=d.low, high=d.high, low_open=not d.low_closed,
+                        high_open=not d.high_closed, hint=spec.hint)
 
 
 def _shares(name: str, values: ArrayLike) -> NDArray[np.float64]:
@@ -248,18 +256,11 @@ class Nonresponse(_Mechanism):
     odds_ratio: float
 
     name: ClassVar[str] = "nonresponse"
-    parameter_domain: ClassVar[dict[str, tuple[float, float]]] = {"odds_ratio": (0.0, math.inf)}
+    parameter_domain: ClassVar[dict[str, tuple[float, float]]] = _spec.field_domain(
+        "nonresponse")
 
     def __post_init__(self) -> None:
-        k = _check_param(
-            "odds_ratio",
-            self.odds_ratio,
-            low=0.0,
-            high=math.inf,
-            low_open=True,
-            hint='it is how many times as often "yes" holders respond as everyone else; '
-            "1 means no nonresponse bias",
-        )
+        k = _check_spec("nonresponse", "odds_ratio", self.odds_ratio)
         object.__setattr__(self, "odds_ratio", k)
 
     def reported(self, true_p: ArrayLike, *, clip: bool = False) -> FloatOrArray:
@@ -441,23 +442,12 @@ class DataDefect(_Mechanism):
     response_rate: float
 
     name: ClassVar[str] = "data_defect"
-    parameter_domain: ClassVar[dict[str, tuple[float, float]]] = {
-        "rho": (-1.0, 1.0),
-        "response_rate": (0.0, 1.0),
-    }
+    parameter_domain: ClassVar[dict[str, tuple[float, float]]] = _spec.field_domain(
+        "data_defect")
 
     def __post_init__(self) -> None:
-        rho = _check_param(
-            "rho", self.rho, low=-1.0, high=1.0, hint="it is a correlation among contacted people"
-        )
-        rate = _check_param(
-            "response_rate",
-            self.response_rate,
-            low=0.0,
-            high=1.0,
-            low_open=True,
-            hint="it is the share of contacted people who respond (10% is 0.10)",
-        )
+        rho = _check_spec("data_defect", "rho", self.rho)
+        rate = _check_spec("data_defect", "response_rate", self.response_rate)
         object.__setattr__(self, "rho", rho)
         object.__setattr__(self, "response_rate", rate)
 
@@ -667,28 +657,12 @@ class Falsification(_Mechanism):
     reverse_share: float = 0.0
 
     name: ClassVar[str] = "falsification"
-    parameter_domain: ClassVar[dict[str, tuple[float, float]]] = {
-        "share": (0.0, 1.0),
-        "reverse_share": (0.0, 1.0),
-    }
+    parameter_domain: ClassVar[dict[str, tuple[float, float]]] = _spec.field_domain(
+        "falsification")
 
     def __post_init__(self) -> None:
-        f = _check_param(
-            "share",
-            self.share,
-            low=0.0,
-            high=1.0,
-            high_open=True,
-            hint='it is the share of true "no" holders who say "yes" (10% is 0.10)',
-        )
-        g = _check_param(
-            "reverse_share",
-            self.reverse_share,
-            low=0.0,
-            high=1.0,
-            high_open=True,
-            hint='it is the share of true "yes" holders who say "no" (10% is 0.10)',
-        )
+        f = _check_spec("falsification", "share", self.share)
+        g = _check_spec("falsification", "reverse_share", self.reverse_share)
         if f + g >= 1.0:
             raise ValueError(
                 f"share + reverse_share ({f:g} + {g:g} = {f + g:g}) must be < 1; at 1 every "
@@ -822,27 +796,12 @@ class Coverage(_Mechanism):
     difference: float
 
     name: ClassVar[str] = "coverage"
-    parameter_domain: ClassVar[dict[str, tuple[float, float]]] = {
-        "uncovered_share": (0.0, 1.0),
-        "difference": (-1.0, 1.0),
-    }
+    parameter_domain: ClassVar[dict[str, tuple[float, float]]] = _spec.field_domain(
+        "coverage")
 
     def __post_init__(self) -> None:
-        u = _check_param(
-            "uncovered_share",
-            self.uncovered_share,
-            low=0.0,
-            high=1.0,
-            high_open=True,
-            hint="it is the share of adults the frame cannot reach (5% is 0.05)",
-        )
-        d = _check_param(
-            "difference",
-            self.difference,
-            low=-1.0,
-            high=1.0,
-            hint="it is p_uncovered - p_covered as a proportion (20 points lower is -0.20)",
-        )
+        u = _check_spec("coverage", "uncovered_share", self.uncovered_share)
+        d = _check_spec("coverage", "difference", self.difference)
         object.__setattr__(self, "uncovered_share", u)
         object.__setattr__(self, "difference", d)
 
@@ -951,16 +910,11 @@ class HouseEffect(_Mechanism):
     shift: float
 
     name: ClassVar[str] = "house_effect"
-    parameter_domain: ClassVar[dict[str, tuple[float, float]]] = {"shift": (-1.0, 1.0)}
+    parameter_domain: ClassVar[dict[str, tuple[float, float]]] = _spec.field_domain(
+        "house_effect")
 
     def __post_init__(self) -> None:
-        s = _check_param(
-            "shift",
-            self.shift,
-            low=-1.0,
-            high=1.0,
-            hint="it is a proportion, not percentage points (2 points is 0.02)",
-        )
+        s = _check_spec("house_effect", "shift", self.shift)
         object.__setattr__(self, "shift", s)
 
     def _band(self, x: NDArray[np.float64]) -> Bounds:
@@ -1035,17 +989,11 @@ class DontKnow(_Mechanism):
     share: float
 
     name: ClassVar[str] = "dont_know"
-    parameter_domain: ClassVar[dict[str, tuple[float, float]]] = {"share": (0.0, 1.0)}
+    parameter_domain: ClassVar[dict[str, tuple[float, float]]] = _spec.field_domain(
+        "dont_know")
 
     def __post_init__(self) -> None:
-        dk = _check_param(
-            "share",
-            self.share,
-            low=0.0,
-            high=1.0,
-            high_open=True,
-            hint='it is the share of respondents who said "don\'t know" (19% is 0.19)',
-        )
+        dk = _check_spec("dont_know", "share", self.share)
         object.__setattr__(self, "share", dk)
 
     def _check_room(self, r: NDArray[np.float64]) -> None:

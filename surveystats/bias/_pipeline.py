@@ -1,7 +1,7 @@
-"""The canonical bias pipeline over arrays of parameters (for grids and bias analysis).
+"""The one bias pipeline over arrays of parameters (scenarios, grids, tipping points, analysis).
 
-A poll's reported share is produced, in this order, by: coverage (who is in the frame),
-nonresponse (who answers: an odds ratio or a data-defect correlation, never both),
+A poll's reported share is produced in the order of ``_spec.ORDER``: coverage (who is in the
+frame), nonresponse (who answers: an odds ratio or a data-defect correlation, never both),
 falsification (what they say), the "don't know" reading (what base the share is on) and a
 house/wording shift. Undoing them runs in the reverse order. Each step calls the formulas in
 ``_maps``, broadcasting over arrays of parameter values, so a million grid cells or draws cost
@@ -16,44 +16,25 @@ from typing import Any
 import numpy as np
 
 from surveystats._validation import as_float_array, percentage_hint
-from surveystats.bias import _maps
+from surveystats.bias import _maps, _spec
 
-__all__ = ["PARAMETERS", "STEPS", "adjust", "check_parameters"]
-
-#: user-facing parameter name -> (mechanism, field, allowed (low, high), open at low, open at high)
-PARAMETERS: dict[str, tuple[str, str, float, float, bool, bool]] = {
-    "uncovered_share": ("coverage", "uncovered_share", 0.0, 1.0, False, True),
-    "coverage_difference": ("coverage", "difference", -1.0, 1.0, False, False),
-    "odds_ratio": ("nonresponse", "odds_ratio", 0.0, np.inf, True, True),
-    "rho": ("data_defect", "rho", -1.0, 1.0, False, False),
-    "response_rate": ("data_defect", "response_rate", 0.0, 1.0, True, False),
-    "falsification": ("falsification", "share", 0.0, 1.0, False, True),
-    "reverse_falsification": ("falsification", "reverse_share", 0.0, 1.0, False, True),
-    "dont_know": ("dont_know", "share", 0.0, 1.0, False, True),
-    "house_effect": ("house_effect", "shift", -1.0, 1.0, False, False),
-}
-
-#: data-generating order of the steps
-STEPS = ("coverage", "nonresponse", "data_defect", "falsification", "dont_know", "house_effect")
+__all__ = ["adjust", "check_parameters"]
 
 
 def check_parameters(params: Mapping[str, Any]) -> dict[str, np.ndarray]:
-    """Validate parameter arrays by name; unknown names list the valid ones."""
+    """Validate parameter arrays by name against their specification (``_spec``).
+
+    Unknown names list the valid ones; each value must lie in its parameter's domain.
+    """
     out: dict[str, np.ndarray] = {}
     for name, value in params.items():
-        if name not in PARAMETERS:
-            valid = ", ".join(repr(k) for k in PARAMETERS)
-            raise ValueError(f"unknown bias parameter {name!r}; valid parameters: {valid}")
-        _, _, lo, hi, lo_open, hi_open = PARAMETERS[name]
+        spec = _spec.parameter(name)
         arr = as_float_array(name, value)
-        with np.errstate(invalid="ignore"):
-            ok = (arr > lo if lo_open else arr >= lo) & (arr < hi if hi_open else arr <= hi)
+        ok = spec.domain.contains(arr)
         if not np.all(ok):
             bad = float(arr[~ok].flat[0]) if arr.ndim else float(arr)
-            left = "(" if lo_open else "["
-            right = ")" if hi_open else "]"
-            hint = percentage_hint(bad) if hi <= 1.0 else ""
-            raise ValueError(f"{name} ({bad:g}) must be in {left}{lo:g}, {hi:g}{right}{hint}")
+            raise ValueError(f"{name} ({bad:g}) must be {spec.domain.describe()}"
+                             + percentage_hint(bad, spec.domain))
         out[name] = arr
     if ("rho" in out) != ("response_rate" in out):
         raise ValueError("rho and response_rate go together (the data-defect model needs both)")
