@@ -12,7 +12,7 @@ from surveystats import _engine
 from surveystats._display import fmt, html_table
 from surveystats._proportion import ProportionCI, proportion_ci
 from surveystats._validation import check_confidence_level, check_positive, check_share
-from surveystats.bias import _pipeline
+from surveystats.bias import _pipeline, _spec
 from surveystats.bias._defaults import default_range
 from surveystats.bias._mechanisms import (
     Coverage,
@@ -120,6 +120,21 @@ class ScenarioResult:
         return plot_error_budget(self, ax=ax, **kwargs)
 
 
+def canonical_order(mechanisms: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Mechanisms sorted into the data-generating order of ``bias._spec.ORDER``.
+
+    The one pipeline applies biases in that order (coverage, nonresponse or data defect,
+    falsification, don't know, house effect) and undoes them in reverse, whatever order a
+    list gives them in: the same parameters then give the same adjusted share in a
+    scenario, a grid, a tipping point and a bias analysis. A ``TSEMultiplier`` (which
+    widens the sampling interval) and mechanisms the table does not know keep their
+    relative order after the known ones.
+    """
+    rank = {name: i for i, name in enumerate(_spec.ORDER)}
+    return tuple(sorted(mechanisms, key=lambda m: rank.get(getattr(m, "name", ""),
+                                                           len(rank))))
+
+
 @dataclass(frozen=True, repr=False)
 class Scenario:
     """A set of bias mechanisms and a design effect, to apply to a reported share.
@@ -127,9 +142,10 @@ class Scenario:
     Parameters
     ----------
     mechanisms : sequence of mechanisms
-        From :mod:`surveystats.bias`, listed in the order in which they act on the way from
-        the population to the reported number (e.g. coverage, then nonresponse, then
-        falsification, then a house effect). They are undone in reverse order.
+        From :mod:`surveystats.bias`. They act in the one data-generating order of the bias
+        pipeline (coverage, nonresponse or data defect, falsification, don't know, house
+        effect) and are undone in reverse; a list in another order is reordered, and the
+        steps table says so.
         A ``TSEMultiplier`` widens the sampling interval and may not be combined with explicit
         bias terms (see :func:`surveystats.bias.check_combinable`).
     deff : float, default 1.0
@@ -216,17 +232,22 @@ class Scenario:
         sampling = proportion_ci(p, n_f, deff=self.deff, method=method, confidence_level=cl)
         low, high = float(sampling.low), float(sampling.high)
         est = p
-        rows = [{"step": 0, "mechanism": "reported", "description":
-                 f"reported share with its sampling interval at deff {self.deff:g}",
+        mechanisms = canonical_order(self.mechanisms)
+        description = f"reported share with its sampling interval at deff {self.deff:g}"
+        if mechanisms != self.mechanisms:
+            description += ("; the mechanisms are undone in the data-generating order ("
+                            + " -> ".join(m.name for m in mechanisms)
+                            + "), not in the order listed")
+        rows = [{"step": 0, "mechanism": "reported", "description": description,
                  "estimate": est, "low": low, "high": high, "shift": 0.0}]
-        for mech in self.mechanisms:
+        for mech in mechanisms:
             if isinstance(mech, TSEMultiplier):
                 k = mech.factor
                 low, high = max(0.0, est - k * (est - low)), min(1.0, est + k * (high - est))
             elif isinstance(mech, HouseEffect):
                 s = abs(mech.shift)
                 low, high = max(0.0, low - s), min(1.0, high + s)
-        for i, mech in enumerate(reversed(self.mechanisms), start=1):
+        for i, mech in enumerate(reversed(mechanisms), start=1):
             before = est
             if isinstance(mech, (TSEMultiplier, HouseEffect)):
                 rows.append({"step": i, "mechanism": mech.name, "description": mech.describe(),
