@@ -134,7 +134,7 @@ A design estimate of a proportion becomes a `ProportionCI` (estimate, n, design 
 freedom), so every interval method, bias scenario and chart works on it."""),
     ("code", """ci = designs["cluster2"].proportion("optimistic", level=1).to_proportion_ci(method="korn_graubard")
 print(ci)
-print(ss.Scenario.preset("plausible", reported_p=ci.estimate).apply(ci))"""),
+print(ss.Scenario.preset("plausible").apply(ci))"""),
     ("code", """# key numbers, checked by the test suite
 KEY = {
     "true_optimistic": round(true_opt, 4),

@@ -112,7 +112,7 @@ Three sourced presets: *benign* (no bias, deff 1), *plausible* (central values) 
     ("code", """rows = []
 for name in ss.PRESETS:
     for item, p in items.items():
-        res = ss.Scenario.preset(name, reported_p=p).apply(p, 1600)
+        res = ss.Scenario.preset(name).apply(p, 1600)
         rows.append({"item": item, "scenario": name, "estimate": res.estimate,
                      "low": res.low, "high": res.high})
 presets = pd.DataFrame(rows)
@@ -126,7 +126,7 @@ presets.round(3)"""),
 
 From the stated ±2.5 points, to the design effect, to each bias in turn, to the total plausible
 range under the *plausible* preset."""),
-    ("code", """plausible = ss.Scenario.preset("plausible", reported_p=0.70).apply(0.70, 1600)
+    ("code", """plausible = ss.Scenario.preset("plausible").apply(0.70, 1600)
 ax = plausible.plot()
 plausible.to_frame()[["mechanism", "estimate", "low", "high", "shift"]].round(3)"""),
     ("md", """## 7. Probabilistic bias analysis and simulated polls

@@ -93,7 +93,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
         if ranges:
             table = ss.scenario_grid(args.p, args.n, deff=deffs, method=args.method, **ranges)
         else:
-            rows = [ss.Scenario.preset(name, reported_p=args.p).apply(  # type: ignore[arg-type]
+            rows = [ss.Scenario.preset(name).apply(  # type: ignore[arg-type]
                         args.p, args.n, method=args.method).summary()
                     for name in ss.PRESETS]
             table = pd.concat(rows, ignore_index=True)

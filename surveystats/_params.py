@@ -345,6 +345,7 @@ SIGNATURES: dict[str, dict[str, Param]] = {
         "difference": Param(SIGNED_SHARE, required=True),
     },
     "bias.HouseEffect": {"shift": Param(SIGNED_SHARE, required=True)},
+    "bias.Overstatement": {"overstatement": Param(SIGNED_SHARE, required=True)},
     "bias.DontKnow": {"share": Param(SHARE_BELOW_ONE, required=True)},
     "bias.TSEMultiplier": {"factor": Param(AT_LEAST_ONE, required=True)},
     "bias.tse_multiplier": {"factor": Param(AT_LEAST_ONE, required=True)},

@@ -128,7 +128,7 @@ def summary_tables(toplines: pd.DataFrame, *, stated_margin: float | None = 0.02
     scen = []
     for _, row in t.iterrows():
         for name in PRESETS:
-            res = Scenario.preset(name, reported_p=row["estimate"]).apply(  # type: ignore[arg-type]
+            res = Scenario.preset(name).apply(  # type: ignore[arg-type]
                 row["estimate"], row["n"], confidence_level=cl)
             s = res.summary()
             s.insert(0, "item", row["item"])

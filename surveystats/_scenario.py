@@ -17,8 +17,8 @@ from surveystats.bias._defaults import default_range
 from surveystats.bias._mechanisms import (
     Coverage,
     DataDefect,
-    Falsification,
     HouseEffect,
+    Overstatement,
     TSEMultiplier,
     check_combinable,
 )
@@ -171,9 +171,9 @@ class Scenario:
     >>> round(res.estimate, 3), round(res.low, 3), round(res.high, 3)
     (0.622, 0.59, 0.652)
 
-    The sourced presets for the VTsIOM case:
+    The sourced presets, here for the VTsIOM case's 70%:
 
-    >>> res = Scenario.preset("plausible", reported_p=0.70).apply(0.70, 1600)
+    >>> res = Scenario.preset("plausible").apply(0.70, 1600)
     >>> round(res.estimate, 3)
     0.611
     """
@@ -253,6 +253,8 @@ class Scenario:
                 rows.append({"step": i, "mechanism": mech.name, "description": mech.describe(),
                              "estimate": est, "low": low, "high": high, "shift": 0.0})
                 continue
+            if isinstance(mech, Overstatement):  # known only now: the share at this step
+                mech = mech.resolve(est)
             est = float(mech.true(est, clip=True))
             lo, hi = (float(v) for v in mech.true(np.array([low, high]), clip=True))
             low, high = min(lo, hi), max(lo, hi)
@@ -264,57 +266,53 @@ class Scenario:
         return ScenarioResult(self, p, sampling, est, low, high, pd.DataFrame(rows))
 
     @classmethod
-    def preset(cls, name: PresetName, *, reported_p: float = 0.70) -> Scenario:
-        """Sourced presets for the VTsIOM case: ``"benign"``, ``"plausible"``, ``"stress"``.
+    def preset(cls, name: PresetName) -> Scenario:
+        """Sourced presets: ``"benign"``, ``"plausible"``, ``"stress"``.
 
-        Every value comes from :func:`surveystats.bias.default_range` (low, central or high),
-        which carries its source and evidence label; see ``docs/bias.md``.
+        Every value comes from :func:`surveystats.bias.default_range` (its low, central or
+        high value), which carries its source and evidence label; see ``docs/bias.md``. The
+        description of the returned scenario cites each value's source from the registry.
 
-        * **benign**: design effect 1.0 (what VTsIOM's stated 2.5% implies), no bias.
-        * **plausible**: design effect 1.5 (central); 5% of adults outside the mobile frame,
-          20 points less optimistic (judgement); data-defect correlation 0.02 at a 10%
-          response rate (Meng 2018; Bailey 2024; Russian refusal rates); a 5-point
-          overstatement by preference falsification (list experiments, halved for a less
-          sensitive item: judgement); a house effect of ±2 points (Shirani-Mehr et al. 2018).
-        * **stress**: design effect 2.25; 10% outside the frame, 30 points less optimistic;
-          correlation 0.05 at 5% response; 15-point falsification; house effect ±5 points.
+        * **benign**: the registry's lowest design effect (1.0), no bias.
+        * **plausible**: central values: design effect; adults outside the phone frame who
+          answer differently; a data-defect correlation at the central response rate; an
+          overstatement by preference falsification; a house effect of unknown sign.
+        * **stress**: high values, and the low response rate.
 
         Parameters
         ----------
         name : {"benign", "plausible", "stress"}
-        reported_p : float, default 0.70
-            The reported share the preset is for: the falsification share of "no" holders
-            that produces a given overstatement depends on it.
+
+        Notes
+        -----
+        The falsification is stored as an :class:`~surveystats.bias.Overstatement` and turned
+        into shares of falsifiers at the share the scenario is applied to, so one preset
+        serves any poll: nothing in a preset depends on a particular poll's share or size.
         """
         if name not in PRESETS:
             raise ValueError(f"name ({name!r}) is not one of {', '.join(map(repr, PRESETS))}")
-        p = float(check_share("reported_p", reported_p))
         level = {"benign": "low", "plausible": "central", "stress": "high"}[name]
+        used: list[str] = []
 
-        def pick(mech: str, param: str) -> float:
-            return float(getattr(default_range(mech, param), level))
+        def pick(mech: str, param: str, at: str = level) -> float:
+            row = default_range(mech, param)
+            value = float(getattr(row, at))
+            used.append(f"{mech} {param} {value:g} [{row.evidence}; {row.source}]")
+            return value
 
         deff = pick("design_effect", "deff")
         if name == "benign":
-            return cls((), deff=deff, name=name, description=(
-                "Design effect 1.0, as VTsIOM's stated 2.5% implies; no bias."))
-        over = pick("falsification", "overstatement")
+            return cls((), deff=deff, name=name,
+                       description=f"benign: no bias; {used[0]}.")
         rr = {"plausible": "central", "stress": "low"}[name]  # lower response is worse
         mechs = (
             Coverage(pick("coverage", "uncovered_share"), -pick("coverage", "difference")),
-            DataDefect(pick("data_defect", "rho"),
-                       float(getattr(default_range("data_defect", "response_rate"), rr))),
-            Falsification.from_overstatement(over, reported_p=p),
+            DataDefect(pick("data_defect", "rho"), pick("data_defect", "response_rate", rr)),
+            Overstatement(pick("falsification", "overstatement")),
             HouseEffect(pick("house_effect", "shift")),
         )
-        desc = (
-            f"{name}: deff {deff:g}; coverage {mechs[0].uncovered_share:g} of adults outside "
-            f"the frame, {abs(mechs[0].difference):g} less likely to say yes [judgement]; "
-            f"data-defect rho {mechs[1].rho:g} at response rate {mechs[1].response_rate:g} "
-            f"(Meng 2018, Bailey 2024); falsification overstating by {over:g} (list "
-            f"experiments: Frye et al. 2017, Chapkovski & Schaub 2022; halved centre is a "
-            f"judgement); house effect ±{mechs[3].shift:g} (Shirani-Mehr et al. 2018)."
-        )
+        desc = f"{name}: " + "; ".join(used) + ". The coverage difference is negative: " \
+            "people outside the frame are assumed less likely to say yes [judgement]."
         return cls(mechs, deff=deff, name=name, description=desc)
 
 

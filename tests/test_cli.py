@@ -73,7 +73,7 @@ def test_scenarios_presets_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["scenarios", "0.55", "1600", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["scenario"] for r in rows] == ["benign", "plausible", "stress"]
-    res = ss.Scenario.preset("plausible", reported_p=0.55).apply(0.55, 1600)
+    res = ss.Scenario.preset("plausible").apply(0.55, 1600)
     assert rows[1]["estimate"] == pytest.approx(res.estimate)
 
 
@@ -97,7 +97,8 @@ def test_tipping_point_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.parametrize(("argv", "match"), [
-    (["tipping-point", "0.55", "bogus"], r"mechanism: invalid choice: 'bogus' \(choose from 'coverage'"),
+    (["tipping-point", "0.55", "bogus"],
+     r"mechanism: invalid choice: 'bogus' \(choose from 'coverage'"),
     (["tipping-point", "0.55", "data_defect", "--fix", "rr"], "name=value"),
     (["scenarios", "55", "1600"], "did you pass a percentage"),
     (["scenarios", "0.55", "1600", "--odds-ratio", "a,b"], "numbers separated by commas"),

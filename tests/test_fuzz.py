@@ -197,6 +197,7 @@ TARGETS: dict[str, tuple[Callable[..., Any], Callable[[Any, Call], None]]] = {
     "bias.Falsification": (bias.Falsification, check_object),
     "bias.Coverage": (bias.Coverage, check_object),
     "bias.HouseEffect": (bias.HouseEffect, check_object),
+    "bias.Overstatement": (bias.Overstatement, check_object),
     "bias.DontKnow": (bias.DontKnow, check_object),
     "bias.TSEMultiplier": (bias.TSEMultiplier, check_object),
     "bias.tse_multiplier": (bias.tse_multiplier, check_object),

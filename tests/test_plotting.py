@@ -309,7 +309,7 @@ def test_error_budget_rows_and_bars() -> None:
     assert all(matplotlib.colors.same_color(b.get_facecolor()[:3], "red") for b in ax.patches)
     first, last = ax.patches[0], ax.patches[-1]
     assert (first.get_x(), first.get_x() + first.get_width()) == pytest.approx((0.525, 0.575))
-    res = ss.Scenario.preset("plausible", reported_p=0.55).apply(0.55, 1600)
+    res = ss.Scenario.preset("plausible").apply(0.55, 1600)
     assert last.get_x() == pytest.approx(res.low)
     assert last.get_x() + last.get_width() == pytest.approx(res.high)
     (thr,) = lines_with_gid(ax, "threshold")
@@ -318,7 +318,7 @@ def test_error_budget_rows_and_bars() -> None:
 
 
 def test_error_budget_from_scenario_result_and_plot_method() -> None:
-    res = ss.Scenario.preset("stress", reported_p=0.70).apply(0.70, 1600)
+    res = ss.Scenario.preset("stress").apply(0.70, 1600)
     _fig, ax = plt.subplots()
     assert res.plot(ax=ax) is ax
     assert "stress" in title_of(ax)

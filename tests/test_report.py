@@ -78,7 +78,7 @@ def test_index_shows_every_chart(report: Path) -> None:
 def test_summary_matches_the_library(report: Path) -> None:
     md = (report / "summary.md").read_text()
     assert "implies a design effect of 1.04" in md
-    plaus = ss.Scenario.preset("plausible", reported_p=0.70).apply(0.70, 1600)
+    plaus = ss.Scenario.preset("plausible").apply(0.70, 1600)
     assert f"{100 * plaus.estimate:.1f}%" in md
     table = pd.read_csv(report / "summary.csv")
     assert {"intervals", "deff_scenarios", "scenarios", "tipping_points",

@@ -86,17 +86,17 @@ def test_apply_accepts_proportion_ci() -> None:
 
 
 def test_presets_trace_to_registry_and_match_evidence() -> None:
-    plaus = ss.Scenario.preset("plausible", reported_p=0.70)
+    plaus = ss.Scenario.preset("plausible")
     assert plaus.deff == default_range("design_effect", "deff").central
     cov, dd, fal, house = plaus.mechanisms
     assert cov.uncovered_share == default_range("coverage", "uncovered_share").central
     assert dd.rho == default_range("data_defect", "rho").central
     assert house.shift == default_range("house_effect", "shift").central
-    assert fal.reported(0.65) == pytest.approx(0.70)  # a 5-point overstatement
+    assert fal.resolve(0.70).reported(0.65) == pytest.approx(0.70)  # a 5-point overstatement
     res = plaus.apply(0.70, 1600)
     # the evidence file's explicit-terms view: plausible about 61%, stress about 42%
     assert res.estimate == pytest.approx(0.61, abs=0.01)
-    stress = ss.Scenario.preset("stress", reported_p=0.70).apply(0.70, 1600)
+    stress = ss.Scenario.preset("stress").apply(0.70, 1600)
     assert stress.estimate == pytest.approx(0.42, abs=0.015)
     benign = ss.Scenario.preset("benign").apply(0.70, 1600)
     assert benign.estimate == 0.70 and benign.high - benign.low == pytest.approx(0.0449, abs=1e-3)
@@ -181,7 +181,7 @@ def test_docs_show_every_default_range_and_the_preset_figures() -> None:
         line = f"| {row.mechanism} | {row.parameter} | {row.applies_to} | {row.low:g} |"
         assert line in text, line
     for name, p in (("plausible", 0.70), ("plausible", 0.55), ("stress", 0.70)):
-        res = ss.Scenario.preset(name, reported_p=p).apply(p, 1600)  # type: ignore[arg-type]
+        res = ss.Scenario.preset(name).apply(p, 1600)  # type: ignore[arg-type]
         assert f"{100 * res.estimate:.1f}% [{100 * res.low:.1f}, {100 * res.high:.1f}]" in text
 
 

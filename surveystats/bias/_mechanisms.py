@@ -1185,7 +1185,44 @@ def tse_multiplier(factor: float) -> TSEMultiplier:
 # Combining rules and registry
 # --------------------------------------------------------------------------------------------
 
-_EXPLICIT_BIAS = (Nonresponse, DataDefect, Falsification, Coverage, HouseEffect)
+@dataclass(frozen=True)
+class Overstatement:
+    """Preference falsification given as the overstatement it causes, ``reported - true``.
+
+    The shares of :class:`Falsification` that produce a given overstatement depend on the
+    reported share, which a sourced preset does not know until it is applied to a poll: a
+    :class:`~surveystats.Scenario` resolves this into ``Falsification.from_overstatement(
+    overstatement, reported_p=<the share at that step>)`` when it is applied. 5 pp is 0.05.
+
+    Examples
+    --------
+    >>> from surveystats.bias import Overstatement
+    >>> Overstatement(0.05).resolve(0.55).share.__round__(4)
+    0.1
+    """
+
+    overstatement: float
+
+    name: ClassVar[str] = "falsification"
+
+    def __post_init__(self) -> None:
+        d = _check_param("overstatement", self.overstatement, low=-1.0, high=1.0,
+                         hint="it is reported minus true share as a proportion (5 pp is 0.05)")
+        object.__setattr__(self, "overstatement", d)
+
+    def resolve(self, reported_p: float) -> Falsification:
+        """The falsification shares that overstate ``reported_p`` by this much."""
+        return Falsification.from_overstatement(self.overstatement, reported_p=reported_p)
+
+    def parameters(self) -> dict[str, float]:
+        return {"overstatement": self.overstatement}
+
+    def describe(self) -> str:
+        return (f"preference falsification overstating the share by {_points(self.overstatement)}"
+                " (converted to shares of falsifiers at the share it is applied to)")
+
+
+_EXPLICIT_BIAS = (Nonresponse, DataDefect, Falsification, Overstatement, Coverage, HouseEffect)
 _ALL_TYPES = (*_EXPLICIT_BIAS, DontKnow, TSEMultiplier)
 
 

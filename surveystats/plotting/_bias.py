@@ -497,7 +497,7 @@ def _scenario_result(result_or_p: Any, n: float | None, preset: str) -> Any:
         raise ValueError("n is required when result_or_p is a share, e.g. "
                          "plot_error_budget(0.55, 1600)")
     p_f = float(check_share("result_or_p", result_or_p))
-    return Scenario.preset(preset, reported_p=p_f).apply(p_f, n)  # type: ignore[arg-type]
+    return Scenario.preset(preset).apply(p_f, n)  # type: ignore[arg-type]
 
 
 _STEP_LABELS = {
@@ -532,7 +532,7 @@ def plot_error_budget(
     result_or_p : ScenarioResult or float
         A :class:`surveystats.ScenarioResult` (its ``steps`` table and ``sampling`` interval
         are drawn), or a reported share, with ``n``, to which
-        ``Scenario.preset(preset, reported_p=p)`` is applied.
+        ``Scenario.preset(preset)`` is applied.
     n : float, optional
         Nominal sample size, when ``result_or_p`` is a share.
     ax : matplotlib Axes, optional
