@@ -10,8 +10,8 @@ Every mechanism is a small frozen dataclass with the same call shape:
 Both directions accept a scalar or an array and return a float or an ``ndarray`` of the same
 shape. Shares are proportions in [0, 1]; percentage points are hundredths (2 pp is 0.02).
 
-This module is pure arithmetic on numpy arrays and imports nothing else from the package
-besides the shared validation helpers (``_validation``, ``_params``).
+This module is pure arithmetic on numpy arrays. From the package it imports the shared
+validation helpers (``_validation``, ``_params``) and the bias formulas (``bias._maps``).
 """
 
 from __future__ import annotations
