@@ -343,6 +343,21 @@ def test_dont_know_clip():
     assert DontKnow(0.19).true(0.9, clip=True) == 1.0
 
 
+@pytest.mark.parametrize(("mech", "direction"), [
+    (Nonresponse(1e-6), "reported"), (Nonresponse(1e6), "reported"),
+    (Nonresponse(1e-6), "true"), (Nonresponse(1e6), "true"),
+    (DataDefect(0.9, 0.01), "true"), (DataDefect(-0.9, 0.01), "true"),
+    (Falsification(0.6, 0.39), "reported"),
+    (DontKnow(0.95), "reported"),
+])
+def test_clip_changes_nothing_where_the_docstrings_say_so(mech, direction):
+    # These directions take [0, 1] into [0, 1], so there is nothing for clip to refuse or cap.
+    x = np.linspace(0.0, 1.0, 1001)
+    unclipped = getattr(mech, direction)(x)
+    assert np.all((unclipped >= 0.0) & (unclipped <= 1.0))
+    np.testing.assert_array_equal(getattr(mech, direction)(x, clip=True), unclipped)
+
+
 # ----------------------------------------------------------------------------------------
 # Error messages
 # ----------------------------------------------------------------------------------------

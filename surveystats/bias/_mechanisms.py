@@ -10,6 +10,11 @@ Every mechanism is a small frozen dataclass with the same call shape:
 Both directions accept a scalar or an array and return a float or an ``ndarray`` of the same
 shape. Shares are proportions in [0, 1]; percentage points are hundredths (2 pp is 0.02).
 
+Where a direction can meet a share with no answer in [0, 1], it raises ``ValueError`` unless
+``clip=True``, which caps the offending share at 0 or 1 (the method says which share). Where
+it cannot (the map takes [0, 1] into [0, 1]; ``HouseEffect`` clips its bounds either way),
+``clip`` is accepted so that every mechanism has the same call shape, and changes nothing.
+
 This module is pure arithmetic on numpy arrays. From the package it imports the shared
 validation helpers (``_validation``, ``_params``) and the bias formulas (``bias._maps``).
 """
@@ -266,8 +271,9 @@ class Nonresponse(_Mechanism):
     def reported(self, true_p: ArrayLike, *, clip: bool = False) -> FloatOrArray:
         """Share among respondents when the population share is ``true_p``.
 
-        ``clip`` is accepted for the common call shape and has no effect: the result is always
-        in [0, 1].
+        ``clip`` changes nothing: for every odds ratio ``k`` in (0, inf), ``k p / (k p + 1 - p)``
+        rises from 0 at ``p = 0`` to 1 at ``p = 1``, so no share in [0, 1] has a reported share
+        outside [0, 1] to refuse or cap.
         """
         p = _shares("true_p", true_p)
         return _out(np.clip(_maps.nonresponse_reported(p, self.odds_ratio), 0.0, 1.0))
@@ -275,7 +281,8 @@ class Nonresponse(_Mechanism):
     def true(self, reported_p: ArrayLike, *, clip: bool = False) -> FloatOrArray:
         """Population share that respondents' share ``reported_p`` implies.
 
-        ``clip`` is accepted for the common call shape and has no effect.
+        ``clip`` changes nothing: the inverse ``r / (k (1 - r) + r)`` also rises from 0 to 1
+        over [0, 1], so every reported share has exactly one true share in [0, 1].
         """
         r = _shares("reported_p", reported_p)
         return _out(np.clip(_maps.nonresponse_true(r, self.odds_ratio), 0.0, 1.0))
@@ -487,8 +494,8 @@ class DataDefect(_Mechanism):
     def true(self, reported_p: ArrayLike, *, clip: bool = False) -> FloatOrArray:
         """Population share that a reported share implies (closed form; see Notes).
 
-        ``clip`` is accepted for the common call shape and has no effect: every reported share
-        in [0, 1] has exactly one solution in [0, 1].
+        ``clip`` changes nothing: every reported share in [0, 1] has exactly one solution in
+        [0, 1] (see Notes), so there is nothing to refuse or cap.
         """
         r = _shares("reported_p", reported_p)
         return _out(_maps.data_defect_true(r, np.float64(self._c)))
@@ -702,7 +709,8 @@ class Falsification(_Mechanism):
     def reported(self, true_p: ArrayLike, *, clip: bool = False) -> FloatOrArray:
         """Share the poll reports when the true share is ``true_p`` (always in ``[f, 1 - g]``).
 
-        ``clip`` is accepted for the common call shape and has no effect.
+        ``clip`` changes nothing: ``p (1 - g) + (1 - p) f`` is a weighted average of ``f`` and
+        ``1 - g``, both in [0, 1], so it never leaves [0, 1].
         """
         p = _shares("true_p", true_p)
         r = _maps.falsification_reported(p, self.share, self.reverse_share)
@@ -1008,7 +1016,8 @@ class DontKnow(_Mechanism):
     def reported(self, true_p: ArrayLike, *, clip: bool = False) -> FloatOrArray:
         """The "yes" share of all respondents, given the share among those with an opinion.
 
-        ``clip`` is accepted for the common call shape and has no effect.
+        ``clip`` changes nothing: ``true_p (1 - share)`` lies in [0, 1 - share] for every
+        ``true_p`` in [0, 1].
         """
         p = _shares("true_p", true_p)
         return _out(np.clip(_maps.dont_know_reported(p, self.share), 0.0, 1.0))
