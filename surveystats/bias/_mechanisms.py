@@ -382,9 +382,20 @@ class DataDefect(_Mechanism):
 
     .. math:: r = p + \\rho_c \\sqrt{(1 - p_r) / p_r} \\, \\sqrt{p (1 - p)} = p + c\\,\\sigma.
 
-    This contacted-sample reading follows Bailey's proposal to build polling on the Meng
-    equation [2]_ [3]_; the formula is the evidence file's own rendering of that framing and
-    is **to be verified** against the HDSR text before it is cited as Bailey's.
+    *Derivation.* Among the contacted people let ``Y`` be 1 for "yes" and ``R`` be 1 for
+    responding, with means ``p`` and ``p_r``, so the respondents' share is
+    ``r = mean(R Y) / p_r``. Then ``cov(R, Y) = mean(R Y) - p_r p = p_r (r - p)``; dividing by
+    ``sd(R) sd(Y) = sqrt(p_r (1 - p_r)) sqrt(p (1 - p))`` gives ``rho_c``, and solving for
+    ``r - p`` gives the line above. With means, covariance and standard deviations taken over
+    the contacted people (divisor: their number) it is an identity, not an approximation.
+    ``p`` is the "yes" share among the contacted; reading it as the population share assumes
+    that whom the pollster contacts is unrelated to the answer (people the frame cannot
+    reach are :class:`Coverage`'s business).
+
+    Bailey [2]_ [3]_ proposes building polling on the Meng equation, with the response rate
+    among contacted people in the place of Meng's sampling fraction. The symbols ``rho_c``
+    and ``p_r`` and this way of writing the formula are this package's, so the formula is
+    cited as Meng's identity and the contacted-sample framing as Bailey's.
 
     *Inverse.* Squaring ``r - p = c sqrt(p (1 - p))`` gives the quadratic
     ``(1 + c^2) p^2 - (2 r + c^2) p + r^2 = 0``. The root with ``sign(r - p) = sign(c)`` is
