@@ -16,7 +16,8 @@ it cannot (the map takes [0, 1] into [0, 1]; ``HouseEffect`` clips its bounds ei
 ``clip`` is accepted so that every mechanism has the same call shape, and changes nothing.
 
 This module is pure arithmetic on numpy arrays. From the package it imports the shared
-validation helpers (``_validation``, ``_params``) and the bias formulas (``bias._maps``).
+validation helpers (``_validation``, ``_params``), the bias formulas (``bias._maps``) and the
+bias parameters' declarations (``bias._spec``).
 """
 
 from __future__ import annotations
