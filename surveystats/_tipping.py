@@ -98,7 +98,7 @@ class TippingPoint:
         return html_table("Tipping point", self.to_frame(), note=self.message)
 
 
-def _search_range(name: str, start: float) -> tuple[float, float, bool]:
+def _search_range(name: str) -> tuple[float, float, bool]:
     """Finite search range for a parameter, and whether to search on the log scale."""
     spec = _spec.parameter(name)
     if spec.log_scale:
@@ -212,7 +212,7 @@ def tipping_point(
         raise ValueError(f"fix {', '.join(missing)} to solve for {free} "
                          f"(e.g. {missing[0]}=0.1)")
     _pipeline.check_parameters({k: v for k, v in fixed_p.items()}
-                               | {free: _search_range(free, p_f)[0]})
+                               | {free: _search_range(free)[0]})
     _engine.canonical_method(method)
     if n is not None:
         check_scalar("n", n, POSITIVE)
@@ -224,7 +224,7 @@ def tipping_point(
             raise ValueError(f"n is required for bound={bound!r}")
         ci = proportion_ci(p_f, n, deff=deff, method=method, confidence_level=cl)
         start = float(ci.low if bound == "low" else ci.high)
-    lo, hi, log = _search_range(free, p_f)
+    lo, hi, log = _search_range(free)
     grid = np.geomspace(lo, hi, 4001) if log else np.linspace(lo, hi, 4001)
     fixed_arr: dict[str, Any] = {k: np.float64(v) for k, v in fixed_p.items()}
 

@@ -334,6 +334,18 @@ def test_data_defect_domain_edges():
     assert DataDefect(0.5, 1.0).reported(0.7) == 0.7  # full response: no bias
 
 
+def test_data_defect_is_meng_identity_on_the_contacted_people():
+    # The Notes derive r = p + rho_c sqrt((1 - p_r) / p_r) sqrt(p (1 - p)) as an identity over
+    # the contacted people; check it on one made-up set of them, to the last digits.
+    rng = np.random.default_rng(7)
+    yes = (rng.random(5000) < 0.7).astype(float)
+    responds = (rng.random(5000) < np.where(yes == 1, 0.12, 0.08)).astype(float)
+    rho_c = np.corrcoef(responds, yes)[0, 1]
+    dd = DataDefect(rho_c, responds.mean())
+    assert dd.reported(yes.mean()) == pytest.approx(yes[responds == 1].mean(), rel=1e-12)
+    assert dd.true(yes[responds == 1].mean()) == pytest.approx(yes.mean(), rel=1e-12)
+
+
 def test_falsification_clip():
     fz = Falsification(0.10, 0.05)
     np.testing.assert_allclose(fz.true([0.05, 0.99], clip=True), [0.0, 1.0])
@@ -341,6 +353,21 @@ def test_falsification_clip():
 
 def test_dont_know_clip():
     assert DontKnow(0.19).true(0.9, clip=True) == 1.0
+
+
+@pytest.mark.parametrize(("mech", "direction"), [
+    (Nonresponse(1e-6), "reported"), (Nonresponse(1e6), "reported"),
+    (Nonresponse(1e-6), "true"), (Nonresponse(1e6), "true"),
+    (DataDefect(0.9, 0.01), "true"), (DataDefect(-0.9, 0.01), "true"),
+    (Falsification(0.6, 0.39), "reported"),
+    (DontKnow(0.95), "reported"),
+])
+def test_clip_changes_nothing_where_the_docstrings_say_so(mech, direction):
+    # These directions take [0, 1] into [0, 1], so there is nothing for clip to refuse or cap.
+    x = np.linspace(0.0, 1.0, 1001)
+    unclipped = getattr(mech, direction)(x)
+    assert np.all((unclipped >= 0.0) & (unclipped <= 1.0))
+    np.testing.assert_array_equal(getattr(mech, direction)(x, clip=True), unclipped)
 
 
 # ----------------------------------------------------------------------------------------

@@ -424,6 +424,8 @@ def test_bad_replicate_values_and_weights() -> None:
                                          r"kind='bootstrap'"),
     ("strat", "jkn", {"rng": 1}, r"rng \(1\) is only used with kind='bootstrap'"),
     ("pairs", "brr", {"fay_rho": 0.5}, r"fay_rho \(0\.5\) is only used with kind='fay'"),
+    # 0.3 is FAY_RHO, the value kind="fay" takes when none is given: it must still be refused
+    ("pairs", "brr", {"fay_rho": 0.3}, r"fay_rho \(0\.3\) is only used with kind='fay'"),
     ("pairs", "fay", {"fay_rho": 1.0}, r"fay_rho \(1\.0\) must be in \(0, 1\)"),
     ("pairs", "fay", {"fay_rho": -0.1}, r"fay_rho \(-0\.1\) must be a finite number > 0"),
     ("strat", "bootstrap", {"replicates": 1}, r"replicates \(1\) must be an integer >= 2"),

@@ -5,7 +5,10 @@ scenario grid, tipping points and probabilistic bias analysis call them with who
 parameters at once. Inputs are float arrays already validated; nothing here raises. Where a
 map has no solution in [0, 1] the result is NaN, and the caller decides what to say.
 
-``reported`` maps a true population share to what a poll reports; ``true`` inverts it.
+``reported`` maps a true population share to what a poll reports; ``true`` inverts it. The
+forward data-defect and coverage maps are not here: only ``DataDefect.reported`` and
+``Coverage.reported`` need them, and those refuse or cap a share outside [0, 1] rather than
+return NaN.
 """
 
 from __future__ import annotations
@@ -15,10 +18,8 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "coverage_reported",
     "coverage_true",
     "data_defect_c",
-    "data_defect_reported",
     "data_defect_true",
     "dont_know_reported",
     "dont_know_true",
@@ -47,12 +48,6 @@ def data_defect_c(rho: Array, response_rate: Array) -> Array:
     # square roots taken apart: (1 - r) / r overflows for a response rate of 5e-324
     with np.errstate(over="ignore", divide="ignore"):
         return rho * (np.sqrt(1.0 - response_rate) / np.sqrt(response_rate))
-
-
-def data_defect_reported(p: Array, c: Array) -> Array:
-    """``p + c sqrt(p (1 - p))``; NaN where that leaves [0, 1]."""
-    r = p + c * np.sqrt(p * (1.0 - p))
-    return np.where((r >= 0.0) & (r <= 1.0), r, np.nan)
 
 
 def data_defect_true(r: Array, c: Array) -> Array:
@@ -84,13 +79,6 @@ def falsification_true(r: Array, share: Array, reverse_share: Array) -> Array:
     with np.errstate(divide="ignore", invalid="ignore"):
         p = (r - share) / (1.0 - share - reverse_share)
     return np.where((p >= -1e-12) & (p <= 1.0 + 1e-12), np.clip(p, 0.0, 1.0), np.nan)
-
-
-def coverage_reported(p: Array, uncovered_share: Array, difference: Array) -> Array:
-    """Covered share ``p - u d``; NaN where either group's share leaves [0, 1]."""
-    r = p - uncovered_share * difference
-    ok = (r >= 0.0) & (r <= 1.0) & (r + difference >= 0.0) & (r + difference <= 1.0)
-    return np.where(ok, r, np.nan)
 
 
 def coverage_true(r: Array, uncovered_share: Array, difference: Array) -> Array:

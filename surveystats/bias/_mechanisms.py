@@ -10,8 +10,14 @@ Every mechanism is a small frozen dataclass with the same call shape:
 Both directions accept a scalar or an array and return a float or an ``ndarray`` of the same
 shape. Shares are proportions in [0, 1]; percentage points are hundredths (2 pp is 0.02).
 
-This module is pure arithmetic on numpy arrays and imports nothing else from the package
-besides the shared validation helpers (``_validation``, ``_params``).
+Where a direction can meet a share with no answer in [0, 1], it raises ``ValueError`` unless
+``clip=True``, which caps the offending share at 0 or 1 (the method says which share). Where
+it cannot (the map takes [0, 1] into [0, 1]; ``HouseEffect`` clips its bounds either way),
+``clip`` is accepted so that every mechanism has the same call shape, and changes nothing.
+
+This module is pure arithmetic on numpy arrays. From the package it imports the shared
+validation helpers (``_validation``, ``_params``), the bias formulas (``bias._maps``) and the
+bias parameters' declarations (``bias._spec``).
 """
 
 from __future__ import annotations
@@ -266,8 +272,9 @@ class Nonresponse(_Mechanism):
     def reported(self, true_p: ArrayLike, *, clip: bool = False) -> FloatOrArray:
         """Share among respondents when the population share is ``true_p``.
 
-        ``clip`` is accepted for the common call shape and has no effect: the result is always
-        in [0, 1].
+        ``clip`` changes nothing: for every odds ratio ``k`` in (0, inf), ``k p / (k p + 1 - p)``
+        rises from 0 at ``p = 0`` to 1 at ``p = 1``, so no share in [0, 1] has a reported share
+        outside [0, 1] to refuse or cap.
         """
         p = _shares("true_p", true_p)
         return _out(np.clip(_maps.nonresponse_reported(p, self.odds_ratio), 0.0, 1.0))
@@ -275,7 +282,8 @@ class Nonresponse(_Mechanism):
     def true(self, reported_p: ArrayLike, *, clip: bool = False) -> FloatOrArray:
         """Population share that respondents' share ``reported_p`` implies.
 
-        ``clip`` is accepted for the common call shape and has no effect.
+        ``clip`` changes nothing: the inverse ``r / (k (1 - r) + r)`` also rises from 0 to 1
+        over [0, 1], so every reported share has exactly one true share in [0, 1].
         """
         r = _shares("reported_p", reported_p)
         return _out(np.clip(_maps.nonresponse_true(r, self.odds_ratio), 0.0, 1.0))
@@ -375,9 +383,20 @@ class DataDefect(_Mechanism):
 
     .. math:: r = p + \\rho_c \\sqrt{(1 - p_r) / p_r} \\, \\sqrt{p (1 - p)} = p + c\\,\\sigma.
 
-    This contacted-sample reading follows Bailey's proposal to build polling on the Meng
-    equation [2]_ [3]_; the formula is the evidence file's own rendering of that framing and
-    is **to be verified** against the HDSR text before it is cited as Bailey's.
+    *Derivation.* Among the contacted people let ``Y`` be 1 for "yes" and ``R`` be 1 for
+    responding, with means ``p`` and ``p_r``, so the respondents' share is
+    ``r = mean(R Y) / p_r``. Then ``cov(R, Y) = mean(R Y) - p_r p = p_r (r - p)``; dividing by
+    ``sd(R) sd(Y) = sqrt(p_r (1 - p_r)) sqrt(p (1 - p))`` gives ``rho_c``, and solving for
+    ``r - p`` gives the line above. With means, covariance and standard deviations taken over
+    the contacted people (divisor: their number) it is an identity, not an approximation.
+    ``p`` is the "yes" share among the contacted; reading it as the population share assumes
+    that whom the pollster contacts is unrelated to the answer (people the frame cannot
+    reach are :class:`Coverage`'s business).
+
+    Bailey [2]_ [3]_ proposes building polling on the Meng equation, with the response rate
+    among contacted people in the place of Meng's sampling fraction. The symbols ``rho_c``
+    and ``p_r`` and this way of writing the formula are this package's, so the formula is
+    cited as Meng's identity and the contacted-sample framing as Bailey's.
 
     *Inverse.* Squaring ``r - p = c sqrt(p (1 - p))`` gives the quadratic
     ``(1 + c^2) p^2 - (2 r + c^2) p + r^2 = 0``. The root with ``sign(r - p) = sign(c)`` is
@@ -487,8 +506,8 @@ class DataDefect(_Mechanism):
     def true(self, reported_p: ArrayLike, *, clip: bool = False) -> FloatOrArray:
         """Population share that a reported share implies (closed form; see Notes).
 
-        ``clip`` is accepted for the common call shape and has no effect: every reported share
-        in [0, 1] has exactly one solution in [0, 1].
+        ``clip`` changes nothing: every reported share in [0, 1] has exactly one solution in
+        [0, 1] (see Notes), so there is nothing to refuse or cap.
         """
         r = _shares("reported_p", reported_p)
         return _out(_maps.data_defect_true(r, np.float64(self._c)))
@@ -702,7 +721,8 @@ class Falsification(_Mechanism):
     def reported(self, true_p: ArrayLike, *, clip: bool = False) -> FloatOrArray:
         """Share the poll reports when the true share is ``true_p`` (always in ``[f, 1 - g]``).
 
-        ``clip`` is accepted for the common call shape and has no effect.
+        ``clip`` changes nothing: ``p (1 - g) + (1 - p) f`` is a weighted average of ``f`` and
+        ``1 - g``, both in [0, 1], so it never leaves [0, 1].
         """
         p = _shares("true_p", true_p)
         r = _maps.falsification_reported(p, self.share, self.reverse_share)
@@ -1008,7 +1028,8 @@ class DontKnow(_Mechanism):
     def reported(self, true_p: ArrayLike, *, clip: bool = False) -> FloatOrArray:
         """The "yes" share of all respondents, given the share among those with an opinion.
 
-        ``clip`` is accepted for the common call shape and has no effect.
+        ``clip`` changes nothing: ``true_p (1 - share)`` lies in [0, 1 - share] for every
+        ``true_p`` in [0, 1].
         """
         p = _shares("true_p", true_p)
         return _out(np.clip(_maps.dont_know_reported(p, self.share), 0.0, 1.0))

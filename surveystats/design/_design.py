@@ -163,7 +163,7 @@ class SurveyDesign(_DesignMethods):
 
     __slots__ = (
         "_adjustments", "_cache", "_calibration", "_cluster_names", "_data", "_degf", "_fpc_kinds",
-        "_fpc_names", "_frozen", "_lonely_psu", "_n", "_n_var_stages", "_nest", "_stages",
+        "_fpc_names", "_lonely_psu", "_n", "_n_var_stages", "_nest", "_stages",
         "_strata_names", "_stratum_codes", "_unit_codes", "_w", "_weights_source",
     )
 
@@ -184,7 +184,6 @@ class SurveyDesign(_DesignMethods):
     _degf: int
     _calibration: tuple[CalibrationStep, ...]
     _adjustments: tuple[str, ...]
-    _frozen: bool
 
     _immutable_hint = "declare a new SurveyDesign to change the design"
 
@@ -199,7 +198,6 @@ class SurveyDesign(_DesignMethods):
         nest: bool = False,
         lonely_psu: LonelyPSU = "fail",
     ) -> None:
-        object.__setattr__(self, "_frozen", False)
         if not isinstance(data, pd.DataFrame):
             raise TypeError(f"data must be a pandas DataFrame, not {type(data).__name__}")
         n = len(data)
@@ -252,7 +250,6 @@ class SurveyDesign(_DesignMethods):
         object.__setattr__(self, "_degf", degf)
         object.__setattr__(self, "_calibration", ())
         object.__setattr__(self, "_adjustments", ())
-        object.__setattr__(self, "_frozen", True)
 
     def _derive(self, w: np.ndarray, adjustment: str,
                 step: CalibrationStep | None = None) -> SurveyDesign:

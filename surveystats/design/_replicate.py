@@ -137,7 +137,7 @@ class ReplicateDesign(_DesignMethods):
     """
 
     __slots__ = (
-        "_adjustments", "_cache", "_data", "_degf", "_df_given", "_frozen", "_mse", "_n", "_reps",
+        "_adjustments", "_cache", "_data", "_degf", "_df_given", "_mse", "_n", "_reps",
         "_rscales", "_scale", "_source", "_type", "_w",
     )
 
@@ -153,7 +153,6 @@ class ReplicateDesign(_DesignMethods):
     _df_given: bool
     _source: str
     _adjustments: tuple[str, ...]
-    _frozen: bool
 
     _immutable_hint = "calibration methods return a new design"
 
@@ -170,7 +169,6 @@ class ReplicateDesign(_DesignMethods):
         df: float | None = None,
         fay_rho: float | None = None,
     ) -> None:
-        object.__setattr__(self, "_frozen", False)
         if not isinstance(data, pd.DataFrame):
             raise TypeError(f"data must be a pandas DataFrame, not {type_name(data)}")
         n = len(data)
@@ -340,7 +338,6 @@ class ReplicateDesign(_DesignMethods):
         object.__setattr__(self, "_adjustments", adjustments)
         degf = float(df) if df is not None else float(reps.rank()[0] - 1)
         object.__setattr__(self, "_degf", degf)
-        object.__setattr__(self, "_frozen", True)
 
     @classmethod
     def _from_parts(cls, data: pd.DataFrame, w: np.ndarray, source: str,
@@ -354,7 +351,6 @@ class ReplicateDesign(_DesignMethods):
         the weights known from the scheme, which (as in R) a calibration recomputes.
         """
         self = object.__new__(cls)
-        object.__setattr__(self, "_frozen", False)
         given = df if df is not None else structural_df
         self._store(data, w, source, reps, scale, rscales, mse, kind, given, adjustments)
         object.__setattr__(self, "_df_given", df is not None)
