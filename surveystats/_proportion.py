@@ -87,7 +87,7 @@ class ProportionCI(Result):
         if self.se is None:
             p, n_eff = self._stored("estimate"), self._stored("n_eff")
             with np.errstate(all="ignore"):
-                se = np.sqrt(p * (1.0 - p) / n_eff)
+                se = np.sqrt(np.divide(p * (1.0 - p), n_eff))  # floats too: 0 / 0 is NaN
             if isinstance(se, pd.Series):
                 se = se.rename("se")
             object.__setattr__(self, "se", se)

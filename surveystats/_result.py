@@ -86,16 +86,20 @@ def _expose(value: Any) -> Any:
 
 class _Field:
     """Data descriptor for one field: stores in the instance ``__dict__``, reads through
-    :func:`_expose`. Assignment from outside is refused earlier, by the frozen dataclass."""
+    :func:`_expose`. Assignment from outside is refused earlier, by the frozen dataclass.
+    On the class it reads as the field's default, as a dataclass attribute does."""
 
-    __slots__ = ("name",)
+    __slots__ = ("default", "name")
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, default: Any) -> None:
         self.name = name
+        self.default = default
 
     def __get__(self, obj: Any, owner: type | None = None) -> Any:
         if obj is None:
-            return self
+            if self.default is dataclasses.MISSING:
+                raise AttributeError(self.name)
+            return self.default
         try:
             value = obj.__dict__[self.name]
         except KeyError:
@@ -112,7 +116,7 @@ def _prepare(cls: type) -> None:
         return
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
     for f in fields:
-        setattr(cls, f.name, _Field(f.name))
+        setattr(cls, f.name, _Field(f.name, f.default))
     cls._result_fields = tuple(f.name for f in fields)  # type: ignore[attr-defined]
     cls._result_compared = tuple(f.name for f in fields if f.compare)  # type: ignore[attr-defined]
     cls._result_ready = True  # type: ignore[attr-defined]
