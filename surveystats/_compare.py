@@ -18,6 +18,7 @@ from surveystats import _engine
 from surveystats._display import fmt, html_table
 from surveystats._params import SHARE_ABOVE_ZERO
 from surveystats._proportion import ProportionCI, proportion_ci
+from surveystats._result import Result
 from surveystats._validation import (
     check_choice,
     check_confidence_level,
@@ -38,8 +39,8 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, repr=False)
-class Comparison:
+@dataclass(frozen=True, eq=False, repr=False)
+class Comparison(Result):
     """A difference or ratio of two shares, with its standard error and interval.
 
     Attributes
@@ -273,8 +274,8 @@ def difference_independent(
                       a, b, m1, m2, method, cl)
 
 
-@dataclass(frozen=True, repr=False)
-class NestedShares:
+@dataclass(frozen=True, eq=False, repr=False)
+class NestedShares(Result):
     """Both readings of a share whose base is ambiguous.
 
     A release says "55% tie their hope to the end of the war" after "70% are optimistic".

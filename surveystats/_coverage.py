@@ -10,13 +10,14 @@ import pandas as pd
 
 from surveystats import _engine
 from surveystats._display import fmt, html_table
+from surveystats._result import Result
 from surveystats._validation import check_confidence_level, check_positive, check_share
 
 __all__ = ["CoverageResult", "coverage"]
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class CoverageResult:
+class CoverageResult(Result):
     """Exact coverage probability of an interval method over true shares ``p``.
 
     Attributes

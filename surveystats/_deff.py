@@ -13,6 +13,7 @@ from surveystats import _engine
 from surveystats._display import fmt, html_table
 from surveystats._params import NON_NEGATIVE
 from surveystats._proportion import proportion_ci
+from surveystats._result import Result
 from surveystats._validation import (
     as_float_array,
     broadcast_shapes,
@@ -37,8 +38,8 @@ __all__ = [
 ArrayLike = Any
 
 
-@dataclass(frozen=True, repr=False)
-class WeightingDeff:
+@dataclass(frozen=True, eq=False, repr=False)
+class WeightingDeff(Result):
     """Kish's design effect due to unequal weights.
 
     Attributes

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from surveystats._display import fmt, html_table
+from surveystats._result import Result
 from surveystats._validation import (
     check_bool,
     check_confidence_level,
@@ -23,8 +24,8 @@ from surveystats.bias._priors import as_prior
 __all__ = ["BiasAnalysis", "probabilistic_bias_analysis"]
 
 
-@dataclass(frozen=True, repr=False)
-class BiasAnalysis:
+@dataclass(frozen=True, eq=False, repr=False)
+class BiasAnalysis(Result):
     """Result of :func:`probabilistic_bias_analysis`.
 
     Attributes
@@ -51,13 +52,13 @@ class BiasAnalysis:
     deff: float
     n_eff: float
     confidence_level: float
-    draws: pd.DataFrame = field(compare=False)
+    draws: pd.DataFrame
     discarded: int
     priors: dict[str, Any]
 
     def _summary(self, column: str) -> tuple[float, float, float]:
         a = 0.5 * (1.0 - self.confidence_level)
-        values = self.draws[column].to_numpy()
+        values = self._stored("draws")[column].to_numpy()  # no copy of every draw
         lo, med, hi = np.quantile(values, [a, 0.5, 1.0 - a])
         return float(med), float(lo), float(hi)
 
@@ -86,13 +87,13 @@ class BiasAnalysis:
             med, lo, hi = self._summary(label)
             rows.append({"analysis": label, "median": med, "low": lo, "high": hi,
                          "confidence_level": self.confidence_level,
-                         "draws": len(self.draws), "discarded": self.discarded})
+                         "draws": len(self._stored("draws")), "discarded": self.discarded})
         return pd.DataFrame(rows)
 
     def __repr__(self) -> str:
         lo, hi = self.interval
         return (f"BiasAnalysis(reported={fmt(self.reported)}, median={fmt(self.median)}, "
-                f"low={fmt(lo)}, high={fmt(hi)}, draws={len(self.draws)}, "
+                f"low={fmt(lo)}, high={fmt(hi)}, draws={len(self._stored('draws'))}, "
                 f"discarded={self.discarded})")
 
     def _repr_html_(self) -> str:

@@ -12,6 +12,7 @@ import pandas as pd
 from surveystats import _engine
 from surveystats._display import fmt, html_table
 from surveystats._params import DF
+from surveystats._result import Result
 from surveystats._validation import (
     NanPolicy,
     broadcast_shapes,
@@ -34,7 +35,7 @@ ArrayLike = Any
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class ProportionCI:
+class ProportionCI(Result):
     """A confidence interval for a proportion, with the sizes that produced it.
 
     Returned by :func:`proportion_ci` (and by the design-based estimators' bridge). Each
@@ -59,6 +60,11 @@ class ProportionCI:
         Effective sample size ``n / deff``.
     df : float, ndarray, Series or None
         Design degrees of freedom, or None when normal quantiles were used.
+    se : float, ndarray or Series
+        Standard error of the estimate, stored when the result was made: ``sqrt(p (1 - p) /
+        n_eff)`` from :func:`proportion_ci`, the design's own standard error from
+        :meth:`DesignEstimate.to_proportion_ci` (whose ``n_eff`` for the likelihood-ratio
+        interval includes R's dispersion ``n / (n - 1)``, so it is not recomputed from it).
 
     Notes
     -----
@@ -75,6 +81,17 @@ class ProportionCI:
     deff: Any
     n_eff: Any
     df: Any = None
+    se: Any = None
+
+    def __post_init__(self) -> None:
+        if self.se is None:
+            p, n_eff = self._stored("estimate"), self._stored("n_eff")
+            with np.errstate(all="ignore"):
+                se = np.sqrt(np.divide(p * (1.0 - p), n_eff))  # floats too: 0 / 0 is NaN
+            if isinstance(se, pd.Series):
+                se = se.rename("se")
+            object.__setattr__(self, "se", se)
+        super().__post_init__()
 
     def __iter__(self) -> Any:
         return iter((self.low, self.high))
@@ -88,11 +105,6 @@ class ProportionCI:
     def margin(self) -> Any:
         """Half the width of the interval."""
         return 0.5 * (self.high - self.low)
-
-    @property
-    def se(self) -> Any:
-        """Standard error of the estimate at the effective size, ``sqrt(p (1 - p) / n_eff)``."""
-        return np.sqrt(self.estimate * (1.0 - self.estimate) / self.n_eff)
 
     def to_frame(self) -> pd.DataFrame:
         """A tidy DataFrame, one row per interval.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -11,6 +11,7 @@ import pandas as pd
 from surveystats import _engine
 from surveystats._display import fmt, html_table
 from surveystats._proportion import ProportionCI, proportion_ci
+from surveystats._result import Result
 from surveystats._validation import check_confidence_level, check_positive, check_share
 from surveystats.bias import _pipeline, _spec
 from surveystats.bias._defaults import default_range
@@ -49,8 +50,8 @@ def _topline(topline: Any, n: Any) -> tuple[float, float]:
     return float(p), float(n_a)
 
 
-@dataclass(frozen=True, repr=False)
-class ScenarioResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class ScenarioResult(Result):
     """What a scenario makes of a reported share.
 
     Attributes
@@ -76,7 +77,7 @@ class ScenarioResult:
     estimate: float
     low: float
     high: float
-    steps: pd.DataFrame = field(compare=False)
+    steps: pd.DataFrame
 
     def __iter__(self) -> Any:
         return iter((self.low, self.high))

@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 from surveystats import _engine
 from surveystats._display import fmt, html_table
 from surveystats._proportion import proportion_ci
+from surveystats._result import Result
 from surveystats._validation import (
     check_confidence_level,
     check_rng,
@@ -45,7 +46,7 @@ def _frozen(arr: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class PollSimulation:
+class PollSimulation(Result):
     """Many simulated polls of one population: the estimates, their intervals, and summaries.
 
     Returned by :func:`simulate_poll`. The arrays hold one entry per poll and are read-only.
@@ -131,6 +132,7 @@ class PollSimulation:
     empty_group_polls: int = field(init=False)
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         est = self.estimates
         mean = float(np.mean(est))
         sd = float(np.std(est, ddof=1)) if est.size > 1 else 0.0

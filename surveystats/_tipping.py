@@ -12,6 +12,7 @@ from surveystats import _engine
 from surveystats._display import fmt, html_table
 from surveystats._params import POSITIVE
 from surveystats._proportion import proportion_ci
+from surveystats._result import Result
 from surveystats._validation import (
     check_choice,
     check_confidence_level,
@@ -32,8 +33,8 @@ def _pipeline_name(mechanism: str, key: str) -> str:
     return key
 
 
-@dataclass(frozen=True, repr=False)
-class TippingPoint:
+@dataclass(frozen=True, eq=False, repr=False)
+class TippingPoint(Result):
     """The parameter value at which an adjusted share crosses a threshold.
 
     Attributes

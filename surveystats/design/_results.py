@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ import pandas as pd
 from surveystats import _engine
 from surveystats._display import fmt, html_table
 from surveystats._proportion import ProportionCI, proportion_ci
+from surveystats._result import Result
 from surveystats._validation import check_confidence_level
 from surveystats._warnings import DegenerateIntervalWarning, SurveyStatsWarning
 
@@ -64,7 +66,7 @@ def _engine_inputs(
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class DesignEstimate:
+class DesignEstimate(Result):
     """Design-based estimates with their covariance, one row per variable, level and domain.
 
     Returned by :class:`SurveyDesign`'s ``mean``, ``total``, ``proportion``, ``ratio`` and
@@ -98,10 +100,13 @@ class DesignEstimate:
     method : str or None
         For proportions: the interval method ``confint()`` uses by default.
 
+    se : ndarray, shape (m,)
+        Standard errors, ``sqrt(variances)``, stored when the result is made.
+
     Notes
     -----
-    ``se`` (``sqrt(diag(var))``), ``cv`` (``se / |estimate|``) and, for proportions,
-    ``n_eff`` (``p (1 - p) / var``) are derived properties. ``confint()`` gives intervals at
+    ``cv`` (``se / |estimate|``) and, for proportions, ``n_eff`` (``p (1 - p) / var``) are
+    derived properties. ``confint()`` gives intervals at
     any level; ``to_proportion_ci()`` hands proportions to the topline tools.
     """
 
@@ -121,24 +126,19 @@ class DesignEstimate:
     _interval: Callable[[float], tuple[np.ndarray, np.ndarray]] | None = field(
         default=None, repr=False, compare=False
     )
+    # derived from variances, so left out of equality and hashing
+    se: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.variances is None:
             if self.var is None:
                 raise ValueError("DesignEstimate needs var or variances")
-            object.__setattr__(self, "variances", self.variances.copy())
-        for name in ("estimate", "var", "variances", "df", "n", "deff"):
-            arr = getattr(self, name)
-            if isinstance(arr, np.ndarray):
-                arr.setflags(write=False)
+            object.__setattr__(self, "variances", np.diagonal(self.var).copy())
+        object.__setattr__(self, "se", np.sqrt(self.variances))
+        super().__post_init__()
 
     def __len__(self) -> int:
         return int(self.estimate.size)
-
-    @property
-    def se(self) -> np.ndarray:
-        """Standard errors, ``sqrt(variances)``."""
-        return np.sqrt(self.variances)
 
     @property
     def cv(self) -> np.ndarray:
@@ -260,7 +260,8 @@ class DesignEstimate:
         numbers come from the same engine as :meth:`confint` (for ``likelihood_ratio`` the
         deff includes R's quasi-binomial dispersion ``n / (n - 1)``). ``n`` is the number
         of rows, ``df`` the design degrees of freedom. A single row gives float
-        attributes; several rows give Series indexed by (variable, level, domain).
+        attributes; several rows give Series indexed by (variable, level, domain). Its
+        ``se`` is this estimate's ``se``, not one recomputed from ``n_eff``.
         """
         if self.statistic != "proportion":
             raise ValueError(
@@ -283,9 +284,10 @@ class DesignEstimate:
         self._warn_no_df()
         df = np.where(self.df > 0, self.df, np.nan)
         if self.estimate.size == 1:
-            return proportion_ci(float(self.estimate[0]), float(n[0]), deff=float(deff[0]),
-                                 df=float(df[0]), method=m, confidence_level=confidence_level,
-                                 nan_policy="propagate")
+            ci = proportion_ci(float(self.estimate[0]), float(n[0]), deff=float(deff[0]),
+                               df=float(df[0]), method=m, confidence_level=confidence_level,
+                               nan_policy="propagate")
+            return dataclasses.replace(ci, se=float(self.se[0]))
         labels = self._labels()
         keep = [c for c in labels.columns if labels[c].notna().any()]
         index = pd.MultiIndex.from_frame(labels[keep]) if len(keep) > 1 else pd.Index(
@@ -294,8 +296,9 @@ class DesignEstimate:
         def s(values: np.ndarray) -> pd.Series:
             return pd.Series(values, index=index)
 
-        return proportion_ci(s(self.estimate), s(n), deff=s(deff), df=s(df), method=m,
-                             confidence_level=confidence_level, nan_policy="propagate")
+        ci = proportion_ci(s(self.estimate), s(n), deff=s(deff), df=s(df), method=m,
+                           confidence_level=confidence_level, nan_policy="propagate")
+        return dataclasses.replace(ci, se=s(self.se).rename("se"))
 
     # --- display ------------------------------------------------------------------------
     def _warn_no_df(self) -> None:
