@@ -91,3 +91,10 @@ def test_every_route_gives_the_same_adjusted_share(p: float, drawn: Any) -> None
             reverse_falsification=params.get("reverse_falsification", 0.0))
         assert abs(sim.expected_reported - p) <= 1e-12
 
+
+
+def test_an_infeasible_step_stays_infeasible_through_later_ones() -> None:
+    # 95% reported with 7.5% "don't know" is 103% of those with an opinion: no true share
+    # produces it, and undoing the data defect after that must not turn it into 0
+    g = ss.scenario_grid(0.95, 1600, dont_know=[0.075], rho=[0.0], response_rate=[0.05])
+    assert np.isnan(g["estimate"].iloc[0]) and not g["feasible"].iloc[0]

@@ -66,7 +66,9 @@ def data_defect_true(r: Array, c: Array) -> Array:
         den_neg = 2.0 * q + c2 - c * s
         neg = np.where(den_neg > 0.0,
                        1.0 - 2.0 * q * q / np.where(den_neg > 0.0, den_neg, 1.0), 1.0)
-    return np.clip(np.where(c >= 0.0, pos, neg), 0.0, 1.0)
+    p = np.clip(np.where(c >= 0.0, pos, neg), 0.0, 1.0)
+    # an infeasible share from an earlier step (NaN) stays NaN, not a share of 0 or 1
+    return np.where(np.isnan(r) | np.isnan(c), np.nan, p)
 
 
 def falsification_reported(p: Array, share: Array, reverse_share: Array) -> Array:
