@@ -70,7 +70,10 @@ def test_rank_margin_is_wide() -> None:
     frame, _ = _element_design(3)
     jk = SurveyDesign(frame, weights="weight", strata="stratum").to_replicate("jkn")
     W = jk.replicate_weights[:1200]
-    for tol in (1e-4, 1e-5, 1e-9):
+    # measured: dependent residuals stay below 1e-8 of the norms under the OpenBLAS kernels
+    # tried (Prescott, Haswell, SandyBridge; 1 and 2 threads), independent ones above 1e-3;
+    # a tolerance of 1e-9 or less would compare rounding noise, so it is not tested
+    for tol in (1e-4, 1e-5, 1e-6):
         assert weights_rank(W, tol=tol) == weights_rank(W)
 
 
