@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from scipy import special
@@ -121,16 +121,30 @@ def _wilson(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray, n
     # p^2 / (1 + c2n): near p = 0 the lower bound from that product is exact where
     # center - half cancels (p = 1e-300 would give 2e-19 > p). Likewise for 1 - high.
     # At p = 0 (p = 1) this gives the bound 0 (1) exactly.
-    if np.size(p) and np.fmin.reduce(p, axis=None) < 0.5:
+    # Cancellation matters only for a bound near 0 (or 1), so the product form is evaluated
+    # on those elements alone: the bulk of a large array pays two comparisons.
+    near0 = low < _NEAR_EDGE
+    if near0.any():
+        pb, db, hb = (np.broadcast_to(a, low.shape) for a in (p, denom, high))
+        sel = near0 & (pb < 0.5) & (hb > 0.0)
+        low = np.array(low, dtype=np.float64, ndmin=1)
         with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
-            stable = p * (p / (denom * high))
-        low = np.where((p < 0.5) & (high > 0.0), stable, low)
-    if np.size(p) and np.fmax.reduce(p, axis=None) > 0.5:
+            low[sel.reshape(low.shape)] = (pb[sel] * (pb[sel] / (db[sel] * hb[sel])))
+        low = low.reshape(hb.shape)
+    near1 = high > 1.0 - _NEAR_EDGE
+    if near1.any():
+        pb, db, lb = (np.broadcast_to(a, high.shape) for a in (p, denom, low))
+        sel = near1 & (pb > 0.5) & (lb < 1.0)
+        high = np.array(high, dtype=np.float64, ndmin=1)
         with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
-            q = 1.0 - p
-            stable = 1.0 - q * (q / (denom * (1.0 - low)))
-        high = np.where((p > 0.5) & (low < 1.0), stable, high)
+            q = 1.0 - pb[sel]
+            high[sel.reshape(high.shape)] = 1.0 - q * (q / (db[sel] * (1.0 - lb[sel])))
+        high = high.reshape(lb.shape)
     return low, high
+
+
+#: Bounds closer than this to 0 or 1 are recomputed in a cancellation-free form.
+_NEAR_EDGE = 0.05
 
 
 def _wilson_cc(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray, np.ndarray]:
@@ -431,10 +445,13 @@ def interval(
     # their limits to double precision.
     with np.errstate(over="ignore"):
         floor = np.maximum(np.square(crit) * _TINY_N_EFF, _TINY_N_EFF)
-    point = np.isposinf(n_eff)
-    tiny = n_eff < floor
-    if np.any(point) or np.any(tiny):
-        n_eff = np.where(point, 1.0, np.maximum(n_eff, floor))
+    point = tiny = np.zeros(np.shape(n_eff), dtype=bool)
+    if np.size(n_eff) and (np.max(n_eff) == np.inf or np.min(n_eff) < np.min(floor)
+                           or np.ndim(floor)):  # two reductions for the common case
+        point = np.isposinf(n_eff)
+        tiny = n_eff < floor
+        if np.any(point) or np.any(tiny):
+            n_eff = np.where(point, 1.0, np.maximum(n_eff, floor))
     setting = Setting(
         confidence_level=confidence_level,
         crit=crit,
@@ -448,6 +465,13 @@ def interval(
         high = np.where(point, p, high)
     # Every interval contains its estimate: this guards the last digit of bounds computed
     # by subtraction (NaN stays NaN, so a NaN bound is never hidden).
-    low = np.minimum(low, p)
-    high = np.maximum(high, p)
+    low = np.minimum(low, p, out=low if _owned(low, p) else None)
+    high = np.maximum(high, p, out=high if _owned(high, p) else None)
     return low, high
+
+
+def _owned(bound: Any, p: np.ndarray) -> bool:
+    """Whether ``bound`` is a fresh array of the result's shape that may be written in place."""
+    return (isinstance(bound, np.ndarray) and bound.flags.writeable and bound.ndim > 0
+            and bound.shape == np.broadcast_shapes(bound.shape, np.shape(p))
+            and not np.shares_memory(bound, p))
