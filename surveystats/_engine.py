@@ -123,28 +123,42 @@ def _wilson(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray, n
     # At p = 0 (p = 1) this gives the bound 0 (1) exactly.
     # Cancellation matters only for a bound near 0 (or 1), so the product form is evaluated
     # on those elements alone: the bulk of a large array pays two comparisons.
-    near0 = low < _NEAR_EDGE
-    if near0.any():
-        pb, db, hb = (np.broadcast_to(a, low.shape) for a in (p, denom, high))
-        sel = near0 & (pb < 0.5) & (hb > 0.0)
-        low = np.array(low, dtype=np.float64, ndmin=1)
-        with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
-            low[sel.reshape(low.shape)] = (pb[sel] * (pb[sel] / (db[sel] * hb[sel])))
-        low = low.reshape(hb.shape)
-    near1 = high > 1.0 - _NEAR_EDGE
-    if near1.any():
-        pb, db, lb = (np.broadcast_to(a, high.shape) for a in (p, denom, low))
-        sel = near1 & (pb > 0.5) & (lb < 1.0)
-        high = np.array(high, dtype=np.float64, ndmin=1)
-        with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
-            q = 1.0 - pb[sel]
-            high[sel.reshape(high.shape)] = 1.0 - q * (q / (db[sel] * (1.0 - lb[sel])))
-        high = high.reshape(lb.shape)
+    low = _edge_fix(low, p, denom, high, upper=False)
+    high = _edge_fix(high, p, denom, low, upper=True)
     return low, high
 
 
 #: Bounds closer than this to 0 or 1 are recomputed in a cancellation-free form.
 _NEAR_EDGE = 0.05
+
+
+def _edge_fix(bound: np.ndarray, p: np.ndarray, denom: np.ndarray, other: np.ndarray,
+              *, upper: bool) -> np.ndarray:
+    """Wilson bounds near 0 (or 1) from the product of the roots, on those elements only.
+
+    ``low * high = p^2 / (1 + c2n)``, so ``low = p (p / (denom high))`` is exact where
+    ``center - half`` cancels (p = 1e-300 would give 2e-19 > p); the mirror image gives the
+    upper bound near 1. At p = 0 (p = 1) it gives the bound 0 (1) exactly.
+    """
+    shape = np.broadcast_shapes(np.shape(bound), np.shape(p), np.shape(denom))
+    flat = np.broadcast_to(bound, shape).ravel()
+    near = flat > 1.0 - _NEAR_EDGE if upper else flat < _NEAR_EDGE
+    idx = np.flatnonzero(near)
+    if idx.size == 0:
+        return bound
+    pb = np.broadcast_to(p, shape).ravel()[idx]
+    db = np.broadcast_to(denom, shape).ravel()[idx]
+    ob = np.broadcast_to(other, shape).ravel()[idx]
+    out = np.array(flat, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
+        if upper:
+            q = 1.0 - pb
+            ok = (pb > 0.5) & (ob < 1.0)
+            out[idx[ok]] = 1.0 - q[ok] * (q[ok] / (db[ok] * (1.0 - ob[ok])))
+        else:
+            ok = (pb < 0.5) & (ob > 0.0)
+            out[idx[ok]] = pb[ok] * (pb[ok] / (db[ok] * ob[ok]))
+    return out.reshape(shape)
 
 
 def _wilson_cc(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray, np.ndarray]:
