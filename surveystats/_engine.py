@@ -106,9 +106,18 @@ def critical_value(
 # --- normal-approximation methods -------------------------------------------------------
 
 
+def _unit(x: np.ndarray) -> np.ndarray:
+    """``clip(x, 0, 1)`` in place on a fresh array (``np.clip`` costs twice as much)."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim == 0:
+        return np.asarray(min(max(float(x), 0.0), 1.0)) if not np.isnan(x) else x
+    np.maximum(x, 0.0, out=x)
+    return np.minimum(x, 1.0, out=x)
+
+
 def _wald(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray, np.ndarray]:
     half = s.crit * np.sqrt(p * (1.0 - p) / n_eff)
-    return np.clip(p - half, 0.0, 1.0), np.clip(p + half, 0.0, 1.0)
+    return _unit(p - half), _unit(p + half)
 
 
 def _wilson(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray, np.ndarray]:
@@ -116,7 +125,7 @@ def _wilson(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray, n
     denom = 1.0 + c2n
     center = (p + 0.5 * c2n) / denom
     half = s.crit * np.sqrt(p * (1.0 - p) / n_eff + 0.25 * c2n / n_eff) / denom
-    low, high = np.clip(center - half, 0.0, 1.0), np.clip(center + half, 0.0, 1.0)
+    low, high = _unit(center - half), _unit(center + half)
     # The bounds are the roots of (1 + c2n) t^2 - (2p + c2n) t + p^2, so low * high =
     # p^2 / (1 + c2n): near p = 0 the lower bound from that product is exact where
     # center - half cancels (p = 1e-300 would give 2e-19 > p). Likewise for 1 - high.
