@@ -42,6 +42,7 @@ from surveystats.design._linearization import (
     LonelyPSU,
     Stage,
     taylor_covariance,
+    zero_small_rows,
 )
 from surveystats.design._methods import _Columns, _DesignMethods
 from surveystats.design._replicate import ReplicateDesign
@@ -66,14 +67,7 @@ def _exact_zeros(residuals: np.ndarray, scores: np.ndarray) -> np.ndarray:
     explained by the calibration to 8 digits without being in its span. Detected on the
     scale of the data, not of the result, so the answer is the same on every machine.
     """
-    size = np.sqrt(np.einsum("ij,ij->i", scores, scores))
-    left = np.sqrt(np.einsum("ij,ij->i", residuals, residuals))
-    zero = left <= ZERO_RESIDUAL * size
-    if not zero.any():
-        return residuals
-    out = residuals.copy()
-    out[zero] = 0.0
-    return out
+    return zero_small_rows(residuals, scores, ZERO_RESIDUAL)
 
 
 class SurveyDesign(_DesignMethods):

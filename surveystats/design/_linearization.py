@@ -43,7 +43,7 @@ import numpy as np
 
 from surveystats.design._reduce import DomainTotals, Totals
 
-__all__ = ["LONELY_PSU_RULES", "LonelyPSU", "Stage", "taylor_covariance"]
+__all__ = ["LONELY_PSU_RULES", "LonelyPSU", "Stage", "taylor_covariance", "zero_small_rows"]
 
 LonelyPSU = Literal["fail", "remove", "certainty", "adjust", "average"]
 LONELY_PSU_RULES: tuple[str, ...] = ("fail", "remove", "certainty", "adjust", "average")
@@ -302,14 +302,23 @@ def _snap_noise(centred: np.ndarray, totals: np.ndarray) -> np.ndarray:
     of summation. Detected on the scale of the data: the root mean square of the centred
     totals below 16 machine epsilons of that of the totals.
     """
-    tol = (NOISE_ULPS * np.finfo(np.float64).eps) ** 2
-    spread = np.einsum("ij,ij->i", centred, centred)
-    level = np.einsum("ij,ij->i", totals, totals)
-    still = spread <= tol * level
-    if not still.any():
-        return centred
-    out = centred.copy()
-    out[still] = 0.0
+    return zero_small_rows(centred, totals, NOISE_ULPS * np.finfo(np.float64).eps)
+
+
+def zero_small_rows(values: np.ndarray, scale: np.ndarray, rtol: float) -> np.ndarray:
+    """``values`` with its rows set to 0 where their norm is at most ``rtol`` times the norm
+    of the same row of ``scale`` (a copy only when a row changes).
+
+    The one test for "zero in exact arithmetic", decided on the scale of the data: used for
+    equal unit totals here and for calibration residuals in the design.
+    """
+    size = np.einsum("ij,ij->i", scale, scale)
+    left = np.einsum("ij,ij->i", values, values)
+    zero = left <= (rtol * rtol) * size
+    if not zero.any():
+        return values
+    out = values.copy()
+    out[zero] = 0.0
     return out
 
 
