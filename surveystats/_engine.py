@@ -126,12 +126,7 @@ def _wilson(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray, n
     center = (p + 0.5 * c2n) / denom
     half = s.crit * np.sqrt(p * (1.0 - p) / n_eff + 0.25 * c2n / n_eff) / denom
     low, high = _unit(center - half), _unit(center + half)
-    # The bounds are the roots of (1 + c2n) t^2 - (2p + c2n) t + p^2, so low * high =
-    # p^2 / (1 + c2n): near p = 0 the lower bound from that product is exact where
-    # center - half cancels (p = 1e-300 would give 2e-19 > p). Likewise for 1 - high.
-    # At p = 0 (p = 1) this gives the bound 0 (1) exactly.
-    # Cancellation matters only for a bound near 0 (or 1), so the product form is evaluated
-    # on those elements alone: the bulk of a large array pays two comparisons.
+    # bounds near 0 or 1 from the product of the roots, where center - half cancels
     low = _edge_fix(low, p, denom, high, upper=False)
     high = _edge_fix(high, p, denom, low, upper=True)
     return low, high
@@ -147,7 +142,8 @@ def _edge_fix(bound: np.ndarray, p: np.ndarray, denom: np.ndarray, other: np.nda
 
     ``low * high = p^2 / (1 + c2n)``, so ``low = p (p / (denom high))`` is exact where
     ``center - half`` cancels (p = 1e-300 would give 2e-19 > p); the mirror image gives the
-    upper bound near 1. At p = 0 (p = 1) it gives the bound 0 (1) exactly.
+    upper bound near 1. At p = 0 (p = 1) it gives the bound 0 (1) exactly. Cancellation
+    matters only near the edges, so the bulk of a large array pays one comparison.
     """
     shape = np.broadcast_shapes(np.shape(bound), np.shape(p), np.shape(denom))
     flat = np.broadcast_to(bound, shape).ravel()

@@ -51,23 +51,12 @@ from surveystats.design._schemes import PSUStructure, SchemeName
 __all__ = ["SurveyDesign"]
 
 
-#: Calibration residuals smaller than this fraction of the influence values they come from
-#: are rounding noise of a variable that the calibration reproduces exactly.
+#: Calibration residuals below this fraction of the uncalibrated influence values are zero in
+#: exact arithmetic: a calibration variable (or a combination of them) has residuals that
+#: vanish, so the SE of its calibrated total is 0, while in floating point they are machine
+#: precision times the influence values, noise whose size depends on the BLAS kernel. No real
+#: variable is explained by a calibration to 8 digits without being in its span.
 ZERO_RESIDUAL = 1e-8
-
-
-def _exact_zeros(residuals: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    """Set to 0 the rows of ``residuals`` that are zero in exact arithmetic.
-
-    A calibration variable (or a combination of them) has residuals that vanish exactly,
-    so the SE of its calibrated total is 0; in floating point they are of the order of
-    machine precision times the influence values, and their variance is noise whose size
-    depends on the BLAS kernel. A row whose residual norm is below ``ZERO_RESIDUAL`` times
-    the norm of the uncalibrated influence values is that case: no real variable is
-    explained by the calibration to 8 digits without being in its span. Detected on the
-    scale of the data, not of the result, so the answer is the same on every machine.
-    """
-    return zero_small_rows(residuals, scores, ZERO_RESIDUAL)
 
 
 class SurveyDesign(_DesignMethods):
@@ -394,7 +383,7 @@ class SurveyDesign(_DesignMethods):
             before = scores
             for step in self._calibration:
                 scores = step.residuals(scores)
-            scores = _exact_zeros(scores, before)
+            scores = zero_small_rows(scores, before, ZERO_RESIDUAL)
             t_domains, t_n = None, 1
         s_fine = self._n_var_stages - 1
         totals = [_reduce.unit_totals(

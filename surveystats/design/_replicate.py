@@ -317,7 +317,11 @@ class ReplicateDesign(_DesignMethods):
 
     def _store(self, data: pd.DataFrame, w: np.ndarray, source: str,
                reps: ReplicateWeights, scale: float, rscales: np.ndarray, mse: bool,
-               kind: str, df: float | None, adjustments: tuple[str, ...]) -> None:
+               kind: str, df: float | None, adjustments: tuple[str, ...], *,
+               structural_df: int | None = None) -> None:
+        """Store validated parts. ``df`` is a user's df, kept through calibration;
+        ``structural_df`` is the rank known from a scheme, which a calibration recomputes
+        (as R does); without either the df is the rank of the weights minus 1."""
         w = np.array(w, dtype=np.float64)
         w.setflags(write=False)
         rscales = np.array(rscales, dtype=np.float64)
@@ -336,7 +340,8 @@ class ReplicateDesign(_DesignMethods):
         object.__setattr__(self, "_df_given", df is not None)
         object.__setattr__(self, "_source", source)
         object.__setattr__(self, "_adjustments", adjustments)
-        degf = float(df) if df is not None else float(reps.rank()[0] - 1)
+        known = df if df is not None else structural_df
+        degf = float(known) if known is not None else float(reps.rank()[0] - 1)
         object.__setattr__(self, "_degf", degf)
 
     @classmethod
@@ -345,15 +350,10 @@ class ReplicateDesign(_DesignMethods):
                     kind: str, df: float | None = None,
                     adjustments: tuple[str, ...] = (), *,
                     structural_df: int | None = None) -> ReplicateDesign:
-        """A design from validated parts.
-
-        ``df`` is a user's df, kept through calibration; ``structural_df`` is the rank of
-        the weights known from the scheme, which (as in R) a calibration recomputes.
-        """
+        """A design from validated parts (see :meth:`_store` for the two dfs)."""
         self = object.__new__(cls)
-        given = df if df is not None else structural_df
-        self._store(data, w, source, reps, scale, rscales, mse, kind, given, adjustments)
-        object.__setattr__(self, "_df_given", df is not None)
+        self._store(data, w, source, reps, scale, rscales, mse, kind, df, adjustments,
+                    structural_df=structural_df)
         return self
 
     def _derive(self, w: np.ndarray, W: np.ndarray, adjustment: str) -> ReplicateDesign:
