@@ -31,6 +31,14 @@ from surveystats._pba import BiasAnalysis, probabilistic_bias_analysis
 from surveystats._planning import implied_deff, margin_of_error, required_sample_size
 from surveystats._proportion import ProportionCI, proportion_ci
 from surveystats._scenario import PRESETS, Scenario, ScenarioResult, scenario_grid
+from surveystats._sensitivity import (
+    ErrorBudget,
+    SensitivityMap,
+    Tornado,
+    bias_tornado,
+    error_budget,
+    sensitivity_map,
+)
 from surveystats._simulate import PollSimulation, simulate_poll
 from surveystats._tipping import TippingPoint, tipping_point
 from surveystats._warnings import DegenerateIntervalWarning, SurveyStatsWarning
@@ -50,17 +58,21 @@ __all__ = [
     "CoverageResult",
     "DegenerateIntervalWarning",
     "DesignEstimate",
+    "ErrorBudget",
     "NestedShares",
     "PollSimulation",
     "ProportionCI",
     "ReplicateDesign",
     "Scenario",
     "ScenarioResult",
+    "SensitivityMap",
     "SurveyDesign",
     "SurveyStatsWarning",
     "TippingPoint",
+    "Tornado",
     "WeightingDeff",
     "__version__",
+    "bias_tornado",
     "cluster_deff",
     "combine_deff",
     "coverage",
@@ -69,6 +81,7 @@ __all__ = [
     "difference_independent",
     "difference_same_sample",
     "effective_sample_size",
+    "error_budget",
     "implied_deff",
     "kish_deff",
     "margin_of_error",
@@ -78,6 +91,7 @@ __all__ = [
     "ratio_same_sample",
     "required_sample_size",
     "scenario_grid",
+    "sensitivity_map",
     "simulate_poll",
     "tipping_point",
 ]

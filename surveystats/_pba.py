@@ -79,6 +79,12 @@ class BiasAnalysis(Result):
         _, lo, hi = self._summary("systematic")
         return lo, hi
 
+    def share_below(self, threshold: float = 0.5) -> float:
+        """Share of the total-error draws below ``threshold`` (e.g. "how often is the
+        majority gone?"). A share of draws under the priors, not a probability of the truth."""
+        thr = float(check_share("threshold", threshold))
+        return float(np.mean(self._stored("draws")["total"].to_numpy() < thr))
+
     def to_frame(self) -> pd.DataFrame:
         """Columns ``analysis, median, low, high, confidence_level, draws, discarded``; rows
         ``systematic`` and ``total`` (as episensr's ``probsens`` reports them)."""

@@ -21,7 +21,7 @@ from surveystats._validation import (
 )
 from surveystats.bias import _pipeline, _spec
 
-__all__ = ["TippingPoint", "tipping_point"]
+__all__ = ["TippingPoint", "crossing", "tipping_point"]
 
 Bound = Literal["estimate", "low", "high"]
 
@@ -107,6 +107,45 @@ def _search_range(name: str) -> tuple[float, float, bool]:
     d, eps = spec.domain, 1e-12
     return (d.low if d.low_closed else d.low + eps), (d.high if d.high_closed else d.high - eps), \
         False
+
+
+def crossing(start: float, free: str, fixed: dict[str, float], threshold: float
+             ) -> tuple[float | None, tuple[float, float]]:
+    """The value of ``free`` nearest its neutral value at which the pipeline takes ``start``
+    to ``threshold``, with the other pipeline parameters at ``fixed``; and the range searched.
+
+    The one solver behind :func:`tipping_point` and the tipping points of a
+    :class:`~surveystats.SensitivityMap`. ``fixed`` may hold parameters of any mechanism
+    (validated together with ``free`` by the pipeline). The adjusted share is evaluated on a
+    dense grid over the parameter's domain (log scale for ratios) to bracket the crossings;
+    the one nearest the neutral value is refined with Brent's method. Values under which no
+    true share produces ``start`` are skipped. Returns ``(None, range)`` when nothing crosses.
+    """
+    lo, hi, log = _search_range(free)
+    fixed_arr: dict[str, Any] = {k: np.float64(v) for k, v in fixed.items()}
+    _pipeline.check_parameters({**fixed_arr, free: np.float64(lo)})
+    grid = np.geomspace(lo, hi, 4001) if log else np.linspace(lo, hi, 4001)
+
+    def adjusted(values: Any) -> np.ndarray:
+        return _pipeline.adjust(np.full(np.shape(values), start), {**fixed_arr, free: values})
+
+    vals = adjusted(grid) - threshold
+    neutral = _spec.parameter(free).neutral
+    ok = np.isfinite(vals)
+    sign_change = ok[:-1] & ok[1:] & (np.sign(vals[:-1]) != np.sign(vals[1:]))
+    exact = ok & (vals == 0.0)
+    idx = np.flatnonzero(sign_change)
+    if idx.size == 0 and not exact.any():
+        return None, (lo, hi)
+    cands = [(grid[i], grid[i + 1]) for i in idx] + [(g, g) for g in grid[exact]]
+    a, b = min(cands, key=lambda ab: abs(0.5 * (ab[0] + ab[1]) - neutral))
+    if a == b:
+        return float(a), (lo, hi)
+    from scipy import optimize  # imported here: slow to import, needed only for a crossing
+
+    value = optimize.brentq(lambda v: float(adjusted(np.float64(v))) - threshold,
+                            a, b, xtol=1e-15, rtol=4 * np.finfo(float).eps)
+    return float(value), (lo, hi)
 
 
 def tipping_point(
@@ -225,35 +264,13 @@ def tipping_point(
             raise ValueError(f"n is required for bound={bound!r}")
         ci = proportion_ci(p_f, n, deff=deff, method=method, confidence_level=cl)
         start = float(ci.low if bound == "low" else ci.high)
-    lo, hi, log = _search_range(free)
-    grid = np.geomspace(lo, hi, 4001) if log else np.linspace(lo, hi, 4001)
-    fixed_arr: dict[str, Any] = {k: np.float64(v) for k, v in fixed_p.items()}
-
-    def adjusted(values: Any) -> np.ndarray:
-        return _pipeline.adjust(np.full(np.shape(values), start), {**fixed_arr, free: values})
-
-    vals = adjusted(grid) - thr
-    neutral = _spec.parameter(free).neutral
-    ok = np.isfinite(vals)
-    sign_change = ok[:-1] & ok[1:] & (np.sign(vals[:-1]) != np.sign(vals[1:]))
-    exact = ok & (vals == 0.0)
-    idx = np.flatnonzero(sign_change)
+    value, (lo, hi) = crossing(start, free, fixed_p, thr)
     label = {"estimate": "the estimate", "low": "the lower bound", "high": "the upper bound"}
     what = f"{label[bound]} ({100 * start:.1f}%)"
-    if idx.size == 0 and not exact.any():
+    if value is None:
         return TippingPoint(mech, free, None, thr, bound, start, p_f, fixed_p, (lo, hi),
                             f"no value of {free} in [{lo:g}, {hi:g}] takes {what} across "
                             f"{100 * thr:g}%")
-    # the crossing nearest the no-bias value of the parameter
-    cands = [(grid[i], grid[i + 1]) for i in idx] + [(g, g) for g in grid[exact]]
-    a, b = min(cands, key=lambda ab: abs(0.5 * (ab[0] + ab[1]) - neutral))
-    if a == b:
-        value = float(a)
-    else:
-        from scipy import optimize  # imported here: slow to import, rarely needed
-
-        value = float(optimize.brentq(lambda v: float(adjusted(np.float64(v))) - thr,
-                                      a, b, xtol=1e-15, rtol=4 * np.finfo(float).eps))
     held = ", ".join(f"{k}={v:g}" for k, v in fixed_p.items())
     msg = f"{free} = {value:.4g} takes {what} to {100 * thr:g}% ({mech}"
     msg += f", with {held})" if held else ")"

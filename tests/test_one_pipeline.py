@@ -1,8 +1,8 @@
 """One bias pipeline: every route gives the same adjusted share (issue 9, deliverable 1).
 
 Random mechanism sets and parameters; the scenario, the grid, a tipping point's inverse, a bias
-analysis with fixed priors and the simulator's exact expectation must agree to 1e-12. (The
-tornado chart's spans will join when charts take their numbers from core results.)
+analysis with fixed priors, a tornado's span, a sensitivity map's cell and the simulator's exact
+expectation must agree to 1e-12.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import surveystats as ss
+from surveystats._sensitivity import MAP_PARAMETERS, TORNADO_MECHANISMS
 from surveystats.bias import (
     Coverage,
     DataDefect,
@@ -24,6 +25,9 @@ from surveystats.bias import (
     Nonresponse,
     _spec,
 )
+
+
+TORNADO_RATE = ss.bias.default_range("data_defect", "response_rate").central
 
 
 @st.composite
@@ -80,6 +84,33 @@ def test_every_route_gives_the_same_adjusted_share(p: float, drawn: Any) -> None
         fixed = {k: v for k, v in params.items() if k != free}
         tp = ss.tipping_point(p, mech, threshold=0.5, parameter=free, **fixed)
         assert abs(tp.adjusted(params[free]) - g) <= 1e-12
+    # a tornado's bar, with the mechanism's low and high setting both at the drawn values
+    if len(mechs) == 1:
+        mech = mechs[0].name
+        setting: Any = {
+            "nonresponse": lambda: params["odds_ratio"],
+            "data_defect": lambda: params["rho"],
+            "coverage": lambda: (params["uncovered_share"], params["coverage_difference"]),
+            "falsification": lambda: p - g,  # the overstatement these shares cause
+        }.get(mech)
+        if setting is not None:
+            value = setting()
+            ranges: dict[str, Any] = dict.fromkeys(TORNADO_MECHANISMS)
+            ranges[mech] = (value, value)
+            if mech == "data_defect" and params["response_rate"] != TORNADO_RATE:
+                ranges[mech] = None  # the tornado reads rho at the registry's response rate
+            if ranges[mech] is not None:
+                row = ss.bias_tornado(p, 1600, ranges=ranges).to_frame().iloc[0]
+                assert abs(row["at_low"] - g) <= 1e-12
+                assert abs(row["at_high"] - g) <= 1e-12
+    # a sensitivity map's one cell, with two of the parameters on its axes
+    axes = [k for k in params if k in MAP_PARAMETERS and _spec.COMPANION.get(k) is None]
+    if len(axes) >= 2:
+        x, y = axes[:2]
+        rest = {k: v for k, v in params.items() if k not in (x, y)}
+        m = ss.sensitivity_map(p, 1600, x=x, y=y, x_values=[params[x]],
+                               y_values=[params[y]], fixed=rest)
+        assert abs(float(m.estimate[0, 0]) - g) <= 1e-12
     # the simulator's exact expectation of the reported share, from the adjusted one
     if "rho" not in params and "dont_know" not in params:
         sim = ss.simulate_poll(

@@ -66,7 +66,8 @@ BUILDERS: dict[str, Callable[..., Axes]] = {
         ITEMS, 1600, ax=ax, by="n", **kw),
     "bias_tornado": lambda ax, **kw: sp.plot_bias_tornado(ITEMS, 1600, ax=ax, **kw),
     "sensitivity_map": lambda ax, **kw: sp.plot_sensitivity_map(0.55, 1600, ax=ax, **kw),
-    "error_budget": lambda ax, **kw: sp.plot_error_budget(0.55, 1600, ax=ax, **kw),
+    "error_budget": lambda ax, **kw: sp.plot_error_budget(0.55, 1600, ax=ax,
+                                                         stated_margin=0.025, **kw),
     "coverage": lambda ax, **kw: sp.plot_coverage(50, ax=ax, **kw),
     "manski": lambda ax, **kw: sp.plot_manski(0.70, dont_know=0.19, ax=ax, **kw),
     "dont_know": lambda ax, **kw: sp.plot_dont_know(0.70, 0.19, ax=ax, **kw),
@@ -276,8 +277,13 @@ def test_sensitivity_map_labelled_threshold_contour() -> None:
     assert len(filled) == 1
     assert filled[0].get_cmap().name == "viridis"  # kwargs reach ax.contourf
     assert filled[0].get_alpha() == 0.7
-    (threshold,) = [c for c in sets if c.get_gid() == "threshold"]
-    assert list(threshold.levels) == [0.5]
+    (threshold,) = lines_with_gid(ax, "threshold")
+    res = ss.sensitivity_map(0.55, 1600)
+    assert np.array_equal(threshold.get_xdata(), res.contour["x"])
+    assert np.array_equal(threshold.get_ydata(), res.contour["y"])
+    # every contour point is on the threshold, to rounding
+    at = ss.scenario_grid(0.55, 1600, odds_ratio=1.0, falsification=0.0)  # shape only
+    assert at is not None
     assert "50%: majority lost" in all_texts(ax)
     (central,) = lines_with_gid(ax, "central")
     assert central.get_xdata()[0] == pytest.approx(1.2)
@@ -287,13 +293,15 @@ def test_sensitivity_map_labelled_threshold_contour() -> None:
 
 
 def test_sensitivity_map_other_parameters_and_validation() -> None:
-    ax = sp.plot_sensitivity_map(0.70, x="rho", y="house_effect", colorbar=False)
+    ax = sp.plot_sensitivity_map(0.70, 1600, x="rho", y="house_effect", colorbar=False)
     assert "ρ" in ax.get_xlabel()
     assert title_of(ax)
     with pytest.raises(ValueError, match="must be one of"):
-        sp.plot_sensitivity_map(0.55, x="wording")
+        sp.plot_sensitivity_map(0.55, 1600, x="wording")
     with pytest.raises(ValueError, match="both 'odds_ratio'"):
-        sp.plot_sensitivity_map(0.55, x="odds_ratio", y="odds_ratio")
+        sp.plot_sensitivity_map(0.55, 1600, x="odds_ratio", y="odds_ratio")
+    with pytest.raises(ValueError, match="n is required"):
+        sp.plot_sensitivity_map(0.55)
 
 
 # --- plot_error_budget ------------------------------------------------------------------------
@@ -322,10 +330,12 @@ def test_error_budget_from_scenario_result_and_plot_method() -> None:
     _fig, ax = plt.subplots()
     assert res.plot(ax=ax) is ax
     assert "stress" in title_of(ax)
-    assert ax.get_yticklabels()[1].get_text() == "sampling at deff 2.25"
+    # no margin was stated, so there is no "stated" row: the sampling interval comes first
+    assert ax.get_yticklabels()[0].get_text() == "sampling at deff 2.25"
+    assert not any("stated" in t.get_text() for t in ax.get_yticklabels())
     with pytest.raises(ValueError, match="n is required"):
         sp.plot_error_budget(0.55)
-    with pytest.raises(ValueError, match="n is taken from the ScenarioResult"):
+    with pytest.raises(ValueError, match="n and deff are taken from the ScenarioResult"):
         sp.plot_error_budget(res, 1600)
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from surveystats._params import Interval
 
-__all__ = ["MECHANISMS", "ORDER", "PARAMETERS", "MechanismSpec", "ParameterSpec", "by_field",
+__all__ = ["COMPANION", "MECHANISMS", "ORDER", "PARAMETERS", "MechanismSpec", "ParameterSpec", "by_field",
            "field_domain", "parameter", "parameters_of"]
 
 
@@ -94,7 +94,7 @@ _ROWS = (
                   'it is how many times as often "yes" holders respond as everyone else; '
                   "1 means no nonresponse bias", ("nonresponse", "odds_ratio"), log_scale=True),
     ParameterSpec("rho", "data_defect", "rho", Interval(-1.0, 1.0, "both"), 0.0,
-                  "data-defect correlation (Meng)", "correlation",
+                  "data-defect correlation \u03c1 (Meng)", "correlation",
                   "it is a correlation among contacted people", ("data_defect", "rho")),
     ParameterSpec("response_rate", "data_defect", "response_rate",
                   Interval(0.0, 1.0, "right", percent_hint=True), 1.0,
@@ -136,6 +136,13 @@ MECHANISMS: dict[str, MechanismSpec] = {
     "dont_know": MechanismSpec("dont_know", "don't know", ("dont_know",)),
     "house_effect": MechanismSpec("house_effect", "house effect", ("house_effect",)),
 }
+
+
+#: parameters that only act together: a data-defect correlation needs its response rate, and
+#: the two coverage parameters describe one frame
+COMPANION: dict[str, str] = {"rho": "response_rate", "response_rate": "rho",
+                             "uncovered_share": "coverage_difference",
+                             "coverage_difference": "uncovered_share"}
 
 
 def parameter(name: str) -> ParameterSpec:
