@@ -13,14 +13,17 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.collections import Collection
+from matplotlib.container import BarContainer, ErrorbarContainer
 
-import surveystats as ss  # noqa: E402
-from surveystats import plotting as sp  # noqa: E402
-from surveystats.bias import Uniform  # noqa: E402
+import surveystats as ss
+from surveystats import plotting as sp
+from surveystats.bias import DontKnow, Uniform, default_range, manski_bounds
 
 
 @pytest.fixture(autouse=True)
@@ -36,6 +39,21 @@ def _lines(ax: Axes, gid: str) -> list:
 def _bars(ax: Axes) -> list[tuple[float, float]]:
     return [(p.get_x(), p.get_x() + p.get_width()) for p in ax.patches
             if p.get_gid() is None]
+
+
+def _title(ax: Axes) -> str:
+    return ax.get_title().replace("\n", " ")
+
+
+def _errorbar_ends(container: ErrorbarContainer) -> np.ndarray:
+    """(low, high) of each horizontal error bar: the ends of its drawn segment."""
+    bars = container.lines[2][0]  # (data line, caps, (bar LineCollection,))
+    return np.array([[seg[0][0], seg[1][0]] for seg in bars.get_segments()])
+
+
+def _vertices(collection: Collection) -> np.ndarray:
+    """The (x, y) corners of a filled band (PolyCollection in every matplotlib version)."""
+    return np.concatenate([path.vertices for path in collection.get_paths()])
 
 
 # --- the bias charts ----------------------------------------------------------------------
@@ -104,6 +122,132 @@ def check_poll_simulation() -> None:
     assert mean_line.get_xdata()[0] == sim.mean_estimate
 
 
+# --- the sampling-error charts ------------------------------------------------------------
+
+
+def check_intervals() -> None:
+    # error bars are proportion_ci's (low, high); the band is estimate ± the stated margin
+    items = pd.Series({"tax": 0.62, "fees": 0.08})
+    cis = [ss.proportion_ci(items, 900, method=m) for m in ("wilson", "wald", "jeffreys")]
+    table = pd.concat([ci.to_frame().rename_axis("item").reset_index() for ci in cis])
+    ax = sp.plot_intervals(table, stated_margin=0.03)
+    errorbars = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    bands = [c for c in ax.collections if c.get_gid() == "stated_margin"]
+    for item, bars, band in zip(items.index, errorbars, bands, strict=True):
+        rows = table[table["item"] == item]
+        assert np.array_equal(bars.lines[0].get_xdata(), rows["estimate"])
+        assert np.allclose(_errorbar_ends(bars), rows[["low", "high"]], rtol=0, atol=1e-15)
+        xs = _vertices(band)[:, 0]
+        assert [xs.min(), xs.max()] == [items[item] - 0.03, items[item] + 0.03]
+    half = np.concatenate([ci.margin.to_numpy() for ci in cis])  # the title's half-widths
+    assert f"{100 * half.min():.1f} to ±{100 * half.max():.1f}" in _title(ax)
+
+
+def check_deff_scenarios() -> None:
+    # curves and dots are margin_of_error; the dotted line and title are implied_deff and
+    # required_sample_size
+    shares, n, stated = {"tax": 0.64, "roads": 0.47}, 2400, 0.022
+    ax = sp.plot_deff_scenarios(shares, n, stated_margin=stated)
+    curves = [ln for ln in ax.get_lines() if ln.get_gid() is None]
+    assert len(curves) == 4  # a curve and a dot at deff 1.5 per item
+    for ln in curves:
+        x = np.asarray(ln.get_xdata())
+        assert any(np.array_equal(ln.get_ydata(), ss.margin_of_error(p, n, deff=x))
+                   for p in shares.values())
+    assert _lines(ax, "stated_margin")[0].get_ydata()[0] == stated
+    d0 = ss.implied_deff(stated, n)
+    assert _lines(ax, "implied_deff")[0].get_xdata()[0] == d0
+    m15 = ss.margin_of_error(0.47, n, deff=1.5)
+    assert f"design effect of {d0:.2f}; at 1.5 the 47% has ±{100 * m15:.1f}" in _title(ax)
+    ax = sp.plot_deff_scenarios(shares, n, stated_margin=stated, by="n", deff=(1.0, 1.6, 2.4),
+                                ax=plt.figure().gca())
+    for ln in [ln for ln in ax.get_lines() if ln.get_gid() is None]:
+        x = np.asarray(ln.get_xdata())
+        assert any(np.array_equal(ln.get_ydata(), ss.margin_of_error(p, x, deff=d))
+                   for p in shares.values() for d in (1.0, 1.6, 2.4))
+    assert _lines(ax, "poll_n")[0].get_xdata()[0] == n
+    need = int(ss.required_sample_size(stated, p=0.47, deff=1.6))
+    assert f"takes {need:,} interviews for the 47%" in _title(ax)
+
+
+def check_coverage() -> None:
+    # each curve is coverage(...).p against .coverage; labels and title quote .mean, .minimum
+    methods, grid = ("wald", "wilson", "agresti_coull"), np.linspace(0.005, 0.995, 199)
+    ax = sp.plot_coverage(900, methods=methods, p=grid, deff=1.8, confidence_level=0.9,
+                          mark={"tax": 0.64})
+    results = [ss.coverage(m, 900, grid, deff=1.8, confidence_level=0.9) for m in methods]
+    curves = [ln for ln in ax.get_lines() if ln.get_gid() is None]
+    for ln, res in zip(curves, results, strict=True):
+        assert np.array_equal(ln.get_xdata(), res.p)
+        assert np.array_equal(ln.get_ydata(), res.coverage)
+        assert ln.get_label().endswith(f"(mean {100 * res.mean:.1f}%)")
+    assert _lines(ax, "nominal")[0].get_ydata()[0] == 0.9
+    assert _lines(ax, "mark")[0].get_xdata()[0] == 0.64
+    worst = min(r.mean for r in results)
+    assert f"every method averages {100 * worst:.1f}% or more" in _title(ax)
+    assert f"Wald fall, to {100 * results[0].minimum:.0f}%" in _title(ax)
+
+
+# --- what a share is a share of -----------------------------------------------------------
+
+
+def check_manski() -> None:
+    # band, segments and title are manski_bounds; the don't-know overlay is DontKnow's
+    p, rates = 0.62, (0.05, 0.1, 0.3, 1.0)
+    ax = sp.plot_manski(p, response_rates=rates, dont_know=0.12)
+    (band,) = [c for c in ax.collections if c.get_gid() == "manski"]
+    x, y = _vertices(band).T
+    low, high = manski_bounds(p, x)
+    assert np.all((y == low) | (y == high)) and x.min() == 0.05 and x.max() == 1.0
+    (segments,) = [c for c in ax.collections if c.get_gid() is None]
+    low, high = manski_bounds(p, np.array(rates))
+    assert np.array_equal([s[:, 1] for s in segments.get_segments()], np.c_[low, high])
+    assert _lines(ax, "reported")[0].get_ydata()[0] == p
+    assert _lines(ax, "threshold")[0].get_ydata()[0] == 0.5
+    dk = DontKnow(0.12)
+    (dk_seg,) = [c for c in ax.collections if c.get_gid() == "dont_know"]
+    assert list(dk_seg.get_segments()[0][:, 1]) == list(dk.bounds(p))
+    assert _lines(ax, "among_opinion")[0].get_ydata()[0] == dk.among_opinion(p)
+    r0 = default_range("manski", "response_rate").central  # 0.1, one of the rates drawn
+    lo, hi = manski_bounds(p, r0)
+    assert f"from {100 * lo:.0f}% to {100 * hi:.0f}% at a {100 * r0:.0f}%" in _title(ax)
+
+
+def check_dont_know() -> None:
+    # the three reading bars and the title are DontKnow.bounds and .among_opinion
+    p, dk = 0.57, DontKnow(0.16)
+    ax = sp.plot_dont_know(p, dk.share, label="tax")
+    *answers, readings = [c for c in ax.containers if isinstance(c, BarContainer)]
+    low, high = dk.bounds(p)
+    among = dk.among_opinion(p)
+    assert [bar.get_width() for bar in readings] == [low, among, high]
+    (yes,), (dont,), _no = answers  # the stacked answers: yes, don't know, no
+    edges = [yes.get_width(), dont.get_x(), dont.get_x() + dont.get_width()]
+    assert np.allclose(edges, [p, p, high], rtol=0, atol=1e-15)  # barh stores x1 - x0
+    title = _title(ax)
+    assert f"{100 * low:.0f}% to {100 * high:.0f}% of everyone, or {100 * among:.0f}%" in title
+
+
+def check_nested_shares() -> None:
+    # bars are the two readings' share of all respondents, with nested_shares' intervals
+    ns = ss.nested_shares(0.41, 0.63, 900)
+    ax = sp.plot_nested_shares(ns, subgroup="voters")
+    frame = ns.to_frame().set_index(["reading", "quantity"])
+    of_all = frame.xs("share of all", level="quantity").loc[["A", "B"]]
+    _whole, subgroup, shares = [c for c in ax.containers if isinstance(c, BarContainer)]
+    assert [bar.get_width() for bar in subgroup] == [ns.parent, ns.parent]
+    assert [bar.get_width() for bar in shares] == list(of_all["estimate"])
+    errorbars = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    ends = np.concatenate([_errorbar_ends(c) for c in errorbars])
+    assert np.allclose(ends, of_all[["low", "high"]], rtol=0, atol=1e-15)
+    a_sub = frame.loc[("A", "share of subgroup"), "estimate"]
+    assert any(t.get_text().endswith(f"= {100 * a_sub:.0f}% of the voters") for t in ax.texts)
+    assert f"or {100 * of_all.loc['B', 'estimate']:.1f}% of them" in _title(ax)
+    # the convenience route computes the same result
+    ax2 = sp.plot_nested_shares((0.41, 0.63, 900), subgroup="voters", ax=plt.figure().gca())
+    assert [bar.get_width() for bar in ax2.containers[2]] == list(of_all["estimate"])
+
+
 #: chart function -> its check
 CHECKS: dict[str, Callable[[], None]] = {
     "plot_bias_tornado": check_bias_tornado,
@@ -111,6 +255,12 @@ CHECKS: dict[str, Callable[[], None]] = {
     "plot_error_budget": check_error_budget,
     "plot_bias_analysis": check_bias_analysis,
     "plot_poll_simulation": check_poll_simulation,
+    "plot_intervals": check_intervals,
+    "plot_deff_scenarios": check_deff_scenarios,
+    "plot_coverage": check_coverage,
+    "plot_manski": check_manski,
+    "plot_dont_know": check_dont_know,
+    "plot_nested_shares": check_nested_shares,
 }
 
 
