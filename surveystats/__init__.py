@@ -41,10 +41,9 @@ from surveystats._sensitivity import (
 )
 from surveystats._simulate import PollSimulation, simulate_poll
 from surveystats._tipping import TippingPoint, tipping_point
+from surveystats._version import __version__
 from surveystats._warnings import DegenerateIntervalWarning, SurveyStatsWarning
 from surveystats.design import DesignEstimate, ReplicateDesign, SurveyDesign
-
-__version__ = "0.1.0"
 
 #: Canonical names of the proportion-interval methods.
 INTERVAL_METHODS: tuple[str, ...] = tuple(_METHODS)

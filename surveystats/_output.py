@@ -52,6 +52,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
+from surveystats._version import __version__
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on POSIX
@@ -76,12 +78,6 @@ class OutputError(OSError):
 
     Nothing was changed in the folder. The original ``OSError``, if any, is the ``__cause__``.
     """
-
-
-def _version() -> str:
-    from surveystats import __version__
-
-    return __version__
 
 
 def _plain_name(name: object) -> bool:
@@ -121,7 +117,7 @@ def read_marker(folder: Path) -> list[str] | None:
 
 
 def _write_marker(path: Path, files: list[str]) -> None:
-    text = json.dumps({"made_by": _MADE_BY, "version": _version(), "files": sorted(files)},
+    text = json.dumps({"made_by": _MADE_BY, "version": __version__, "files": sorted(files)},
                       indent=1)
     path.write_text(text + "\n", encoding="utf-8")
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import ast
 import importlib
+import tomllib
 from pathlib import Path
 
 import pytest
+
+import surveystats
 
 PACKAGE = Path(__file__).resolve().parent.parent / "surveystats"
 
@@ -118,3 +121,11 @@ def test_design_engines_know_nothing_of_the_classes() -> None:
 @pytest.mark.parametrize("module", sorted(set(MODULES) - {"surveystats.__main__"}))
 def test_every_module_imports(module: str) -> None:
     importlib.import_module(module)
+
+
+def test_version_is_the_one_in_pyproject() -> None:
+    pyproject = PACKAGE.parent / "pyproject.toml"
+    if not pyproject.is_file():
+        pytest.skip("needs a source checkout")
+    declared = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
+    assert surveystats.__version__ == declared
