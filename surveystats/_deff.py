@@ -12,6 +12,7 @@ import pandas as pd
 from surveystats import _engine
 from surveystats._display import fmt, html_table
 from surveystats._params import NON_NEGATIVE
+from surveystats._planning import margin_of_error
 from surveystats._proportion import proportion_ci
 from surveystats._result import Result
 from surveystats._validation import (
@@ -308,8 +309,6 @@ def deff_scenarios(
     4       end_of_war  1.50  1066.6667  0.0299
     5       end_of_war  2.25   711.1111  0.0366
     """
-    from surveystats._planning import margin_of_error
-
     cl = check_confidence_level(confidence_level)
     _engine.canonical_method(method)
     if isinstance(items, pd.Series):
