@@ -15,6 +15,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+import surveystats as ss
+from surveystats._report import (
+    _markdown,
+    load_toplines,
+    summary_tables,
+    vtsiom_toplines,
+    write_report,
+)
 from surveystats.bias import _spec
 
 __all__ = ["main"]
@@ -46,8 +54,6 @@ def _progress(done: int, total: int, what: str) -> None:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from surveystats._report import load_toplines, vtsiom_toplines, write_report
-
     if args.case not in (None, "vtsiom_2025"):
         raise _UsageError(f"case ({args.case!r}) is not a bundled case; the bundled case is "
                           "'vtsiom_2025' (or pass --toplines FILE.csv)")
@@ -55,8 +61,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
     try:
         toplines = load_toplines(args.toplines) if args.toplines else vtsiom_toplines()
         if args.out is None:  # print the summary tables only
-            from surveystats._report import _markdown, summary_tables
-
             tables = summary_tables(toplines, confidence_level=args.confidence_level)
             sys.stdout.write(_markdown(tables, toplines, "VTsIOM phone poll, 13 December "
                                        "2025 (n = 1,600)" if not args.toplines else
@@ -77,8 +81,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:
-    import surveystats as ss
-
     ranges: dict[str, Any] = {}
     for name in _spec.PARAMETERS:
         value = getattr(args, name)
@@ -109,8 +111,6 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 
 
 def _cmd_tipping(args: argparse.Namespace) -> int:
-    import surveystats as ss
-
     fixed: dict[str, Any] = {}
     for item in args.fix or []:
         key, _, value = item.partition("=")
@@ -132,8 +132,6 @@ def _cmd_tipping(args: argparse.Namespace) -> int:
 
 
 def _cmd_ci(args: argparse.Namespace) -> int:
-    import surveystats as ss
-
     try:
         ci = ss.proportion_ci(args.p, args.n, method=args.method, deff=args.deff,
                               confidence_level=args.confidence_level, df=args.df)
@@ -151,8 +149,6 @@ def _cmd_ci(args: argparse.Namespace) -> int:
 
 
 def _cmd_datasets(args: argparse.Namespace) -> int:
-    import surveystats as ss
-
     sys.stdout.write(ss.datasets.list_datasets().to_string(index=False) + "\n")
     return 0
 
