@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from surveystats._coverage import coverage
+from surveystats._planning import implied_deff, margin_of_error, required_sample_size
+from surveystats._proportion import ProportionCI
 from surveystats._validation import check_confidence_level, check_positive, check_share
 from surveystats.plotting import _style as st
 
@@ -53,8 +56,6 @@ def items_dict(p: Any) -> dict[str, float]:
 
 def _interval_table(ci_or_table: Any) -> pd.DataFrame:
     """Tidy ``item, method, estimate, low, high`` (plus ``n`` when known)."""
-    from surveystats._proportion import ProportionCI
-
     if isinstance(ci_or_table, ProportionCI):
         frame = ci_or_table.to_frame()
         est = ci_or_table.estimate
@@ -292,8 +293,6 @@ def plot_deff_scenarios(
     'Axes'
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
-    from surveystats._planning import implied_deff, margin_of_error, required_sample_size
-
     items = items_dict(p)
     n_f = float(check_positive("n", n))
     if np.ndim(n) != 0:
@@ -460,8 +459,6 @@ def plot_coverage(
     True
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
-    from surveystats._coverage import coverage
-
     cl = check_confidence_level(confidence_level)
     n_f = float(check_positive("n", n))
     if not methods:

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from surveystats._compare import NestedShares, nested_shares
 from surveystats._validation import check_share
+from surveystats.bias import DontKnow, default_range, manski_bounds
 from surveystats.plotting import _style as st
 
 if TYPE_CHECKING:
@@ -71,8 +73,6 @@ def plot_manski(
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
     from matplotlib.ticker import FixedLocator, NullLocator
-
-    from surveystats.bias import DontKnow, default_range, manski_bounds
 
     p_f = float(check_share("p", p))
     rates = np.sort(np.atleast_1d(np.asarray(response_rates, dtype=float)).ravel())
@@ -192,8 +192,6 @@ def plot_dont_know(
     True
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
-    from surveystats.bias import DontKnow
-
     p_f = float(check_share("p", p))
     dk = DontKnow(float(dont_know))
     lo, hi = (float(v) for v in dk.bounds(p_f))
@@ -243,8 +241,6 @@ def plot_dont_know(
 
 
 def _nested(result_or_args: Any) -> Any:
-    from surveystats._compare import NestedShares, nested_shares
-
     if isinstance(result_or_args, NestedShares):
         return result_or_args
     if isinstance(result_or_args, Mapping):
