@@ -94,3 +94,14 @@ __all__ = [
     "simulate_poll",
     "tipping_point",
 ]
+
+_SUBPACKAGES = ("bias", "datasets", "design", "plotting")
+
+
+def __dir__() -> list[str]:
+    """``__all__`` and the public subpackages loaded so far; nothing private.
+
+    Without it ``dir(surveystats)`` lists every ``_private`` module imported so far and the
+    ``annotations`` name ``from __future__ import annotations`` leaves behind.
+    """
+    return sorted({*__all__, *(n for n in _SUBPACKAGES if n in globals())})

@@ -129,3 +129,15 @@ def test_version_is_the_one_in_pyproject() -> None:
         pytest.skip("needs a source checkout")
     declared = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
     assert surveystats.__version__ == declared
+
+
+@pytest.mark.parametrize("name", ["surveystats", "surveystats.bias", "surveystats.datasets",
+                                  "surveystats.design", "surveystats.plotting"])
+def test_dir_shows_nothing_private(name: str) -> None:
+    importlib.import_module("surveystats.plotting")  # loads many private modules
+    package = importlib.import_module(name)
+    shown = dir(package)
+    assert [n for n in shown if n.startswith("_") and n != "__version__"] == []
+    assert "annotations" not in shown
+    assert set(shown) >= set(package.__all__)
+    assert all(hasattr(package, n) for n in shown)

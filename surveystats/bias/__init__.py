@@ -78,3 +78,8 @@ __all__ = [
     "meng_bias",
     "tse_multiplier",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names only: loaded ``_private`` modules and ``annotations`` stay hidden."""
+    return sorted(__all__)

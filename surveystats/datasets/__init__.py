@@ -31,3 +31,8 @@ __all__ = [
     "load_teaching_truth",
     "load_vtsiom_2025",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names only: loaded ``_private`` modules and ``annotations`` stay hidden."""
+    return sorted(__all__)

@@ -25,3 +25,8 @@ from surveystats.design._replicate import ReplicateDesign
 from surveystats.design._results import DesignEstimate
 
 __all__ = ["DesignEstimate", "ReplicateDesign", "SurveyDesign"]
+
+
+def __dir__() -> list[str]:
+    """The public names only: loaded ``_private`` modules and ``annotations`` stay hidden."""
+    return sorted(__all__)

@@ -60,3 +60,8 @@ __all__ = [
     "save_figure",
     "style",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names only: loaded ``_private`` modules and ``annotations`` stay hidden."""
+    return sorted(__all__)
