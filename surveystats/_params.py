@@ -306,6 +306,24 @@ SIGNATURES: dict[str, dict[str, Param]] = {
         "bound": Param(Options(("estimate", "low", "high"))),
         "method": Param(INTERVAL_METHOD), "confidence_level": _CL,
     },
+    "bias_tornado": {
+        "p": Param(SHARE, array=True, required=True, broadcast=False), "n": _N,
+        "ranges": Param(Kind("tornado_ranges"), optional=True),
+    },
+    "sensitivity_map": {
+        "p": Param(SHARE, required=True), "n": _N,
+        "x": Param(Options(("odds_ratio", "rho", "uncovered_share"))),
+        "y": Param(Options(("falsification", "dont_know", "house_effect"))),
+        "x_values": Param(Kind("map_values"), optional=True),
+        "threshold": Param(SHARE),
+        "fixed": Param(Kind("map_fixed"), optional=True),
+    },
+    "error_budget": {
+        "result_or_p": Param(SHARE, required=True), "n": _N,
+        "preset": Param(Options(("benign", "plausible", "stress"))),
+        "deff": Param(POSITIVE, optional=True),
+        "stated_margin": Param(MARGIN, optional=True),
+    },
     "Scenario": {
         "mechanisms": Param(Kind("mechanisms")),
         "deff": _DEFF,

@@ -255,7 +255,7 @@ class Scenario:
                              "estimate": est, "low": low, "high": high, "shift": 0.0})
                 continue
             if isinstance(mech, Overstatement):  # known only now: the share at this step
-                mech = mech.resolve(est)
+                mech = mech.resolve(est, clip=True)
             est = float(mech.true(est, clip=True))
             lo, hi = (float(v) for v in mech.true(np.array([low, high]), clip=True))
             low, high = min(lo, hi), max(lo, hi)

@@ -18,14 +18,15 @@ import numpy as np
 import pandas as pd
 
 from surveystats._display import fmt, html_table
+from surveystats._params import MARGIN
 from surveystats._proportion import proportion_ci
 from surveystats._result import Result
 from surveystats._scenario import PRESETS, Scenario, ScenarioResult, scenario_grid
 from surveystats._tipping import crossing
-from surveystats._validation import check_positive, check_share
+from surveystats._validation import as_float_array, check_positive, check_scalar, check_share
 from surveystats.bias import _pipeline, _spec
 from surveystats.bias._defaults import default_range
-from surveystats.bias._mechanisms import Falsification
+from surveystats.bias._mechanisms import Overstatement
 
 __all__ = [
     "MAP_PARAMETERS",
@@ -99,7 +100,7 @@ def tornado_parameters(key: str, value: Any, p: float, response_rate: float
     if key == "data_defect":
         return {"rho": float(value), "response_rate": response_rate}
     if key == "falsification":
-        f = Falsification.from_overstatement(float(value), reported_p=p)
+        f = Overstatement(float(value)).resolve(p, clip=True)
         return {"falsification": f.share, "reverse_falsification": f.reverse_share}
     if key == "coverage":
         return {"uncovered_share": float(value[0]), "coverage_difference": float(value[1])}
@@ -181,7 +182,7 @@ def _items(p: Any) -> dict[str, float]:
     elif isinstance(p, pd.Series):
         items = {str(k): v for k, v in p.items()}
     else:
-        arr = np.atleast_1d(np.asarray(p, dtype=float))
+        arr = np.atleast_1d(as_float_array("p", p))
         if arr.ndim != 1:
             raise ValueError(f"p must be a share, a sequence of shares or a mapping of item "
                              f"to share; got an array of shape {arr.shape}")
@@ -210,7 +211,8 @@ def bias_tornado(p: Any, n: float, *, ranges: Mapping[str, Any] | None = None) -
         * ``"nonresponse"``: response odds ratio;
         * ``"data_defect"``: correlation ρ at the registry's central response rate;
         * ``"falsification"``: overstatement in proportion points (reported minus true),
-          converted with :meth:`surveystats.bias.Falsification.from_overstatement`;
+          converted at each item's share with
+          :meth:`surveystats.bias.Overstatement.resolve` (``clip=True``);
         * ``"house_effect"``: signed shift, reported minus true;
         * ``"design_effect"``: the bar is the 95% Wilson interval at the larger value.
 
@@ -244,6 +246,9 @@ def bias_tornado(p: Any, n: float, *, ranges: Mapping[str, Any] | None = None) -
         raise ValueError(f"n must be a single number for a tornado; got {n!r}")
     settings = _tornado_defaults()
     if ranges is not None:
+        if not isinstance(ranges, Mapping):
+            raise TypeError(f"ranges ({ranges!r}) must be a mapping of mechanism to a (low, "
+                            "high) pair, e.g. {'nonresponse': (1.0, 1.5)}")
         unknown = [k for k in ranges if k not in TORNADO_MECHANISMS]
         if unknown:
             raise ValueError(f"ranges has unknown key(s) {', '.join(map(repr, unknown))}; "
@@ -255,19 +260,39 @@ def bias_tornado(p: Any, n: float, *, ranges: Mapping[str, Any] | None = None) -
     rr = _registry("data_defect", "response_rate")[1]
     rows = []
     for key, value in settings.items():
-        lo_v, hi_v = value
         for name, share in items.items():
-            if key == "design_effect":
-                ci = proportion_ci(share, n_f, deff=max(float(lo_v), float(hi_v)))
-                ends = (float(ci.low), float(ci.high))
-            else:
-                ends = tuple(float(_pipeline.adjust(np.float64(share), _arrays(
-                    tornado_parameters(key, v, share, rr)), clip=True)) for v in (lo_v, hi_v))
+            try:
+                ends = _tornado_ends(key, value, share, n_f, rr)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"ranges[{key!r}] ({value!r}) is not a valid (low, high) "
+                                 f"setting: {exc}") from None
             rows.append({"mechanism": key, "label": _tornado_label(key, value, rr),
                          "item": name, "reported": share, "at_low": ends[0],
                          "at_high": ends[1], "low": min(ends), "high": max(ends),
                          "span": max(ends) - min(ends)})
     return Tornado(items, n_f, settings, rr, pd.DataFrame(rows))
+
+
+def _tornado_ends(key: str, value: Any, share: float, n: float, rr: float
+                  ) -> tuple[float, float]:
+    """The true shares implied at a setting's low and high value (a design effect: the
+    interval's bounds at the larger value)."""
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError("give two values, low and high")
+    lo_v, hi_v = value
+    if key == "design_effect":
+        d = check_positive("deff", np.array([lo_v, hi_v], dtype=float))
+        ci = proportion_ci(share, n, deff=float(np.max(d)))
+        return float(ci.low), float(ci.high)
+    if key == "coverage" and not all(isinstance(v, (tuple, list)) and len(v) == 2
+                                     for v in value):
+        raise TypeError("each coverage setting is an (uncovered_share, coverage_difference) pair")
+    if key in ("nonresponse", "data_defect", "falsification", "house_effect") and not all(
+            isinstance(v, (int, float, np.floating, np.integer)) for v in value):
+        raise TypeError("each value is a number")
+    a, b = (float(_pipeline.adjust(np.float64(share), _arrays(
+        tornado_parameters(key, v, share, rr)), clip=True)) for v in (lo_v, hi_v))
+    return a, b
 
 
 def _arrays(params: Mapping[str, float]) -> dict[str, np.ndarray]:
@@ -295,7 +320,7 @@ def map_default(name: str, p: float, level: str) -> float:
     spec = _spec.parameter(name)
     if name == "falsification":  # the registry gives an overstatement; convert at p
         over = float(getattr(default_range("falsification", "overstatement"), level))
-        return Falsification.from_overstatement(over, reported_p=p).share
+        return Overstatement(over).resolve(p, clip=True).share
     if spec.registry is None:
         return spec.neutral
     value = float(getattr(default_range(*spec.registry), level))
@@ -378,12 +403,16 @@ def _contour(p: float, x: str, xv: np.ndarray, y: str, yv: np.ndarray,
         return pd.DataFrame({"x": np.empty(0), "y": np.empty(0)})
     # the contour of a function monotone in both parameters is a monotone curve: y falls
     # with x when the share moves the same way in x and in y, and rises otherwise
-    dzdx = np.nanmean(np.diff(z, axis=1)) if z.shape[1] > 1 else 0.0
-    dzdy = np.nanmean(np.diff(z, axis=0)) if z.shape[0] > 1 else 0.0
+    dzdx, dzdy = _mean_finite(np.diff(z, axis=1)), _mean_finite(np.diff(z, axis=0))
     sign = -1.0 if dzdx * dzdy > 0 else 1.0
     order = np.lexsort((sign * cy, cx))
     frame = pd.DataFrame({"x": cx[order], "y": cy[order]})
     return frame.drop_duplicates(ignore_index=True)
+
+
+def _mean_finite(a: np.ndarray) -> float:
+    finite = a[np.isfinite(a)]
+    return float(finite.mean()) if finite.size else 0.0
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -513,20 +542,32 @@ def sensitivity_map(
                              f"{', '.join(map(repr, MAP_PARAMETERS))}")
     if x == y:
         raise ValueError(f"x and y are both {x!r}; choose two different parameters")
+    if fixed is not None and not isinstance(fixed, Mapping):
+        raise TypeError(f"fixed ({fixed!r}) must be a mapping of parameter name to value, "
+                        "e.g. {'house_effect': 0.02}")
     others = _companions((x, y), p_f, fixed or {})
+    try:
+        _pipeline.check_parameters({k: np.float64(v) for k, v in others.items()})
+    except ValueError as exc:
+        raise ValueError(f"fixed ({fixed!r}): {exc}") from None
     neutral = {name: _spec.parameter(name).neutral for name in (x, y)}
     x_alone = {**others, y: neutral[y]}
     y_alone = {**others, x: neutral[x]}
     _pipeline.check_parameters({k: np.float64(v) for k, v in x_alone.items()}
                                | {x: np.float64(neutral[x])})
     xv = (_default_values(x, p_f, x_alone, thr) if x_values is None
-          else np.asarray(x_values, dtype=float).ravel())
+          else as_float_array("x_values", x_values).ravel())
     yv = (_default_values(y, p_f, y_alone, thr) if y_values is None
-          else np.asarray(y_values, dtype=float).ravel())
-    for name, values in (("x_values", xv), ("y_values", yv)):
+          else as_float_array("y_values", y_values).ravel())
+    for name, par, values in (("x_values", x, xv), ("y_values", y, yv)):
         if values.size == 0:
             raise ValueError(f"{name} is empty; give at least one value")
-    grid = scenario_grid(p_f, n_f, **{x: xv, y: yv, **others})
+        try:
+            _pipeline.check_parameters({par: values})
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from None
+    axes: dict[str, Any] = {x: xv, y: yv, **others}
+    grid = scenario_grid(p_f, n_f, **axes)
     z = grid["estimate"].to_numpy().reshape(xv.size, yv.size).T
     central = {x: map_default(x, p_f, "central"), y: map_default(y, p_f, "central")}
     central_est = float(_pipeline.adjust(np.float64(p_f), _arrays({**others, **central})))
@@ -630,6 +671,8 @@ def error_budget(
     >>> list(b.to_frame()["kind"])
     ['stated', 'sampling', 'bias', 'bias', 'bias', 'bias', 'total']
     """
+    m = None if stated_margin is None else float(check_scalar("stated_margin", stated_margin,
+                                                              MARGIN))
     if isinstance(result_or_p, ScenarioResult):
         if n is not None or deff is not None:
             raise ValueError("n and deff are taken from the ScenarioResult; do not pass them")
@@ -647,7 +690,6 @@ def error_budget(
             scen = Scenario(scen.mechanisms, deff=float(check_positive("deff", deff)),
                             name=scen.name, description=scen.description)
         res = scen.apply(p_f, n)
-    m = None if stated_margin is None else float(check_positive("stated_margin", stated_margin))
     p_f = float(res.reported)
     samp = res.sampling
     rows: list[dict[str, Any]] = []

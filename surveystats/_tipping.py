@@ -264,13 +264,14 @@ def tipping_point(
             raise ValueError(f"n is required for bound={bound!r}")
         ci = proportion_ci(p_f, n, deff=deff, method=method, confidence_level=cl)
         start = float(ci.low if bound == "low" else ci.high)
-    value, (lo, hi) = crossing(start, free, fixed_p, thr)
+    found, (lo, hi) = crossing(start, free, fixed_p, thr)
     label = {"estimate": "the estimate", "low": "the lower bound", "high": "the upper bound"}
     what = f"{label[bound]} ({100 * start:.1f}%)"
-    if value is None:
+    if found is None:
         return TippingPoint(mech, free, None, thr, bound, start, p_f, fixed_p, (lo, hi),
                             f"no value of {free} in [{lo:g}, {hi:g}] takes {what} across "
                             f"{100 * thr:g}%")
+    value = float(found)
     held = ", ".join(f"{k}={v:g}" for k, v in fixed_p.items())
     msg = f"{free} = {value:.4g} takes {what} to {100 * thr:g}% ({mech}"
     msg += f", with {held})" if held else ")"

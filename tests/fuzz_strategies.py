@@ -224,10 +224,35 @@ def _ranges_invalid() -> st.SearchStrategy[Any]:
                             {"odds_ratio": None}, {"house_effect": [2.0]}])
 
 
+def _tornado_ranges_valid() -> st.SearchStrategy[Any]:
+    return st.sampled_from([{}, {"nonresponse": (1.0, 1.2)}, {"house_effect": None},
+                            {"coverage": ((0.01, -0.1), (0.2, -0.4)), "falsification": None}])
+
+
+def _tornado_ranges_invalid() -> st.SearchStrategy[Any]:
+    return st.sampled_from([{"wording": (0, 1)}, {"nonresponse": (-1.0, 2.0)}, [1, 2],
+                            {"falsification": 0.1}, {"coverage": ((0.1,), (0.2,))},
+                            dict.fromkeys(("coverage", "nonresponse", "data_defect",
+                                           "falsification", "house_effect",
+                                           "design_effect"))])
+
+
+def _map_values_valid() -> st.SearchStrategy[Any]:
+    return st.sampled_from([[0.0, 0.05, 0.1], [0.1], np.linspace(0.0, 0.2, 7)])
+
+
+def _map_values_invalid() -> st.SearchStrategy[Any]:
+    return st.sampled_from([[], [-5.0, 1.0], ["a"], [math.nan]])
+
+
 KIND_STRATEGIES: dict[str, tuple[st.SearchStrategy[Any], st.SearchStrategy[Any]]] = {
     "priors": (st.deferred(_priors_valid), st.deferred(_priors_invalid)),
     "mechanisms": (st.deferred(_mechanisms_valid), st.deferred(_mechanisms_invalid)),
     "bias_ranges": (st.deferred(_ranges_valid), st.deferred(_ranges_invalid)),
+    "tornado_ranges": (st.deferred(_tornado_ranges_valid), st.deferred(_tornado_ranges_invalid)),
+    "map_values": (st.deferred(_map_values_valid), st.deferred(_map_values_invalid)),
+    "map_fixed": (st.sampled_from([{}, {"house_effect": 0.02}]),
+                  st.sampled_from([{"house_effect": 3.0}, {"wording": 0.1}, [0.1]])),
     "bool": (st.booleans(), st.sampled_from(["yes", None, 2.5])),
     "seed": (st.integers(0, 2**32 - 1), st.sampled_from(["x", -1, 2.5, [1.5]])),
     "bias_parameter_name": (st.sampled_from(["odds_ratio", "share", "rho"]),

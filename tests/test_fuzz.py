@@ -109,6 +109,24 @@ def check_tipping(res: Any, call: Call) -> None:
         check_finite(res.value, "tipping value")
 
 
+def check_tornado(res: Any, call: Call) -> None:
+    f = res.to_frame()
+    check_interval((f["low"] + f["high"]) / 2, f["low"], f["high"], what="tornado span")
+
+
+def check_map(res: Any, call: Call) -> None:
+    z = np.asarray(res.estimate)
+    ok = np.isfinite(z)
+    if ok.any() and not ((z[ok] >= 0).all() and (z[ok] <= 1).all()):
+        raise AssertionError(f"adjusted share outside [0, 1] on the map: {z[ok].min()}, "
+                             f"{z[ok].max()}")
+
+
+def check_budget(res: Any, call: Call) -> None:
+    f = res.to_frame()
+    check_interval(f["estimate"], f["low"], f["high"], what="error budget row")
+
+
 def check_scenario_result(res: Any, call: Call) -> None:
     check_interval(res.estimate, res.low, res.high, what="scenario interval")
 
@@ -189,6 +207,9 @@ TARGETS: dict[str, tuple[Callable[..., Any], Callable[[Any, Call], None]]] = {
     "probabilistic_bias_analysis": (surveystats.probabilistic_bias_analysis, check_pba),
     "scenario_grid": (_scenario_grid, check_grid),
     "tipping_point": (surveystats.tipping_point, check_tipping),
+    "bias_tornado": (surveystats.bias_tornado, check_tornado),
+    "sensitivity_map": (surveystats.sensitivity_map, check_map),
+    "error_budget": (surveystats.error_budget, check_budget),
     "Scenario": (surveystats.Scenario, check_object),
     "Scenario.apply": (_SCENARIO.apply, check_scenario_result),
     "simulate_poll": (surveystats.simulate_poll, check_simulation),
@@ -249,7 +270,8 @@ def test_fuzz(target: str, data: st.DataObject) -> None:
 
 _RESULTS_AND_TYPES = {
     "ProportionCI", "Comparison", "CoverageResult", "NestedShares", "PollSimulation",
-    "ScenarioResult", "TippingPoint", "WeightingDeff", "BiasAnalysis", "DesignEstimate",
+    "ScenarioResult", "TippingPoint", "Tornado", "SensitivityMap", "ErrorBudget",
+    "WeightingDeff", "BiasAnalysis", "DesignEstimate",
     "DefaultRange", "Prior", "BiasMechanism", "MechanismName", "Bounds", "FloatOrArray",
     "SurveyDesign", "ReplicateDesign",  # fuzzed in test_fuzz_design.py
 }

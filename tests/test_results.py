@@ -55,6 +55,12 @@ CASES: dict[type, tuple[Callable[[], Any], Callable[[], Any]]] = {
                         lambda: ss.simulate_poll(0.62, 400, polls=200, rng=4)),
     ss.TippingPoint: (lambda: ss.tipping_point(0.55, "falsification"),
                       lambda: ss.tipping_point(0.60, "falsification")),
+    ss.Tornado: (lambda: ss.bias_tornado({"a": 0.6, "b": 0.45}, 900),
+                 lambda: ss.bias_tornado({"a": 0.6, "b": 0.45}, 1000)),
+    ss.SensitivityMap: (lambda: ss.sensitivity_map(0.58, 900, x="rho", y="dont_know"),
+                        lambda: ss.sensitivity_map(0.58, 900)),
+    ss.ErrorBudget: (lambda: ss.error_budget(0.58, 900, stated_margin=0.03),
+                     lambda: ss.error_budget(0.58, 900)),
     DesignEstimate: (lambda: _design().mean("income", by="region"),
                      lambda: _design().mean("income")),
 }

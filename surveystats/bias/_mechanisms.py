@@ -1231,9 +1231,21 @@ class Overstatement:
                          hint="it is reported minus true share as a proportion (5 pp is 0.05)")
         object.__setattr__(self, "overstatement", d)
 
-    def resolve(self, reported_p: float) -> Falsification:
-        """The falsification shares that overstate ``reported_p`` by this much."""
-        return Falsification.from_overstatement(self.overstatement, reported_p=reported_p)
+    def resolve(self, reported_p: float, *, clip: bool = False) -> Falsification:
+        """The falsification shares that overstate ``reported_p`` by this much.
+
+        A share cannot be overstated by more than itself (nor understated by more than
+        ``1 - reported_p``): such a pair raises ``ValueError``, unless ``clip=True``, which
+        caps the overstatement there, so that the implied true share is 0 (or 1), as the
+        mechanisms' ``true(..., clip=True)`` caps what they cannot produce.
+        :meth:`surveystats.Scenario.apply` and :func:`surveystats.bias_tornado` resolve with
+        ``clip=True``: a sourced 5-point overstatement applied to a 3% item gives 0%.
+        """
+        d = self.overstatement
+        if clip:
+            r = float(reported_p)
+            d = min(max(d, r - 1.0), r)
+        return Falsification.from_overstatement(d, reported_p=reported_p)
 
     def parameters(self) -> dict[str, float]:
         return {"overstatement": self.overstatement}

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from surveystats._params import Interval
 
-__all__ = ["COMPANION", "MECHANISMS", "ORDER", "PARAMETERS", "MechanismSpec", "ParameterSpec", "by_field",
-           "field_domain", "parameter", "parameters_of"]
+__all__ = ["COMPANION", "MECHANISMS", "ORDER", "PARAMETERS", "MechanismSpec", "ParameterSpec",
+           "by_field", "field_domain", "parameter", "parameters_of"]
 
 
 @dataclass(frozen=True)
