@@ -61,9 +61,10 @@ def method_table() -> pd.DataFrame:
 BUILDERS: dict[str, Callable[..., Axes]] = {
     "intervals": lambda ax, **kw: sp.plot_intervals(
         method_table(), ax=ax, stated_margin=0.025, **kw),
-    "deff_scenarios": lambda ax, **kw: sp.plot_deff_scenarios(ITEMS, 1600, ax=ax, **kw),
+    "deff_scenarios": lambda ax, **kw: sp.plot_deff_scenarios(
+        ITEMS, 1600, ax=ax, stated_margin=0.025, **kw),
     "deff_scenarios_by_n": lambda ax, **kw: sp.plot_deff_scenarios(
-        ITEMS, 1600, ax=ax, by="n", **kw),
+        ITEMS, 1600, ax=ax, by="n", stated_margin=0.025, **kw),
     "bias_tornado": lambda ax, **kw: sp.plot_bias_tornado(ITEMS, 1600, ax=ax, **kw),
     "sensitivity_map": lambda ax, **kw: sp.plot_sensitivity_map(0.55, 1600, ax=ax, **kw),
     "error_budget": lambda ax, **kw: sp.plot_error_budget(0.55, 1600, ax=ax, **kw),
@@ -224,6 +225,17 @@ def test_deff_by_n_draws_item_by_deff_lines() -> None:
     assert ax.get_xscale() == "log"
     need = int(ss.required_sample_size(0.025, p=0.55, deff=1.5))
     assert f"{need:,} interviews" in title_of(ax)
+
+
+def test_deff_without_a_stated_margin_draws_no_stated_line() -> None:
+    ax = sp.plot_deff_scenarios(ITEMS, 1000)  # a poll that states no margin: the default
+    assert not lines_with_gid(ax, "stated_margin") and not lines_with_gid(ax, "implied_deff")
+    assert "stated" not in title_of(ax) and "implies" not in title_of(ax)
+    m1 = ss.margin_of_error(0.55, 1000)
+    assert f"±{100 * m1:.1f} points by simple random sampling" in title_of(ax)
+    ax = sp.plot_deff_scenarios(ITEMS, 1000, by="n")
+    need = int(ss.required_sample_size(float(m1), p=0.55, deff=1.5))
+    assert f"{need:,} interviews" in title_of(ax) and "stated" not in title_of(ax)
 
 
 def test_deff_by_must_be_valid() -> None:
