@@ -154,9 +154,10 @@ def test_global_rcparams_untouched_and_no_show(name: str, analysis: ss.BiasAnaly
 
 
 def test_source_line_can_be_replaced() -> None:
-    ax = sp.plot_error_budget(0.70, 1600, source=sp.VTSIOM_SOURCE)
-    assert source_lines(ax) == [sp.VTSIOM_SOURCE]
-    assert "13 Dec 2025, n = 1,600" in sp.VTSIOM_SOURCE
+    line = ss.datasets.load_vtsiom_2025_card().source_line(1600)  # the case's, from its card
+    assert line == "Source: VTsIOM phone poll, 13 Dec 2025, n = 1,600; surveystats"
+    ax = sp.plot_error_budget(0.70, 1600, source=line)
+    assert source_lines(ax) == [line]
 
 
 # --- plot_intervals ---------------------------------------------------------------------------
@@ -503,16 +504,18 @@ def test_render_all_subset(tmp_path: Path) -> None:
 
 
 def test_chart_jobs_from_a_toplines_table(tmp_path: Path) -> None:
-    table = pd.DataFrame({"item": ["successful_2026", "smo_end_hope"],
-                          "estimate": [0.70, 0.55], "n": [1600, 1600], "deff": 1.0})
+    table = ss.datasets.load_vtsiom_2025_toplines()
     jobs = sp.chart_jobs(table, tmp_path, formats=("png",))
     names = [job.name for job in jobs]
-    assert len(names) == 17 and "nested_shares" in names  # the bundled case is recognised
+    # the don't-know and nested-share charts come from the toplines' dont_know and
+    # ambiguous_base_item columns, not from recognising the bundled numbers
+    assert len(names) == 17 and "nested_shares" in names
     (job,) = [j for j in jobs if j.name == "dont_know"]
     (path,) = job()
     assert path == tmp_path / "dont_know.png" and path.exists()
-    other = sp.chart_jobs(table.assign(estimate=[0.6, 0.5]), tmp_path)
-    assert "nested_shares" not in [job.name for job in other]
+    bare = table[["item", "estimate", "n"]]  # the same numbers without those columns
+    assert {"nested_shares", "dont_know"}.isdisjoint(
+        job.name for job in sp.chart_jobs(bare, tmp_path))
     with pytest.raises(ValueError, match="lacks column"):
         sp.chart_jobs(table.drop(columns="n"), tmp_path)
 
