@@ -511,7 +511,7 @@ def resolve_poll(
     else:
         found = PollCard()
     if found.n is not None and float(table["n"].max()) > found.n:
-        big = table.loc[table["n"].idxmax()]
+        big = table.iloc[int(np.argmax(table["n"].to_numpy()))]
         raise ValueError(f"item {big['item']!r} has n = {big['n']:,.0f}, more than the "
                          f"{found.n:,} interviews of the whole poll (n in the poll card)")
     return table, found
