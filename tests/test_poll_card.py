@@ -29,7 +29,15 @@ import surveystats as ss
 import surveystats.bias
 import surveystats.plotting
 from surveystats._cli import main
-from surveystats._poll import PollCard, card_beside, load_toplines, read_poll_card, resolve_poll
+from surveystats._poll import (
+    CARD_KEYS,
+    ITEM_COLUMNS,
+    PollCard,
+    card_beside,
+    load_toplines,
+    read_poll_card,
+    resolve_poll,
+)
 from surveystats._report import summary_tables, write_report
 from surveystats.plotting import chart_jobs
 
@@ -484,3 +492,11 @@ def test_no_public_default_is_the_bundled_case() -> None:
 @pytest.mark.xfail(reason="plotting/_bias.py is being reworked (issue 9 D2)", strict=True)
 def test_the_bias_charts_have_no_case_defaults_either() -> None:
     assert _case_defaults() == []
+
+
+def test_docs_page_describes_every_column_and_key() -> None:
+    text = (Path(__file__).resolve().parents[1] / "docs" / "toplines.md").read_text()
+    for name in (*ITEM_COLUMNS, *CARD_KEYS):
+        assert f"| `{name}` |" in text, name
+    index = (Path(__file__).resolve().parents[1] / "docs" / "index.md").read_text()
+    assert "(toplines.md)" in index
