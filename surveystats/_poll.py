@@ -134,8 +134,8 @@ def _share(key: str, value: Any, interval: Interval) -> float | None:
             except ValueError:
                 pass
     if isinstance(value, str):
-        raise TypeError(f"{key} ({value!r}) must be a number such as 0.025, or a percentage "
-                        "in quotes such as \"2.5%\"")
+        raise TypeError(f"{key} ({value!r}) must be a number such as 0.03, or a percentage "
+                        "in quotes such as \"3%\"")
     return check_scalar(key, value, interval)
 
 
@@ -144,7 +144,7 @@ def _whole(key: str, value: Any) -> int | None:
         return None
     if isinstance(value, str):
         raise TypeError(f"{key} ({value!r}) must be a whole number without quotes or "
-                        f"separators, e.g. {key} = 1600")
+                        f"separators, e.g. {key} = 1000")
     x = check_scalar(key, value, _N_INTERVAL)
     if not float(x).is_integer():
         raise ValueError(f"{key} ({x:g}) must be a whole number of interviews")
@@ -316,7 +316,7 @@ def read_poll_card(path: str | os.PathLike[str]) -> PollCard:
 
     Keys: see :data:`CARD_KEYS` (all optional); anything else is refused, with the nearest
     known key suggested. Dates are TOML dates (``fieldwork_start = 2025-12-13``); the stated
-    margin is a share (``stated_margin = 0.025``) or a percentage in quotes (``"2.5%"``).
+    margin is a share (``stated_margin = 0.03``) or a percentage in quotes (``"3%"``).
 
     Raises
     ------
