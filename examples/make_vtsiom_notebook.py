@@ -39,21 +39,25 @@ from surveystats.bias import (DontKnow, LogNormal, Trapezoidal, Uniform, default
                               manski_bounds)
 
 case = ss.datasets.load_vtsiom_2025()
+# what the report reads: the poll card (poll-level facts) and the headline toplines
+card = ss.datasets.load_vtsiom_2025_card()
+toplines = ss.datasets.load_vtsiom_2025_toplines()
+n, stated = card.n, card.stated_margin
+print(card.source_line(n))
 case[["item", "answer", "estimate", "n", "base", "role", "source"]]"""),
     ("md", """## 1. What the stated margin covers
 
 The margin a pollster states is the half-width of a Wald interval at the worst case p = 0.5 under
 simple random sampling. At n = 1,600 that is 1.96 x sqrt(0.25 / 1600) = 2.45%, which VTsIOM rounds
 to 2.5%. So the stated margin **assumes no design effect**, although the data are weighted."""),
-    ("code", """stated = 0.025
-print(f"SRS margin at p = 0.5: {ss.margin_of_error(0.5, 1600):.4f}")
-print(f"implied design effect of the stated 2.5%: {ss.implied_deff(stated, 1600):.2f}")
+    ("code", """print(f"SRS margin at p = 0.5: {ss.margin_of_error(0.5, n):.4f}")
+print(f"implied design effect of the stated {100 * stated:g}%: {ss.implied_deff(stated, n):.2f}")
 print(f"2017 weekly release, 1.9% at n = 4,200: implied deff {ss.implied_deff(0.019, 4200):.2f}")"""),
     ("md", """Every standard interval method agrees closely at n = 1,600 and p = 0.70: the choice of method
 matters near 0 and 1 and for small samples, not here."""),
-    ("code", """items = pd.Series({"successful_2026": 0.70, "smo_end_hope": 0.55})
+    ("code", """items = toplines.set_index("item")["estimate"]
 table = pd.concat(
-    [ss.proportion_ci(items, 1600, method=m).to_frame().assign(item=items.index)
+    [ss.proportion_ci(items, n, method=m).to_frame().assign(item=items.index)
      for m in ss.INTERVAL_METHODS], ignore_index=True)
 ax = plotting.plot_intervals(table, stated_margin=stated)
 table.pivot(index="method", columns="item", values=["low", "high"]).round(4)"""),
@@ -68,8 +72,8 @@ Weighting to census margins inflates the variance by about 1 + CV² of the weigh
 dual-frame phone polls imply design effects of 1.1-1.7; VTsIOM's own 2017 weekly release implied
 about 1.6; US exit polls, clustered and weighted, 2.25. With a design effect of 1.5 the 1,600
 interviews are worth about 1,067."""),
-    ("code", """scen = ss.deff_scenarios(items, 1600)
-ax = plotting.plot_deff_scenarios(dict(items), 1600)
+    ("code", """scen = ss.deff_scenarios(items, n)
+ax = plotting.plot_deff_scenarios(dict(items), n, stated_margin=stated)
 scen.round(4)"""),
     ("md", """## 3. Two numbers from one poll
 
@@ -81,7 +85,9 @@ The 55% has an **ambiguous base**: the sources do not say whether it is 55% of a
 more than sampling error."""),
     ("code", """ratio = ss.ratio_same_sample(0.70, 0.11, 1600)
 print(ratio)
-nested = ss.nested_shares(0.55, 0.70, 1600)
+# the toplines name the item whose "yes" group the 55% may be a share of
+parent = toplines.set_index("item").loc["smo_end_hope", "ambiguous_base_item"]
+nested = ss.nested_shares(items["smo_end_hope"], items[parent], n)
 ax = plotting.plot_nested_shares(nested)
 nested.to_frame().round(3)"""),
     ("md", """## 4. Biases the margin does not cover
@@ -104,7 +110,7 @@ response rate leaves 70% anywhere in [7%, 97%]. "Don't know" answers move the ba
 print(f"odds ratio 1.42: 70% reported -> {Nonresponse(1.42).true(0.70):.3f} true")
 print("Manski bounds at r = 0.10:", tuple(round(v, 3) for v in manski_bounds(0.70, 0.10)))
 print(f"share among those with an opinion: {DontKnow(0.19).among_opinion(0.70):.3f}")
-ax = plotting.plot_bias_tornado(dict(items), 1600)"""),
+ax = plotting.plot_bias_tornado(dict(items), n)"""),
     ("md", """## 5. Scenarios and tipping points
 
 Three sourced presets: *benign* (no bias, deff 1), *plausible* (central values) and *stress*
@@ -112,7 +118,7 @@ Three sourced presets: *benign* (no bias, deff 1), *plausible* (central values) 
     ("code", """rows = []
 for name in ss.PRESETS:
     for item, p in items.items():
-        res = ss.Scenario.preset(name).apply(p, 1600)
+        res = ss.Scenario.preset(name).apply(p, n)
         rows.append({"item": item, "scenario": name, "estimate": res.estimate,
                      "low": res.low, "high": res.high})
 presets = pd.DataFrame(rows)
@@ -157,7 +163,7 @@ pba.to_frame().round(3)"""),
   conditions that push answers upward" rather than as "70% ± 2.5"."""),
     ("code", """# key numbers, checked by the test suite
 KEY = {
-    "implied_deff": round(float(ss.implied_deff(0.025, 1600)), 4),
+    "implied_deff": round(float(ss.implied_deff(stated, n)), 4),
     "wilson_low": round(float(ss.proportion_ci(0.70, 1600).low), 4),
     "wilson_high": round(float(ss.proportion_ci(0.70, 1600).high), 4),
     "or_142_true": round(float(Nonresponse(1.42).true(0.70)), 4),

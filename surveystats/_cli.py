@@ -7,8 +7,10 @@ one line on stderr, never a traceback; Ctrl-C exits with status 130 and one line
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,10 +18,12 @@ import numpy as np
 import pandas as pd
 
 import surveystats as ss
+from surveystats._poll import CARD_KEYS, ITEM_COLUMNS, PollCard, resolve_poll
 from surveystats._report import (
     _markdown,
-    load_toplines,
+    report_title,
     summary_tables,
+    vtsiom_card,
     vtsiom_toplines,
     write_report,
 )
@@ -53,25 +57,48 @@ def _progress(done: int, total: int, what: str) -> None:
     sys.stderr.flush()
 
 
+def _stated_margin(text: str) -> float | None:
+    """``--stated-margin``: a share (0.03), a percentage ("3%"), or "none"."""
+    if text.strip().lower() == "none":
+        return None
+    value: Any = text.strip()
+    try:
+        value = (float(value[:-1]) / 100.0 if value.endswith("%") else float(value))
+    except ValueError as exc:
+        raise _UsageError(f"--stated-margin ({text!r}) must be a share such as 0.03, a "
+                          "percentage such as 3%, or none") from exc
+    return value
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     if args.case not in (None, "vtsiom_2025"):
         raise _UsageError(f"case ({args.case!r}) is not a bundled case; the bundled case is "
                           "'vtsiom_2025' (or pass --toplines FILE.csv)")
+    if args.case and args.toplines:
+        raise _UsageError(f"give a bundled case ({args.case!r}) or --toplines, not both")
     formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
     try:
-        toplines = load_toplines(args.toplines) if args.toplines else vtsiom_toplines()
+        if args.toplines:
+            card: Any = None if args.card is None else (
+                PollCard() if args.card.strip().lower() == "none" else args.card)
+            toplines, poll = resolve_poll(args.toplines, card)
+        else:
+            if args.card is not None:
+                raise _UsageError("--card goes with --toplines; the bundled case has its own "
+                                  "poll card")
+            toplines, poll = resolve_poll(vtsiom_toplines(), vtsiom_card())
+        if args.stated_margin is not None:
+            poll = dataclasses.replace(poll, stated_margin=_stated_margin(args.stated_margin))
         if args.out is None:  # print the summary tables only
-            tables = summary_tables(toplines, confidence_level=args.confidence_level)
-            sys.stdout.write(_markdown(tables, toplines, "VTsIOM phone poll, 13 December "
-                                       "2025 (n = 1,600)" if not args.toplines else
-                                       "How sure can we be of these numbers?"))
+            tables = summary_tables(toplines, card=poll,
+                                    confidence_level=args.confidence_level)
+            title = args.title or report_title(poll, question=False)
+            sys.stdout.write(_markdown(tables, toplines, title, poll))
             return 0
         if args.confidence_level != 0.95:
             raise _UsageError("--confidence-level applies to the printed tables (without "
                               "--out); the chart set is drawn at 95%")
-        title = ("How sure can we be of these numbers?" if args.toplines else
-                 "VTsIOM phone poll, 13 December 2025 (n = 1,600): how sure can we be?")
-        out = write_report(toplines, args.out, formats=formats, title=title,
+        out = write_report(toplines, args.out, card=poll, formats=formats, title=args.title,
                            progress=None if args.quiet else _progress)
     except (ValueError, TypeError, OSError) as exc:  # OSError: _output.OutputError and others
         raise _UsageError(str(exc)) from exc
@@ -153,6 +180,32 @@ def _cmd_datasets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_epilog() -> str:
+    """The toplines columns and poll card keys, for ``surveystats report --help``."""
+
+    def listing(entries: dict[str, str], width: int) -> str:
+        return "\n".join(textwrap.fill(text, 96, initial_indent=f"  {key:<{width}} ",
+                                        subsequent_indent=" " * (width + 3))
+                          for key, text in entries.items())
+
+    return (
+        "toplines columns (item, estimate and n required; details in docs/toplines.md):\n"
+        f"{listing(ITEM_COLUMNS, 19)}\n\n"
+        "poll card (FILE.toml beside FILE.csv, read as TOML; every key optional):\n"
+        f"{listing(CARD_KEYS, 23)}\n\n"
+        "example card (invented):\n"
+        '  title = "City omnibus, March 2025"\n'
+        '  pollster = "Example Research"\n'
+        "  fieldwork_start = 2025-03-20\n"
+        "  fieldwork_end = 2025-03-26\n"
+        "  n = 1000\n"
+        "  stated_margin = 0.03\n"
+    )
+
+
+_REPORT_EPILOG = _report_epilog()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="surveystats",
@@ -160,11 +213,22 @@ def _parser() -> argparse.ArgumentParser:
         "bundled VTsIOM case.",
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    rep = sub.add_parser("report", help="chart set, summary and index page for a poll")
+    rep = sub.add_parser(
+        "report", help="chart set, summary and index page for a poll",
+        description="Charts, summary.md, summary.csv and index.html for a poll's toplines "
+        "(default: the bundled VTsIOM case). Every poll-specific word in the report comes "
+        "from the poll's card; without one the report is neutral.",
+        epilog=_REPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     rep.add_argument("case", nargs="?", default=None,
                      help="bundled case (default: vtsiom_2025)")
-    rep.add_argument("--toplines", help="CSV of your own toplines: item, estimate, n "
-                     "(optional deff, base)")
+    rep.add_argument("--toplines", metavar="FILE.csv", help="CSV of your own toplines, one "
+                     "row per item: item, estimate, n (optional: label, deff, base_item, "
+                     "ambiguous_base_item, group_label, dont_know, base); see below")
+    rep.add_argument("--card", metavar="FILE.toml", help="poll card (default: FILE.toml "
+                     "beside --toplines FILE.csv, if there is one; 'none' to use no card)")
+    rep.add_argument("--stated-margin", metavar="MARGIN", help="the pollster's stated margin "
+                     "of error, e.g. 0.03 or 3%%, overriding the card's; 'none' drops it")
+    rep.add_argument("--title", help="heading of the report (default: from the card)")
     rep.add_argument("--out", metavar="DIR", help="output folder (without it: print the "
                      "tables). DIR must be new, empty, or an earlier surveystats report "
                      "(recognised by its .surveystats-report file; only the files it lists are "

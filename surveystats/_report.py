@@ -17,102 +17,74 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from surveystats import datasets
 from surveystats._compare import nested_shares
 from surveystats._deff import deff_scenarios
 from surveystats._engine import METHODS
 from surveystats._output import output_folder, target_path
 from surveystats._planning import implied_deff
+from surveystats._poll import PollCard, load_toplines, resolve_poll
 from surveystats._proportion import proportion_ci
 from surveystats._scenario import PRESETS, Scenario
 from surveystats._tipping import tipping_point
-from surveystats._validation import check_positive, check_share
+from surveystats.bias import default_range
+from surveystats.plotting import _report as _charts
 
-__all__ = ["load_toplines", "summary_tables", "vtsiom_toplines", "write_report"]
-
-REQUIRED = ("item", "estimate", "n")
-OPTIONAL = ("deff", "base")
+__all__ = ["load_toplines", "report_title", "summary_tables", "vtsiom_card", "vtsiom_toplines",
+           "write_report"]
 
 Progress = Callable[[int, int, str], None]
 
 
 def vtsiom_toplines() -> pd.DataFrame:
-    """The bundled case's two headlines as a toplines table (item, estimate, n, deff, base)."""
-    from surveystats.datasets import load_vtsiom_2025
-
-    case = load_vtsiom_2025()
-    heads = case[case["role"] == "headline"]
-    return pd.DataFrame({
-        "item": heads["item"].astype(str).to_numpy(),
-        "estimate": heads["estimate"].to_numpy(dtype=float),
-        "n": heads["n"].to_numpy(dtype=float),
-        "deff": 1.0,
-        "base": heads["base"].astype(str).to_numpy(),
-    })
+    """The bundled case's toplines (:func:`surveystats.datasets.load_vtsiom_2025_toplines`)."""
+    return datasets.load_vtsiom_2025_toplines()
 
 
-def load_toplines(source: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
-    """Read and validate a toplines table: columns item, estimate, n; optional deff, base.
+def vtsiom_card() -> PollCard:
+    """The bundled case's poll card (:func:`surveystats.datasets.load_vtsiom_2025_card`)."""
+    return datasets.load_vtsiom_2025_card()
 
-    Raises
-    ------
-    ValueError
-        Naming the missing column(s), the offending item, or the file that cannot be read.
+
+def report_title(card: PollCard, *, question: bool = True) -> str:
+    """The report's heading: the card's (``"<heading>: how sure can we be?"``) or a neutral one.
+
+    ``question=False`` gives the card's heading alone (the printed tables).
     """
-    if isinstance(source, pd.DataFrame):
-        frame = source.copy()
-        where = "toplines"
-    else:
-        path = Path(source)
-        where = str(path)
-        if not path.exists():
-            raise ValueError(f"toplines file {where!r} does not exist")
-        try:
-            frame = pd.read_csv(path)
-        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-            raise ValueError(f"toplines file {where!r} is not a readable CSV: {exc}") from exc
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    missing = [c for c in REQUIRED if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"{where} is missing column(s) {', '.join(map(repr, missing))}; needed: "
-            f"{', '.join(REQUIRED)} (optional: {', '.join(OPTIONAL)})"
-        )
-    if frame.empty:
-        raise ValueError(f"{where} has no rows")
-    frame["item"] = frame["item"].astype(str)
-    if frame["item"].duplicated().any():
-        dup = frame.loc[frame["item"].duplicated(), "item"].iloc[0]
-        raise ValueError(f"{where}: item {dup!r} appears twice; items must be unique")
-    try:
-        est = pd.to_numeric(frame["estimate"], errors="raise").to_numpy(dtype=float)
-        n = pd.to_numeric(frame["n"], errors="raise").to_numpy(dtype=float)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"{where}: estimate and n must be numbers ({exc})") from exc
-    check_share("estimate", est)
-    check_positive("n", n)
-    frame["estimate"], frame["n"] = est, n
-    if "deff" not in frame.columns:
-        frame["deff"] = 1.0
-    frame["deff"] = check_positive("deff", frame["deff"].fillna(1.0).to_numpy(dtype=float))
-    if "base" not in frame.columns:
-        frame["base"] = "all respondents"
-    frame["base"] = frame["base"].fillna("all respondents").astype(str)
-    return frame[list(REQUIRED + OPTIONAL)].reset_index(drop=True)
+    heading = card.heading()
+    if heading is None:
+        return "How sure can we be of these numbers?"
+    return f"{heading}: how sure can we be?" if question else heading
 
 
-def summary_tables(toplines: pd.DataFrame, *, stated_margin: float | None = 0.025,
-                   confidence_level: float = 0.95) -> dict[str, pd.DataFrame]:
+def summary_tables(
+    toplines: pd.DataFrame | str | os.PathLike[str],
+    *,
+    card: PollCard | str | os.PathLike[str] | None = None,
+    confidence_level: float = 0.95,
+) -> dict[str, pd.DataFrame]:
     """Every table of the report, tidy: intervals, deff scenarios, presets, tipping points.
+
+    Parameters
+    ----------
+    toplines : DataFrame or path
+        The items (:func:`surveystats._poll.load_toplines`).
+    card : PollCard or path, optional
+        The poll card; default the card beside a toplines file, if any
+        (:func:`surveystats._poll.resolve_poll`). Only the card's stated margin is used here.
+    confidence_level : float, default 0.95
 
     Returns
     -------
     dict of str to DataFrame
         ``intervals`` (item x method), ``deff_scenarios``, ``scenarios`` (the sourced presets
         per item), ``tipping_points`` (falsification and nonresponse, for the estimate and the
-        upper bound at the item's design effect), and ``nested_shares`` when an item's base
-        mentions the optimists / another item (the VTsIOM 55%).
+        upper bound, at the item's stated design effect or the registry's central one,
+        whichever is larger), ``nested_shares`` when an item names a ``base_item`` (reading B)
+        or an ``ambiguous_base_item`` (both readings), and ``stated_margin`` (with the design
+        effect it implies) when the card states one.
     """
-    t = load_toplines(toplines)
+    t, poll = resolve_poll(toplines, card)
     cl = confidence_level
     tables: dict[str, pd.DataFrame] = {}
     rows = []
@@ -134,44 +106,54 @@ def summary_tables(toplines: pd.DataFrame, *, stated_margin: float | None = 0.02
             s.insert(0, "item", row["item"])
             scen.append(s)
     tables["scenarios"] = pd.concat(scen, ignore_index=True)
+    central = float(default_range("design_effect", "deff").central)
     tips = []
     for _, row in t.iterrows():
+        deff = max(float(row["deff"]), central)
         for mech in ("falsification", "nonresponse"):
             for bound in ("estimate", "high"):
                 tp = tipping_point(row["estimate"], mech, bound=bound, n=row["n"],  # type: ignore[arg-type]
-                                   deff=max(float(row["deff"]), 1.5), confidence_level=cl)
+                                   deff=deff, confidence_level=cl)
                 f = tp.to_frame()
                 f.insert(0, "item", row["item"])
-                f["deff"] = max(float(row["deff"]), 1.5)
+                f["deff"] = deff
                 tips.append(f)
     tables["tipping_points"] = pd.concat(tips, ignore_index=True)
     nested = _nested(t, cl)
     if nested is not None:
         tables["nested_shares"] = nested
-    if stated_margin is not None:
-        n0 = float(t["n"].iloc[0])
+    if poll.stated_margin is not None:
+        n0 = float(poll.n if poll.n is not None else t["n"].max())
+        level = poll.margin_confidence_level
         tables["stated_margin"] = pd.DataFrame([{
-            "stated_margin": stated_margin, "n": n0,
-            "implied_deff": float(implied_deff(stated_margin, n0)),
+            "stated_margin": poll.stated_margin, "confidence_level": level, "n": n0,
+            "implied_deff": float(implied_deff(poll.stated_margin, n0,
+                                               confidence_level=level)),
         }])
     return tables
 
 
 def _nested(t: pd.DataFrame, confidence_level: float) -> pd.DataFrame | None:
-    """Both readings for an item whose base is ambiguous between all and another item."""
-    amb = t[t["base"].str.contains("ambiguous|optimist|subgroup", case=False, regex=True)]
-    if amb.empty or len(t) < 2:
-        return None
+    """Shares of another item's group, from the explicit ``base_item`` columns.
+
+    An ``ambiguous_base_item`` gives both readings (of all respondents, of the group); a
+    ``base_item`` gives reading B only (the share is of the group). The whole poll's n is the
+    base item's.
+    """
     frames = []
-    for _, row in amb.iterrows():
-        others = t[(t["item"] != row["item"]) & (t["estimate"] > row["estimate"])]
-        if others.empty:
+    by_item = t.set_index("item")
+    for _, row in t.iterrows():
+        parent_id = row["base_item"] or row["ambiguous_base_item"]
+        if not parent_id:
             continue
-        parent = others.iloc[0]
-        ns = nested_shares(row["estimate"], parent["estimate"], row["n"], deff=row["deff"],
+        parent = by_item.loc[parent_id]
+        ns = nested_shares(row["estimate"], parent["estimate"], parent["n"], deff=row["deff"],
                            confidence_level=confidence_level)
         f = ns.to_frame()
-        f.insert(0, "parent_item", parent["item"])
+        if row["base_item"]:
+            f = f[f["reading"] == "B"].reset_index(drop=True)
+        f.insert(0, "base_status", "stated" if row["base_item"] else "ambiguous")
+        f.insert(0, "parent_item", parent_id)
         f.insert(0, "item", row["item"])
         frames.append(f)
     return pd.concat(frames, ignore_index=True) if frames else None
@@ -181,13 +163,25 @@ def _pct(x: float) -> str:
     return "–" if not np.isfinite(x) else f"{100 * x:.1f}%"
 
 
-def _markdown(tables: dict[str, pd.DataFrame], toplines: pd.DataFrame, title: str) -> str:
+def _markdown(tables: dict[str, pd.DataFrame], toplines: pd.DataFrame, title: str,
+              card: PollCard | None = None) -> str:
     t = load_toplines(toplines)
+    poll = card if card is not None else PollCard()
     out = [f"# {title}", ""]
+    about = poll.markdown()
+    if about:
+        out += [*about, ""]
     if "stated_margin" in tables:
         sm = tables["stated_margin"].iloc[0]
-        out += [f"The stated margin of {100 * sm.stated_margin:g}% at n = {sm.n:,.0f} implies "
-                f"a design effect of {sm.implied_deff:.2f}: it covers sampling error only.", ""]
+        level = float(sm.confidence_level)
+        at = "" if level == 0.95 else f" (at {100 * level:g}% confidence)"
+        out += [f"The stated margin of {100 * sm.stated_margin:g}%{at} at n = {sm.n:,.0f} "
+                f"implies a design effect of {sm.implied_deff:.2f}: it covers sampling error "
+                "only.", ""]
+    else:
+        out += ["No margin of error is stated for this poll (give one as `stated_margin` in "
+                "the poll card, or with `--stated-margin`, to see the design effect it "
+                "implies).", ""]
     level = float(tables["intervals"]["confidence_level"].iloc[0])
     out += [f"## Intervals by method ({100 * level:g}%)", "",
             "| item | method | estimate | low | high |", "|---|---|---:|---:|---:|"]
@@ -208,13 +202,25 @@ def _markdown(tables: dict[str, pd.DataFrame], toplines: pd.DataFrame, title: st
     for _, r in tables["tipping_points"].iterrows():
         out.append(f"- {r['item']}: {r['message']}.")
     if "nested_shares" in tables:
-        out += ["", "## Ambiguous base", "",
-                "| item | reading | quantity | n | estimate | interval |",
+        ns = tables["nested_shares"]
+        out += ["", "## Shares of another item's group", ""]
+        for (item, parent, status), _ in ns.groupby(["item", "parent_item", "base_status"],
+                                                    sort=False):
+            if status == "ambiguous":
+                out.append(f"- {item}: the source leaves open whether this is a share of all "
+                           f"respondents (reading A) or of those giving {parent} (reading B); "
+                           "both readings below.")
+            else:
+                out.append(f"- {item}: a share of those giving {parent} (its base_item); "
+                           "below also as a share of all respondents.")
+        out += ["", "| item | reading | quantity | n | estimate | interval |",
                 "|---|---|---|---:|---:|---|"]
-        for _, r in tables["nested_shares"].iterrows():
+        for _, r in ns.iterrows():
             out.append(f"| {r['item']} | {r['reading']} | {r['quantity']} | {r['n']:.0f} | "
                        f"{_pct(r['estimate'])} | {_pct(r['low'])} – {_pct(r['high'])} |")
-    out += ["", f"Items: {', '.join(t['item'])}. Made with surveystats.", ""]
+    named = [i if lab == i else f"{i} ({lab})" for i, lab in zip(t["item"], t["label"],
+                                                                 strict=True)]
+    out += ["", f"Items: {', '.join(named)}. Made with surveystats.", ""]
     return "\n".join(out)
 
 
@@ -250,19 +256,39 @@ def write_report(
     toplines: pd.DataFrame | str | os.PathLike[str],
     out: str | os.PathLike[str],
     *,
+    card: PollCard | str | os.PathLike[str] | None = None,
     formats: Sequence[str] = ("png", "svg"),
-    title: str = "How sure can we be of these numbers?",
+    title: str | None = None,
     progress: Progress | None = None,
     charts: bool = True,
 ) -> Path:
     """Render the chart set, ``summary.md``, ``summary.csv`` and ``index.html`` into ``out``.
 
-    ``out`` must not exist, be an empty folder, or hold an earlier report (recognised by its
-    ``.surveystats-report`` marker, which lists the files the report wrote); anything else is
-    refused before any work is done. Everything is rendered into a temporary folder beside
-    ``out`` and moved into place only when complete; in an existing folder only the earlier
-    report's files are replaced, other files are never touched. The parent folder of ``out``
-    must exist. Details: :mod:`surveystats._output`.
+    Every case-specific word (title, pollster, dates, source lines, the stated margin) comes
+    from the poll card; without one the report is neutral. ``out`` must not exist, be an
+    empty folder, or hold an earlier report (recognised by its ``.surveystats-report``
+    marker, which lists the files the report wrote); anything else is refused before any
+    work is done. Everything is rendered into a temporary folder beside ``out`` and moved
+    into place only when complete; in an existing folder only the earlier report's files are
+    replaced, other files are never touched. The parent folder of ``out`` must exist.
+    Details: :mod:`surveystats._output`.
+
+    Parameters
+    ----------
+    toplines : DataFrame or path
+        The items (columns: ``docs/toplines.md``).
+    out : path
+        Output folder.
+    card : PollCard or path, optional
+        The poll card; default the card beside a toplines file (``poll.toml`` for
+        ``poll.csv``), if any. ``PollCard()`` means none.
+    formats : sequence of {"png", "svg"}, default ("png", "svg")
+    title : str, optional
+        Heading; default :func:`report_title` of the card.
+    progress : callable, optional
+        Called as ``progress(done, total, what)``.
+    charts : bool, default True
+        False writes the summaries only.
 
     Returns
     -------
@@ -272,20 +298,19 @@ def write_report(
     Raises
     ------
     ValueError
-        For a bad toplines table or format.
+        For a bad toplines table, poll card or format.
     surveystats._output.OutputError
         (an ``OSError``) when ``out`` is refused or cannot be written; ``out`` is unchanged.
     """
-    t = load_toplines(toplines)
+    t, poll = resolve_poll(toplines, card)
     bad = [f for f in formats if f not in ("png", "svg")]
     if bad or not formats:
         raise ValueError(f"formats ({','.join(formats)}) must be png, svg or both")
+    heading = title if title is not None else report_title(poll)
     with output_folder(out) as tmp:
         steps: list[Any] = []
         if charts:
-            from surveystats.plotting._report import chart_jobs
-
-            steps = list(chart_jobs(t, tmp, formats=tuple(formats)))
+            steps = list(_charts.chart_jobs(t, tmp, card=poll, formats=tuple(formats)))
         total = len(steps) + 1
         images: list[Path] = []
         for i, job in enumerate(steps, start=1):
@@ -294,11 +319,11 @@ def write_report(
             images.extend(job())
         if progress:
             progress(total - 1, total, "summary")
-        tables = summary_tables(t)
-        md = _markdown(tables, t, title)
+        tables = summary_tables(t, card=poll)
+        md = _markdown(tables, t, heading, poll)
         (tmp / "summary.md").write_text(md, encoding="utf-8")
         _csv(tables).to_csv(tmp / "summary.csv", index=False)
-        (tmp / "index.html").write_text(_index_html(title, images, md), encoding="utf-8")
+        (tmp / "index.html").write_text(_index_html(heading, images, md), encoding="utf-8")
         if progress:
             progress(total, total, "done")
     return target_path(out)

@@ -546,15 +546,15 @@ def sensitivity_map(
         raise TypeError(f"fixed ({fixed!r}) must be a mapping of parameter name to value, "
                         "e.g. {'house_effect': 0.02}")
     others = _companions((x, y), p_f, fixed or {})
-    try:
-        _pipeline.check_parameters({k: np.float64(v) for k, v in others.items()})
-    except ValueError as exc:
-        raise ValueError(f"fixed ({fixed!r}): {exc}") from None
     neutral = {name: _spec.parameter(name).neutral for name in (x, y)}
+    try:
+        _pipeline.check_parameters({k: np.float64(v)
+                                    for k, v in {**others, **neutral}.items()})
+    except ValueError as exc:
+        raise ValueError(f"x ({x!r}), y ({y!r}) and fixed ({fixed!r}) do not go together: "
+                         f"{exc}") from None
     x_alone = {**others, y: neutral[y]}
     y_alone = {**others, x: neutral[x]}
-    _pipeline.check_parameters({k: np.float64(v) for k, v in x_alone.items()}
-                               | {x: np.float64(neutral[x])})
     xv = (_default_values(x, p_f, x_alone, thr) if x_values is None
           else as_float_array("x_values", x_values).ravel())
     yv = (_default_values(y, p_f, y_alone, thr) if y_values is None
@@ -563,7 +563,7 @@ def sensitivity_map(
         if values.size == 0:
             raise ValueError(f"{name} is empty; give at least one value")
         try:
-            _pipeline.check_parameters({par: values})
+            _pipeline.check_parameters({**others, **neutral, par: values})
         except ValueError as exc:
             raise ValueError(f"{name}: {exc}") from None
     axes: dict[str, Any] = {x: xv, y: yv, **others}
@@ -694,7 +694,7 @@ def error_budget(
     samp = res.sampling
     rows: list[dict[str, Any]] = []
     if m is not None:
-        rows.append({"row": f"stated ±{100 * m:g}%", "kind": "stated", "mechanism": "stated",
+        rows.append({"row": f"stated ±{100 * m:.1f}%", "kind": "stated", "mechanism": "stated",
                      "estimate": p_f, "low": max(0.0, p_f - m), "high": min(1.0, p_f + m)})
     rows.append({"row": f"sampling at deff {float(samp.deff):g}", "kind": "sampling",
                  "mechanism": "reported", "estimate": p_f, "low": float(samp.low),

@@ -30,14 +30,6 @@ import surveystats
 
 PACKAGE = Path(__file__).resolve().parent.parent / "surveystats"
 
-#: Issue 9 D2/D3 in progress; the lead removes this set at merge. The function-level imports of
-#: these modules are tolerated while they are being rewritten; the cycle check covers them.
-_BEING_REWRITTEN = frozenset({
-    "surveystats._report",
-    "surveystats.plotting._bias",
-    "surveystats.plotting._report",
-})
-
 #: The matplotlib exception: a method of this name may import this package, and nothing else
 #: may be imported inside a function.
 PLOT_METHOD = "plot"
@@ -155,9 +147,7 @@ def import_graph(package: Path) -> ImportGraph:
 
 
 def _allowed(late: LateImport) -> bool:
-    """A result's ``plot`` method importing the plotting package, or a module being rewritten."""
-    if late.module in _BEING_REWRITTEN:
-        return True
+    """A result's ``plot`` method importing the plotting package."""
     return (late.is_method and late.function.rsplit(".", 1)[-1] == PLOT_METHOD
             and late.target == PLOTTING)
 
@@ -223,12 +213,7 @@ def test_no_function_level_imports() -> None:
 
 def test_the_plot_exception_is_in_use() -> None:
     # the allowance is for the result classes' plot() methods; it should not outlive them
-    assert any(late.module not in _BEING_REWRITTEN and _allowed(late) for late in GRAPH.late)
-
-
-def test_modules_being_rewritten_exist() -> None:
-    # a renamed or removed module must leave the temporary set too
-    assert set(MODULES) >= _BEING_REWRITTEN
+    assert any(_allowed(late) for late in GRAPH.late)
 
 
 def test_no_module_imports_a_higher_layer() -> None:
@@ -304,8 +289,9 @@ def test_the_checks_find_a_cycle_late_imports_and_an_upward_import(tmp_path: Pat
     assert _cycle(graph.edges) == ["surveystats.a", "surveystats.b", "surveystats.a"]
     assert graph.edges["surveystats.c"] == set()
     assert graph.edges["surveystats.b"] == {"surveystats.a"}
-    # the plot method's import is allowed, as is the module being rewritten; not the others
+    # the plot method's import is allowed; not the others
     assert [str(late) for late in late_imports(graph)] == [
+        "surveystats._report (line 2): report() imports surveystats.c",
         "surveystats.c (line 8): helper() imports surveystats.b",
         "surveystats.c (line 16): Result.summary() imports surveystats.plotting",
         "surveystats.c (line 20): Result.plot_inner.plot() imports surveystats.plotting",

@@ -61,9 +61,10 @@ def method_table() -> pd.DataFrame:
 BUILDERS: dict[str, Callable[..., Axes]] = {
     "intervals": lambda ax, **kw: sp.plot_intervals(
         method_table(), ax=ax, stated_margin=0.025, **kw),
-    "deff_scenarios": lambda ax, **kw: sp.plot_deff_scenarios(ITEMS, 1600, ax=ax, **kw),
+    "deff_scenarios": lambda ax, **kw: sp.plot_deff_scenarios(
+        ITEMS, 1600, ax=ax, stated_margin=0.025, **kw),
     "deff_scenarios_by_n": lambda ax, **kw: sp.plot_deff_scenarios(
-        ITEMS, 1600, ax=ax, by="n", **kw),
+        ITEMS, 1600, ax=ax, by="n", stated_margin=0.025, **kw),
     "bias_tornado": lambda ax, **kw: sp.plot_bias_tornado(ITEMS, 1600, ax=ax, **kw),
     "sensitivity_map": lambda ax, **kw: sp.plot_sensitivity_map(0.55, 1600, ax=ax, **kw),
     "error_budget": lambda ax, **kw: sp.plot_error_budget(0.55, 1600, ax=ax,
@@ -154,9 +155,10 @@ def test_global_rcparams_untouched_and_no_show(name: str, analysis: ss.BiasAnaly
 
 
 def test_source_line_can_be_replaced() -> None:
-    ax = sp.plot_error_budget(0.70, 1600, source=sp.VTSIOM_SOURCE)
-    assert source_lines(ax) == [sp.VTSIOM_SOURCE]
-    assert "13 Dec 2025, n = 1,600" in sp.VTSIOM_SOURCE
+    line = ss.datasets.load_vtsiom_2025_card().source_line(1600)  # the case's, from its card
+    assert line == "Source: VTsIOM phone poll, 13 Dec 2025, n = 1,600; surveystats"
+    ax = sp.plot_error_budget(0.70, 1600, source=line)
+    assert source_lines(ax) == [line]
 
 
 # --- plot_intervals ---------------------------------------------------------------------------
@@ -225,6 +227,17 @@ def test_deff_by_n_draws_item_by_deff_lines() -> None:
     assert ax.get_xscale() == "log"
     need = int(ss.required_sample_size(0.025, p=0.55, deff=1.5))
     assert f"{need:,} interviews" in title_of(ax)
+
+
+def test_deff_without_a_stated_margin_draws_no_stated_line() -> None:
+    ax = sp.plot_deff_scenarios(ITEMS, 1000)  # a poll that states no margin: the default
+    assert not lines_with_gid(ax, "stated_margin") and not lines_with_gid(ax, "implied_deff")
+    assert "stated" not in title_of(ax) and "implies" not in title_of(ax)
+    m1 = ss.margin_of_error(0.55, 1000)
+    assert f"±{100 * m1:.1f} points by simple random sampling" in title_of(ax)
+    ax = sp.plot_deff_scenarios(ITEMS, 1000, by="n")
+    need = int(ss.required_sample_size(float(m1), p=0.55, deff=1.5))
+    assert f"{need:,} interviews" in title_of(ax) and "stated" not in title_of(ax)
 
 
 def test_deff_by_must_be_valid() -> None:
@@ -501,16 +514,18 @@ def test_render_all_subset(tmp_path: Path) -> None:
 
 
 def test_chart_jobs_from_a_toplines_table(tmp_path: Path) -> None:
-    table = pd.DataFrame({"item": ["successful_2026", "smo_end_hope"],
-                          "estimate": [0.70, 0.55], "n": [1600, 1600], "deff": 1.0})
+    table = ss.datasets.load_vtsiom_2025_toplines()
     jobs = sp.chart_jobs(table, tmp_path, formats=("png",))
     names = [job.name for job in jobs]
-    assert len(names) == 17 and "nested_shares" in names  # the bundled case is recognised
+    # the don't-know and nested-share charts come from the toplines' dont_know and
+    # ambiguous_base_item columns, not from recognising the bundled numbers
+    assert len(names) == 17 and "nested_shares" in names
     (job,) = [j for j in jobs if j.name == "dont_know"]
     (path,) = job()
     assert path == tmp_path / "dont_know.png" and path.exists()
-    other = sp.chart_jobs(table.assign(estimate=[0.6, 0.5]), tmp_path)
-    assert "nested_shares" not in [job.name for job in other]
+    bare = table[["item", "estimate", "n"]]  # the same numbers without those columns
+    assert {"nested_shares", "dont_know"}.isdisjoint(
+        job.name for job in sp.chart_jobs(bare, tmp_path))
     with pytest.raises(ValueError, match="lacks column"):
         sp.chart_jobs(table.drop(columns="n"), tmp_path)
 

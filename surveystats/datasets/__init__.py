@@ -2,7 +2,9 @@
 
 Each dataset is a small CSV file in ``surveystats/datasets/data/`` with a markdown data card
 beside it, and a loader that returns a fresh :class:`pandas.DataFrame`. :func:`list_datasets`
-shows what ships. The running case is the VTsIOM December 2025 poll: :func:`load_vtsiom_2025`.
+shows what ships. The running case is the VTsIOM December 2025 poll: :func:`load_vtsiom_2025`;
+the report reads it as toplines plus a poll card (:func:`load_vtsiom_2025_toplines`,
+:func:`load_vtsiom_2025_card`), the format any poll can be given in.
 For design-based estimation there is a synthetic population with known truth and four samples
 drawn from it (in ``data/teaching/``): :func:`load_teaching_population`,
 :func:`load_teaching_sample`, :func:`load_teaching_truth` and :func:`load_teaching_margins`.
@@ -19,6 +21,8 @@ from surveystats.datasets._loaders import (
     load_teaching_sample,
     load_teaching_truth,
     load_vtsiom_2025,
+    load_vtsiom_2025_card,
+    load_vtsiom_2025_toplines,
 )
 
 __all__ = [
@@ -30,6 +34,8 @@ __all__ = [
     "load_teaching_sample",
     "load_teaching_truth",
     "load_vtsiom_2025",
+    "load_vtsiom_2025_card",
+    "load_vtsiom_2025_toplines",
 ]
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 import pandas as pd
 
+from surveystats._poll import PollCard, load_toplines, read_poll_card
 from surveystats._validation import check_choice
 
 if TYPE_CHECKING:
@@ -227,6 +228,65 @@ def load_vtsiom_2025() -> pd.DataFrame:
     Name: estimate, dtype: float64
     """
     return _read_topline("vtsiom_2025.csv")
+
+
+#: The bundled case as the report reads it: toplines and the poll card beside them.
+_VTSIOM_TOPLINES: Final = "vtsiom_2025_toplines.csv"
+_VTSIOM_CARD: Final = "vtsiom_2025_toplines.toml"
+
+
+def load_vtsiom_2025_toplines() -> pd.DataFrame:
+    """Load the VTsIOM December 2025 headlines as report toplines (``surveystats report``).
+
+    The two headline figures of :func:`load_vtsiom_2025` in the toplines format the report
+    reads for any poll (``docs/toplines.md``): one row per item with its chart label, and
+    the ambiguous base of the 55% named explicitly (``ambiguous_base_item``), since the
+    sources leave open whether it is a share of all respondents or of the 70% optimists.
+    The poll-level facts are in :func:`load_vtsiom_2025_card`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new DataFrame (2 rows), validated by the report's loader, with columns ``item``,
+        ``label``, ``estimate``, ``n``, ``deff`` (1: none stated), ``base_item`` (empty),
+        ``ambiguous_base_item`` (``"successful_2026"`` for ``smo_end_hope``), ``group_label``
+        (``"optimists"`` for ``successful_2026``), ``dont_know`` (the 19% "hard to say" of
+        the 2026 question) and ``base`` (in words).
+
+    Examples
+    --------
+    >>> from surveystats.datasets import load_vtsiom_2025_toplines
+    >>> load_vtsiom_2025_toplines()[["item", "estimate", "n", "ambiguous_base_item"]]
+                  item  estimate       n ambiguous_base_item
+    0  successful_2026      0.70  1600.0
+    1     smo_end_hope      0.55  1600.0     successful_2026
+    """
+    with resources.as_file(_data_file(_VTSIOM_TOPLINES)) as path:
+        return load_toplines(path)
+
+
+def load_vtsiom_2025_card() -> PollCard:
+    """Load the poll card of the VTsIOM phone poll of 13 December 2025.
+
+    The poll-level facts the report prints (title, pollster, fieldwork date, mode, n, the
+    stated margin of 2.5% at 95%, the source), read from ``vtsiom_2025_toplines.toml``; the
+    data card ``vtsiom_2025.md`` gives the sources in full.
+
+    Returns
+    -------
+    surveystats._poll.PollCard
+
+    Examples
+    --------
+    >>> from surveystats.datasets import load_vtsiom_2025_card
+    >>> card = load_vtsiom_2025_card()
+    >>> card.n, card.stated_margin, card.fieldwork()
+    (1600, 0.025, '13 Dec 2025')
+    >>> card.source_line(card.n)
+    'Source: VTsIOM phone poll, 13 Dec 2025, n = 1,600; surveystats'
+    """
+    with resources.as_file(_data_file(_VTSIOM_CARD)) as path:
+        return read_poll_card(path)
 
 
 # --- Teaching data: a synthetic population with known truth, and samples drawn from it. ---
@@ -661,6 +721,16 @@ _REGISTRY: Final[tuple[_DatasetEntry, ...]] = (
         card="vtsiom_2025.md",
     ),
     _DatasetEntry(
+        name="vtsiom_2025_toplines",
+        loader=load_vtsiom_2025_toplines,
+        description=(
+            "The same poll's two headlines as report toplines (labels, the ambiguous base of "
+            "the 55%), with its poll card vtsiom_2025_toplines.toml"
+        ),
+        data_file=_VTSIOM_TOPLINES,
+        card="vtsiom_2025.md",
+    ),
+    _DatasetEntry(
         name="teaching_population",
         loader=load_teaching_population,
         description=(
@@ -735,14 +805,15 @@ def list_datasets() -> pd.DataFrame:
     >>> listing = list_datasets()
     >>> listing[["name", "loader", "rows"]]
                       name                              loader    rows
-    0          vtsiom_2025                    load_vtsiom_2025      14
-    1  teaching_population            load_teaching_population  197000
-    2         teaching_srs         load_teaching_sample("srs")    1600
-    3  teaching_stratified  load_teaching_sample("stratified")    1600
-    4    teaching_cluster1    load_teaching_sample("cluster1")   11830
-    5    teaching_cluster2    load_teaching_sample("cluster2")     420
-    6       teaching_truth                 load_teaching_truth     138
-    7     teaching_margins               load_teaching_margins      20
+    0           vtsiom_2025                    load_vtsiom_2025      14
+    1  vtsiom_2025_toplines           load_vtsiom_2025_toplines       2
+    2   teaching_population            load_teaching_population  197000
+    3          teaching_srs         load_teaching_sample("srs")    1600
+    4   teaching_stratified  load_teaching_sample("stratified")    1600
+    5     teaching_cluster1    load_teaching_sample("cluster1")   11830
+    6     teaching_cluster2    load_teaching_sample("cluster2")     420
+    7        teaching_truth                 load_teaching_truth     138
+    8      teaching_margins               load_teaching_margins      20
     >>> listing["card"].unique().tolist()
     ['vtsiom_2025.md', 'teaching/README.md']
     """

@@ -28,7 +28,6 @@ from surveystats.plotting._bias import (
 from surveystats.plotting._intervals import plot_coverage, plot_deff_scenarios, plot_intervals
 from surveystats.plotting._report import (
     CHARTS,
-    VTSIOM_SOURCE,
     ChartJob,
     chart_jobs,
     render_all,
@@ -42,7 +41,6 @@ __all__ = [
     "FIGSIZE",
     "PALETTE",
     "RC",
-    "VTSIOM_SOURCE",
     "ChartJob",
     "chart_jobs",
     "plot_bias_analysis",

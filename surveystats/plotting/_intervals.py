@@ -234,7 +234,7 @@ def plot_deff_scenarios(
     *,
     ax: Axes | None = None,
     deff: Sequence[float] | np.ndarray | None = None,
-    stated_margin: float = 0.025,
+    stated_margin: float | None = None,
     by: Literal["deff", "n"] = "deff",
     n_values: Sequence[float] | np.ndarray | None = None,
     confidence_level: float = 0.95,
@@ -255,9 +255,12 @@ def plot_deff_scenarios(
         ``by="deff"``: the x values, default ``np.linspace(1, 3, 81)``. ``by="n"``: the design
         effects drawn (one line style each), default ``(1.0, 1.5, 2.25)``, the sourced low,
         central and high values.
-    stated_margin : float, default 0.025
-        The pollster's stated margin, drawn as a horizontal line; the design effect it implies
-        (:func:`surveystats.implied_deff` at ``n``) is marked as a labelled vertical line.
+    stated_margin : float, optional
+        The pollster's stated margin (0.025 for "2.5%"), drawn as a horizontal line; the
+        design effect it implies (:func:`surveystats.implied_deff` at ``n`` and
+        ``confidence_level``) is marked as a labelled vertical line. None (a poll that states
+        no margin) draws neither; ``by="n"`` then asks what keeping the simple-random-sampling
+        margin at ``n`` would take.
     by : {"deff", "n"}, default "deff"
         Horizontal axis: the design effect at the poll's ``n``, or the sample size (log scale)
         at each design effect in ``deff``, with ``n`` marked.
@@ -272,8 +275,8 @@ def plot_deff_scenarios(
     Returns
     -------
     matplotlib.axes.Axes
-        Lines ``gid="stated_margin"`` (horizontal) and, for ``by="deff"``,
-        ``gid="implied_deff"`` (vertical).
+        With a stated margin, lines ``gid="stated_margin"`` (horizontal) and, for
+        ``by="deff"``, ``gid="implied_deff"`` (vertical).
 
     Notes
     -----
@@ -285,7 +288,8 @@ def plot_deff_scenarios(
     Examples
     --------
     >>> from surveystats.plotting import plot_deff_scenarios
-    >>> ax = plot_deff_scenarios({"successful_2026": 0.70, "smo_end_hope": 0.55}, 1600)
+    >>> ax = plot_deff_scenarios({"successful_2026": 0.70, "smo_end_hope": 0.55}, 1600,
+    ...                          stated_margin=0.025)
     >>> "1.04" in ax.get_title()
     True
     >>> ax = plot_deff_scenarios(0.55, 1600, by="n")
@@ -297,18 +301,21 @@ def plot_deff_scenarios(
     n_f = float(check_positive("n", n))
     if np.ndim(n) != 0:
         raise ValueError("n must be a single sample size for plot_deff_scenarios")
-    m_stated = float(check_positive("stated_margin", stated_margin))
+    m_stated = (None if stated_margin is None
+                else float(check_positive("stated_margin", stated_margin)))
     cl = check_confidence_level(confidence_level)
     if by not in ("deff", "n"):
         raise ValueError(f"by ({by!r}) must be 'deff' or 'n'")
-    d0 = float(implied_deff(m_stated, n_f, confidence_level=cl))
     worst = max(items, key=lambda k: items[k] * (1 - items[k]))
     with st.style():
         ax = st.get_axes(ax)
         st.prepare_axes(ax, grid="y")
-        stated_line = ax.axhline(m_stated, color=st.PALETTE["black"], linestyle="--",
-                                 linewidth=1.1, label=f"stated ±{st.points(m_stated)}%")
-        stated_line.set_gid("stated_margin")
+        handles: list[Any] = []
+        if m_stated is not None:
+            stated_line = ax.axhline(m_stated, color=st.PALETTE["black"], linestyle="--",
+                                     linewidth=1.1, label=f"stated ±{st.points(m_stated)}%")
+            stated_line.set_gid("stated_margin")
+            handles.append(stated_line)
         if by == "deff":
             d = (np.linspace(1.0, 3.0, 81) if deff is None
                  else np.atleast_1d(check_positive("deff", deff)).ravel())
@@ -327,20 +334,28 @@ def plot_deff_scenarios(
                                 textcoords="offset points", ha="right" if above else "left",
                                 va="bottom" if above else "top", fontsize=8.5,
                                 color=style["color"])
-            vline = ax.axvline(d0, color=st.GREY, linestyle=":", linewidth=1.4)
-            vline.set_gid("implied_deff")
-            ax.annotate(f"implied by the stated ±{st.points(m_stated)}%: deff {d0:.2f}",
-                        xy=(d0, 1.0), xycoords=("data", "axes fraction"), xytext=(5, -4),
-                        textcoords="offset points", ha="left", va="top", fontsize=8.5,
-                        color=st.GREY)
             ax.set_xlim(float(d.min()), float(d.max()))
             ax.set_xlabel("design effect (variance inflation, ×)")
             m15w = float(margin_of_error(items[worst], n_f, deff=1.5, confidence_level=cl))
-            title = f"The stated ±{st.points(m_stated)}% implies a design effect of {d0:.2f}"
-            if d0 < 1.1:
-                title += ", no allowance for weighting"
-            title += (f"; at 1.5 the {st.pct(items[worst], None)} has ±{st.points(m15w)} "
-                      "points")
+            if m_stated is not None:
+                d0 = float(implied_deff(m_stated, n_f, confidence_level=cl))
+                vline = ax.axvline(d0, color=st.GREY, linestyle=":", linewidth=1.4)
+                vline.set_gid("implied_deff")
+                ax.annotate(f"implied by the stated ±{st.points(m_stated)}%: deff {d0:.2f}",
+                            xy=(d0, 1.0), xycoords=("data", "axes fraction"), xytext=(5, -4),
+                            textcoords="offset points", ha="left", va="top", fontsize=8.5,
+                            color=st.GREY)
+                title = (f"The stated ±{st.points(m_stated)}% implies a design effect of "
+                         f"{d0:.2f}")
+                if d0 < 1.1:
+                    title += ", no allowance for weighting"
+                title += (f"; at 1.5 the {st.pct(items[worst], None)} has "
+                          f"±{st.points(m15w)} points")
+            else:
+                m1w = float(margin_of_error(items[worst], n_f, confidence_level=cl))
+                title = (f"At n = {n_f:,.0f} the {st.pct(items[worst], None)} has "
+                         f"±{st.points(m1w)} points by simple random sampling and "
+                         f"±{st.points(m15w)} at design effect 1.5")
         else:
             levels = ((1.0, 1.5, 2.25) if deff is None
                       else tuple(np.atleast_1d(check_positive("deff", deff)).ravel()))
@@ -352,7 +367,6 @@ def plot_deff_scenarios(
             from matplotlib.lines import Line2D
 
             dashes: list[Any] = ["-", "--", ":", "-."]
-            handles: list[Any] = [stated_line]
             for i, (name, share) in enumerate(items.items()):
                 colour = st.COLORS[i % len(st.COLORS)]
                 for j, level in enumerate(levels):
@@ -383,15 +397,18 @@ def plot_deff_scenarios(
             ax.set_xlim(float(nv.min()), float(nv.max()))
             ax.set_xlabel("nominal sample size (interviews, log scale)")
             mid = levels[len(levels) // 2]
-            need = int(required_sample_size(m_stated, p=items[worst], deff=mid,
+            target = (m_stated if m_stated is not None else
+                      float(margin_of_error(items[worst], n_f, confidence_level=cl)))
+            need = int(required_sample_size(target, p=items[worst], deff=mid,
                                             confidence_level=cl))
-            title = (f"Keeping ±{st.points(m_stated)}% at design effect {mid:g} takes "
+            keep = ("" if m_stated is not None else "the simple-random-sampling ")
+            title = (f"Keeping {keep}±{st.points(target)}% at design effect {mid:g} takes "
                      f"{need:,} interviews for the {st.pct(items[worst], None)}, "
                      f"not {n_f:,.0f}")
             ax.set_ylim(bottom=0.0)
             st.legend(ax, handles=handles, loc="upper right", handlelength=2.4, ncol=2)
         if by == "deff":
-            ax.set_ylim(bottom=0.8 * min(m_stated, float(np.min(
+            ax.set_ylim(bottom=0.8 * min(m_stated or np.inf, float(np.min(
                 [margin_of_error(v, n_f, deff=float(d.min()), confidence_level=cl)
                  for v in items.values()]))))
             st.legend(ax, loc="lower right", handlelength=2.2)
