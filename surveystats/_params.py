@@ -81,17 +81,23 @@ class Interval:
     def __contains__(self, value: object) -> bool:
         return bool(self.contains(value))  # type: ignore[arg-type]
 
-    def describe(self) -> str:
-        """The allowed values in words: ``in [0, 1]``, ``finite and > 0``, ``>= 1``."""
+    def describe(self, *, integer: bool = False) -> str:
+        """The allowed values in words: ``in [0, 1]``, ``finite and > 0``, ``>= 1``; with
+        ``integer``, ``a whole number >= 1`` (a whole number is finite)."""
         if math.isinf(self.high) and math.isinf(self.low):
+            if integer:
+                return "a whole number"
             return "a real number" if self.high_closed else "finite"
         if math.isinf(self.high):
             op = ">=" if self.low_closed else ">"
+            if integer:
+                return f"a whole number {op} {self.low:g}"
             finite = "" if self.high_closed else "finite and "
             return f"{finite}{op} {self.low:g}"
         left = "[" if self.low_closed else "("
         right = "]" if self.high_closed else ")"
-        return f"in {left}{self.low:g}, {self.high:g}{right}"
+        whole = "a whole number " if integer else ""
+        return f"{whole}in {left}{self.low:g}, {self.high:g}{right}"
 
     def __str__(self) -> str:
         return self.describe()
