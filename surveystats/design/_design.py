@@ -24,6 +24,7 @@ from surveystats.design._calibration import CalibrationStep, Cells, cells_of
 from surveystats.design._columns import (
     PANDAS_COW,
     Columns,
+    as_name,
     as_names,
     label,
 )
@@ -190,8 +191,7 @@ class SurveyDesign(_DesignMethods):
             raise ValueError(f"nest ({nest!r}) must be True or False")
         lonely = check_choice("lonely_psu", lonely_psu, LONELY_PSU_RULES)
         cols = _Columns(data)
-        if weights is not None and not isinstance(weights, str):
-            raise TypeError(f"weights ({weights!r}) must be a column name or None")
+        weights = as_name("weights", weights, optional=True)
         w_name = None if weights is None else cols.check("weights", weights)
         strata_names = [cols.check("strata", s) for s in as_names("strata", strata)]
         cluster_names = [cols.check("clusters", c) for c in as_names("clusters", clusters)]
@@ -578,9 +578,7 @@ class SurveyDesign(_DesignMethods):
         return self._derive(W, adjustment, None if step is None else step())
 
     def _cells(self, param: str, strata: str | Sequence[str]) -> Cells:
-        names = as_names(param, strata)
-        if not names:
-            raise ValueError(f"{param} must name at least one column")
+        names = as_names(param, strata, required=True)
         for name in names:
             self._column(param, name)
         return cells_of(param, self._data, names)

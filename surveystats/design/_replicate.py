@@ -23,7 +23,7 @@ import pandas as pd
 from surveystats._validation import check_choice
 from surveystats.design._args import bool_arg, fmt, positive, type_name
 from surveystats.design._calibration import CalibrationStep, Cells, cells_of
-from surveystats.design._columns import PANDAS_COW, real_column, rows_text
+from surveystats.design._columns import PANDAS_COW, as_name, as_names, real_column, rows_text
 from surveystats.design._estimators import Linear, ReplicateEstimates
 from surveystats.design._methods import _Columns, _DesignMethods
 from surveystats.design._repvar import ReplicateWeights, replicate_covariance
@@ -178,9 +178,7 @@ class ReplicateDesign(_DesignMethods):
                             REPLICATE_TYPES)
         mse = bool_arg("mse", mse)
         cols = _Columns(data)
-        if not isinstance(weights, str):
-            raise TypeError(f"weights ({weights!r}) must be a column name")
-        w_name = cols.check("weights", weights)
+        w_name = cols.check("weights", as_name("weights", weights))
         w = real_column("weights", data[w_name])
         bad = ~np.isfinite(w) | (w < 0)
         if bad.any():
@@ -438,7 +436,7 @@ class ReplicateDesign(_DesignMethods):
         return out
 
     def _cells(self, param: str, strata: str | Sequence[str]) -> Cells:
-        names = [strata] if isinstance(strata, str) else list(strata)
+        names = as_names(param, strata, required=True)
         for name in names:
             self._column(param, name)
         return cells_of(param, self._data, names)
