@@ -33,14 +33,14 @@ from surveystats._params import CONFIDENCE_LEVEL, POSITIVE, SHARE, Interval
 NanPolicy = Literal["raise", "propagate"]
 
 
-def percentage_hint(value: float, interval: Interval | None = None) -> str:
+def percentage_hint(value: float, interval: Interval) -> str:
     """The one wording of the percentage hint, or "" when ``value`` does not look like one.
 
     A value in (1, 100] given where a share, a margin or a confidence level is expected
     (an interval whose upper end is 1 and that is marked ``percent_hint``) is most likely a
     percentage: ``"; did you pass a percentage? 70% is 0.7"``.
     """
-    if interval is not None and not (interval.percent_hint and interval.high <= 1.0):
+    if not (interval.percent_hint and interval.high <= 1.0):
         return ""
     try:
         x = float(value)

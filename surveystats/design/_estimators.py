@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from surveystats._validation import check_choice
+from surveystats._params import SHARE
+from surveystats._validation import check_choice, check_interval
 from surveystats._warnings import SurveyStatsWarning
 from surveystats.design._columns import (
     analysis_kind,
@@ -790,11 +791,11 @@ def quantile(design: Design, variable: str, probs: Any, *, by: Any = None,
              rule: Any = "math", missing: Any = "error") -> DesignEstimate:
     missing = _check_missing(missing)
     rule = check_choice("rule", rule, ("math", "hf7"))
-    p = np.atleast_1d(np.asarray(probs, dtype=np.float64))
-    if p.ndim != 1 or p.size == 0 or np.any(~((p >= 0) & (p <= 1))):
-        raise ValueError(
-            f"probs ({probs!r}) must be probabilities in [0, 1] (0.5 for the median, not 50)"
-        )
+    p = np.atleast_1d(check_interval("probs", probs, SHARE, nan_policy=None,
+                                     hint="they are probabilities, 0.5 for the median"))
+    if p.ndim != 1 or p.size == 0:
+        raise ValueError(f"probs ({probs!r}) must be one probability or a non-empty list of "
+                         "them, e.g. [0.25, 0.5, 0.75]")
     as_name("variable", variable)
     mat = _read(design, [variable], missing, param="variable", categorical="refuse")
     domains = _domains(design, by, missing)
