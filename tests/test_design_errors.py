@@ -183,7 +183,7 @@ def test_other_argument_errors(strat: pd.DataFrame, clus2: pd.DataFrame) -> None
         SurveyDesign({"a": [1, 2]}, weights="a")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"data has no rows"):
         SurveyDesign(strat.iloc[:0], weights="pw")
-    with pytest.raises(ValueError, match=r"nest \('yes'\) must be True or False"):
+    with pytest.raises(TypeError, match=r"nest \('yes'\) must be True or False"):
         SurveyDesign(strat, weights="pw", nest="yes")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"fpc \(\['fpc', 'fpc'\]\) lists 2 columns but the "
                                          r"design has 1 stage"):

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from surveystats._validation import check_choice
+from surveystats._validation import check_bool, check_choice
 from surveystats.design import _reduce
 from surveystats.design._calibration import CalibrationStep, Cells, cells_of
 from surveystats.design._columns import (
@@ -187,8 +187,7 @@ class SurveyDesign(_DesignMethods):
         n = len(data)
         if n == 0:
             raise ValueError("data has no rows; a design needs at least two sampled units")
-        if not isinstance(nest, (bool, np.bool_)):
-            raise ValueError(f"nest ({nest!r}) must be True or False")
+        nest = check_bool("nest", nest)
         lonely = check_choice("lonely_psu", lonely_psu, LONELY_PSU_RULES)
         cols = _Columns(data)
         weights = as_name("weights", weights, optional=True)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from surveystats._validation import check_choice
-from surveystats.design._args import bool_arg, fmt, positive, type_name
+from surveystats.design._args import bool_arg, fay_rho_arg, fmt, positive, type_name
 from surveystats.design._calibration import CalibrationStep, Cells, cells_of
 from surveystats.design._columns import PANDAS_COW, as_name, as_names, real_column, rows_text
 from surveystats.design._estimators import Linear, ReplicateEstimates
@@ -204,9 +204,7 @@ class ReplicateDesign(_DesignMethods):
                 raise ValueError("type='fay' needs fay_rho= (the factors are 2 - rho and "
                                  "rho; 0.3 is common, 0.5 in the US Census Bureau's ACS "
                                  "and CPS)")
-            rho = positive("fay_rho", fay_rho)
-            if rho >= 1:
-                raise ValueError(f"fay_rho ({fay_rho!r}) must be in (0, 1)")
+            rho = fay_rho_arg(fay_rho)
             scale_v = 1.0 / (n_rep * (1.0 - rho) ** 2)
         elif kind == "brr":
             scale_v = 1.0 / n_rep
