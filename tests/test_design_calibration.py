@@ -199,8 +199,8 @@ def test_calibration_returns_a_new_design_and_leaves_the_data_alone() -> None:
                                     r"stype='M'"),
     ({"E": 4421, "H": 755, "M": 1018, "X": 10}, r"population cell\(s\) with no sampled units "
                                                 r"of positive weight: stype='X'"),
-    ({"E": 4421, "H": -755, "M": 1018}, r"count for stype='H' \(-755\) must be a finite "
-                                        r"number >= 0"),
+    ({"E": 4421, "H": -755, "M": 1018}, r"count for stype='H' \(-755\) must be finite and "
+                                        r">= 0"),
     ({"E": "many", "H": 755, "M": 1018}, r"count for stype='E' \('many'\) must be a number"),
     ({("E", 1): 4421}, r"has the cell \('E', 1\) but the cells are defined by 1 column"),
     (pd.DataFrame({"type": ["E"], "Freq": [1]}), r"a DataFrame of population counts needs "
@@ -237,7 +237,8 @@ def test_rake_errors() -> None:
         d.rake([POP_TYPES])
     with pytest.raises(ValueError, match=r"max_iter \(0\) must be a whole number >= 1"):
         d.rake(MARGINS, max_iter=0)
-    with pytest.raises(ValueError, match=r"tol \(1\) must be a small positive number"):
+    with pytest.raises(ValueError, match=r"tol \(1\) must be in \(0, 1\); a small positive "
+                                         r"number such as 1e-10"):
         d.rake(MARGINS, tol=1)
 
 

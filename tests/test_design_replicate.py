@@ -366,7 +366,7 @@ def rw() -> pd.DataFrame:
     ({"type": "bootsrap"}, r"type"),
     ({"type": "jk1", "df": -3}, r"df \(-3\) must be finite and > 0"),
     ({"type": "jk1", "scale": 0}, r"scale \(0\) must be finite and > 0"),
-    ({"type": "other", "scale": 1, "rscales": -1}, r"rscales must be finite numbers >= 0"),
+    ({"type": "other", "scale": 1, "rscales": -1}, r"rscales \(-1\) must be finite and >= 0"),
     ({"type": "jk1", "replicate_weights": "^zz"}, r"replicate_weights \('\^zz'\) matches no "
                                                   r"column"),
     ({"type": "jk1", "replicate_weights": "p"}, r"also matches the weights column 'pw'"),

@@ -56,11 +56,13 @@ def int_arg(param: str, value: Any, minimum: int) -> int:
     return check_integer(param, value, Interval(minimum, math.inf, "left"))
 
 
+#: A convergence tolerance.
+TOL_DOMAIN = Interval(0.0, 1.0, "neither")
+
+
 def tol_arg(tol: Any) -> float:
-    v = positive("tol", tol)
-    if v >= 1:
-        raise ValueError(f"tol ({tol!r}) must be a small positive number such as 1e-10")
-    return v
+    """A convergence tolerance, in (0, 1)."""
+    return check_scalar("tol", tol, TOL_DOMAIN, hint="a small positive number such as 1e-10")
 
 
 def rake_args(margins: Any, max_iter: Any, tol: Any

@@ -20,7 +20,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from surveystats._validation import check_choice
+from surveystats._params import NON_NEGATIVE
+from surveystats._validation import check_choice, check_interval
 from surveystats.design._args import bool_arg, fay_rho_arg, fmt, positive, type_name
 from surveystats.design._calibration import CalibrationStep, Cells, cells_of
 from surveystats.design._columns import PANDAS_COW, as_name, as_names, real_column, rows_text
@@ -230,7 +231,7 @@ class ReplicateDesign(_DesignMethods):
                 )
             rs = np.ones(n_rep)
         else:
-            rs = np.asarray(rscales, dtype=np.float64).ravel()
+            rs = check_interval("rscales", rscales, NON_NEGATIVE, nan_policy=None).ravel()
             if rs.size == 1:
                 rs = np.full(n_rep, float(rs[0]))
             if rs.size != n_rep:
@@ -238,8 +239,6 @@ class ReplicateDesign(_DesignMethods):
                     f"rscales has length {rs.size} but there are {n_rep} replicates; give "
                     "one rscale per replicate (or a single number for all)"
                 )
-            if not np.all(np.isfinite(rs)) or np.any(rs < 0):
-                raise ValueError("rscales must be finite numbers >= 0")
         df_v: float | None = None
         if df is not None:
             df_v = positive("df", df)
