@@ -11,7 +11,7 @@ import pandas as pd
 
 from surveystats import _engine
 from surveystats._display import fmt, html_table
-from surveystats._params import NON_NEGATIVE
+from surveystats._params import AT_LEAST_ONE, NON_NEGATIVE
 from surveystats._planning import margin_of_error
 from surveystats._proportion import proportion_ci
 from surveystats._result import Result
@@ -115,14 +115,9 @@ def kish_deff(weights: ArrayLike) -> WeightingDeff:
     >>> k.deff, k.n_eff
     (1.25, 3.2)
     """
-    w = as_float_array("weights", weights).ravel()
+    w = check_interval("weights", weights, NON_NEGATIVE, nan_policy=None).ravel()
     if w.size == 0:
         raise ValueError("weights is empty; pass at least one weight")
-    if not np.all(np.isfinite(w)):
-        raise ValueError("weights contains NaN or infinite values; all weights must be finite")
-    if np.any(w < 0):
-        bad = w[w < 0][0]
-        raise ValueError(f"weights (e.g. {bad:g}) must be >= 0")
     if w.max() <= 0:
         raise ValueError("weights are all zero; at least one must be positive")
     n = int(w.size)
@@ -185,9 +180,8 @@ def cluster_deff(
     1.55
     """
     index = common_index(cluster_size, icc, cv_cluster_size)
-    b = check_positive("cluster_size", cluster_size)
-    if np.any(b < 1):
-        raise ValueError(f"cluster_size ({np.min(b):g}) must be >= 1 interview per cluster")
+    b = check_interval("cluster_size", cluster_size, AT_LEAST_ONE,
+                       hint="it is the number of interviews per cluster")
     rho = check_share("icc", icc)
     cv = check_interval("cv_cluster_size", cv_cluster_size, NON_NEGATIVE)
     broadcast_shapes(cluster_size=b, icc=rho, cv_cluster_size=cv)

@@ -81,17 +81,23 @@ class Interval:
     def __contains__(self, value: object) -> bool:
         return bool(self.contains(value))  # type: ignore[arg-type]
 
-    def describe(self) -> str:
-        """The allowed values in words: ``in [0, 1]``, ``finite and > 0``, ``>= 1``."""
+    def describe(self, *, integer: bool = False) -> str:
+        """The allowed values in words: ``in [0, 1]``, ``finite and > 0``, ``>= 1``; with
+        ``integer``, ``a whole number >= 1`` (a whole number is finite)."""
         if math.isinf(self.high) and math.isinf(self.low):
+            if integer:
+                return "a whole number"
             return "a real number" if self.high_closed else "finite"
         if math.isinf(self.high):
             op = ">=" if self.low_closed else ">"
+            if integer:
+                return f"a whole number {op} {self.low:g}"
             finite = "" if self.high_closed else "finite and "
             return f"{finite}{op} {self.low:g}"
         left = "[" if self.low_closed else "("
         right = "]" if self.high_closed else ")"
-        return f"in {left}{self.low:g}, {self.high:g}{right}"
+        whole = "a whole number " if integer else ""
+        return f"{whole}in {left}{self.low:g}, {self.high:g}{right}"
 
     def __str__(self) -> str:
         return self.describe()
@@ -190,6 +196,10 @@ REAL = Interval(-INF, INF, "neither")
 PRIOR_BOUND = Interval(-1e100, 1e100, "both")
 #: The log-scale location of a log-normal prior: exp(meanlog) must be a finite odds ratio.
 LOG_LOCATION = Interval(-700.0, 700.0, "both")
+#: The shape parameters of a beta prior.
+PRIOR_SHAPE = Interval(0.0, 1e100, "right")
+#: The log-scale spread of a log-normal prior (0: a point mass).
+PRIOR_SPREAD = Interval(0.0, 1e100, "both")
 
 INTERVAL_METHOD_NAMES: tuple[str, ...] = (
     "wald", "wilson", "wilson_cc", "agresti_coull", "clopper_pearson", "jeffreys", "logit",
@@ -393,12 +403,12 @@ SIGNATURES: dict[str, dict[str, Param]] = {
         "mode_high": Param(PRIOR_BOUND, required=True), "high": Param(PRIOR_BOUND, required=True),
     },
     "bias.Beta": {
-        "a": Param(Interval(0.0, 1e100, "right"), required=True),
-        "b": Param(Interval(0.0, 1e100, "right"), required=True),
+        "a": Param(PRIOR_SHAPE, required=True),
+        "b": Param(PRIOR_SHAPE, required=True),
         "low": Param(PRIOR_BOUND), "high": Param(PRIOR_BOUND),
     },
     "bias.LogNormal": {
-        "meanlog": Param(LOG_LOCATION, required=True), "sdlog": Param(NON_NEGATIVE, required=True),
+        "meanlog": Param(LOG_LOCATION, required=True), "sdlog": Param(PRIOR_SPREAD, required=True),
     },
     "bias.Fixed": {"value": Param(PRIOR_BOUND, required=True)},
     "bias.default_range": {

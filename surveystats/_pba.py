@@ -10,10 +10,12 @@ import numpy as np
 import pandas as pd
 
 from surveystats._display import fmt, html_table
+from surveystats._params import AT_LEAST_ONE
 from surveystats._result import Result
 from surveystats._validation import (
     check_bool,
     check_confidence_level,
+    check_integer,
     check_positive,
     check_rng,
     check_share,
@@ -194,10 +196,7 @@ def probabilistic_bias_analysis(
     n_f = float(check_positive("n", n))
     d = float(check_positive("deff", deff))
     cl = check_confidence_level(confidence_level)
-    if isinstance(draws, (bool, np.bool_)) or not isinstance(draws, (int, np.integer)):
-        raise TypeError(f"draws ({draws!r}) must be a positive integer")
-    if draws < 1:
-        raise ValueError(f"draws ({draws!r}) must be a positive integer")
+    draws = check_integer("draws", draws, AT_LEAST_ONE)
     if not isinstance(priors, Mapping):
         raise TypeError(f"priors ({priors!r}) must be a mapping from bias parameter name to "
                         "prior, e.g. {'odds_ratio': Uniform(1.0, 1.42)}")

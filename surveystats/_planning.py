@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from surveystats._engine import critical_value
-from surveystats._params import MARGIN
+from surveystats._params import INNER_SHARE, MARGIN
 from surveystats._validation import (
     as_float_array,
     broadcast_shapes,
@@ -223,11 +223,7 @@ def implied_deff(
     index = common_index(reported_margin, n, p)
     m = check_interval("reported_margin", reported_margin, MARGIN)
     n_a = check_positive("n", n)
-    p_a = check_share("p", p)
-    edge = (p_a == 0.0) | (p_a == 1.0)
-    if np.any(edge):
-        raise ValueError(f"p ({float(p_a[edge].flat[0]) if p_a.ndim else float(p_a):g}) must be "
-                         "strictly between 0 and 1: the margin is 0 at p = 0 or 1")
+    p_a = check_interval("p", p, INNER_SHARE, hint="the margin is 0 at p = 0 or 1")
     broadcast_shapes(reported_margin=m, n=n_a, p=p_a)
     z = critical_value(cl)
     with np.errstate(over="ignore", divide="ignore", under="ignore", invalid="ignore"):

@@ -12,7 +12,6 @@ agree by construction.
 from __future__ import annotations
 
 import math
-import numbers
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -23,12 +22,21 @@ from numpy.typing import NDArray
 
 from surveystats import _engine
 from surveystats._display import fmt, html_table
+from surveystats._params import (
+    AT_LEAST_ONE,
+    INNER_SHARE,
+    POSITIVE,
+    SHARE,
+    SHARE_BELOW_ONE,
+    SIGNED_SHARE,
+)
 from surveystats._proportion import proportion_ci
 from surveystats._result import Result
 from surveystats._validation import (
     check_confidence_level,
+    check_integer,
     check_rng,
-    percentage_hint,
+    check_scalar,
     scalar_n_eff,
 )
 from surveystats._warnings import SurveyStatsWarning
@@ -254,47 +262,6 @@ class PollSimulation(Result):
 
 
 # --------------------------------------------------------------------------------------------
-# Validation
-# --------------------------------------------------------------------------------------------
-
-
-def _real(name: str, value: Any) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} ({value!r}) must be a single real number")
-    x = float(value)
-    if math.isnan(x):
-        raise ValueError(f"{name} (nan) must be a number, not NaN")
-    return x
-
-
-def _share(name: str, value: Any, hint: str, *, high_open: bool = False) -> float:
-    x = _real(name, value)
-    ok = 0.0 <= x < 1.0 if high_open else 0.0 <= x <= 1.0
-    if not ok:
-        allowed = "[0, 1)" if high_open else "[0, 1]"
-        msg = f"{name} ({x:g}) must be in {allowed}; {hint}"
-        msg += percentage_hint(x)
-        raise ValueError(msg)
-    return x
-
-
-def _ratio(name: str, value: Any, hint: str) -> float:
-    x = _real(name, value)
-    if not (0.0 < x < math.inf):
-        raise ValueError(f"{name} ({x:g}) must be finite and > 0; {hint}")
-    return x
-
-
-def _count(name: str, value: Any, hint: str) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} ({value!r}) must be a whole number >= 1; {hint}")
-    x = float(value)
-    if not (math.isfinite(x) and x.is_integer() and x >= 1):
-        raise ValueError(f"{name} ({value!r}) must be a whole number >= 1; {hint}")
-    return int(x)
-
-
-# --------------------------------------------------------------------------------------------
 # The model
 # --------------------------------------------------------------------------------------------
 
@@ -432,7 +399,7 @@ def simulate_poll(
         ``W``, the known population share of a demographic group (say, people over 55). When
         given, the population has two groups and every poll is post-stratified to it; when
         None there are no groups and no weighting step.
-    group_difference : float, default 0
+    group_difference : float, in [-1, 1], default 0
         ``delta = p_group - p_rest``, how much higher the covered "yes" share is in the group
         than in the rest. Needs ``weighting_group_share``.
     group_response_ratio : float, > 0, default 1
@@ -567,9 +534,11 @@ def simulate_poll(
     >>> round(simulate_poll(0.62, 1600, response_odds_ratio=1.42, **groups).mean_estimate, 2)
     0.7
     """
-    p = _share("true_p", true_p, "it is the true population share")
-    n_i = _count("n", n, "it is the number of completed interviews per poll")
-    polls_i = _count("polls", polls, "it is the number of simulated polls")
+    p = check_scalar("true_p", true_p, SHARE, hint="it is the true population share")
+    n_i = check_integer("n", n, AT_LEAST_ONE,
+                        hint="it is the number of completed interviews per poll")
+    polls_i = check_integer("polls", polls, AT_LEAST_ONE,
+                            hint="it is the number of simulated polls")
     gen = check_rng(rng)
     deff_v: float | str
     if isinstance(deff, str):
@@ -577,27 +546,26 @@ def simulate_poll(
             raise ValueError(f"deff ({deff!r}) must be a number > 0 or 'kish'")
         deff_v = "kish"
     else:
-        deff_v = _ratio("deff", deff, "it is the design effect the nominal interval assumes, "
-                        "or 'kish' for each poll's weighting design effect")
+        deff_v = check_scalar("deff", deff, POSITIVE,
+                              hint="it is the design effect the nominal interval assumes, "
+                              "or 'kish' for each poll's weighting design effect")
 
-    u = _share("uncovered_share", uncovered_share,
-               "it is the share of the population outside the frame (5% is 0.05)",
-               high_open=True)
-    d = _real("uncovered_difference", uncovered_difference)
-    if not -1.0 <= d <= 1.0:
-        raise ValueError(
-            f"uncovered_difference ({d:g}) must be in [-1, 1]; it is p_uncovered - p_covered "
-            "as a proportion (20 points lower is -0.20)"
-        )
-    k = _ratio("response_odds_ratio", response_odds_ratio,
-               'it is how many times as often "yes" holders respond; 1 means no bias')
-    f = _share("falsification", falsification,
-               'it is the share of true-"no" respondents who say "yes"', high_open=True)
-    g = _share("reverse_falsification", reverse_falsification,
-               'it is the share of true-"yes" respondents who say "no"', high_open=True)
-    r = _ratio("group_response_ratio", group_response_ratio,
-               "it is how many times as often the weighting group responds as the rest")
-    delta = _real("group_difference", group_difference)
+    u = check_scalar("uncovered_share", uncovered_share, SHARE_BELOW_ONE,
+                     hint="it is the share of the population outside the frame (5% is 0.05)")
+    d = check_scalar("uncovered_difference", uncovered_difference, SIGNED_SHARE,
+                     hint="it is p_uncovered - p_covered as a proportion (20 points lower is "
+                     "-0.20)")
+    k = check_scalar("response_odds_ratio", response_odds_ratio, POSITIVE,
+                     hint='it is how many times as often "yes" holders respond; 1 means no bias')
+    f = check_scalar("falsification", falsification, SHARE_BELOW_ONE,
+                     hint='it is the share of true-"no" respondents who say "yes"')
+    g = check_scalar("reverse_falsification", reverse_falsification, SHARE_BELOW_ONE,
+                     hint='it is the share of true-"yes" respondents who say "no"')
+    r = check_scalar("group_response_ratio", group_response_ratio, POSITIVE,
+                     hint="it is how many times as often the weighting group responds as the "
+                     "rest")
+    delta = check_scalar("group_difference", group_difference, SIGNED_SHARE,
+                         hint="it is p_group - p_rest as a proportion (20 points higher is 0.20)")
     w: float | None
     if weighting_group_share is None:
         w = None
@@ -609,12 +577,9 @@ def simulate_poll(
                     "share of the group; without it the population has no groups"
                 )
     else:
-        w = _real("weighting_group_share", weighting_group_share)
-        if not 0.0 < w < 1.0:
-            msg = (f"weighting_group_share ({w:g}) must be in (0, 1); it is the group's known "
-                   "population share (40% is 0.40), or None for no weighting")
-            msg += percentage_hint(w)
-            raise ValueError(msg)
+        w = check_scalar("weighting_group_share", weighting_group_share, INNER_SHARE,
+                         hint="it is the group's known population share (40% is 0.40), or None "
+                         "for no weighting")
     method_c = _engine.canonical_method(method)
     cl = check_confidence_level(confidence_level)
     if not isinstance(deff_v, str):

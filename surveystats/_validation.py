@@ -5,6 +5,11 @@ they name the parameter, echo the offending value and say what is allowed. The a
 values come from the declarations in ``_params`` (``Interval``), which the fuzz suite reads
 too, so validation and fuzzing cannot drift apart.
 
+One wording per mistake. A value outside its allowed values gets :func:`domain_error`'s
+message, ``{name} ({value}) must be {interval.describe()}[; {hint}][; percentage hint]``, from
+every check here and from every module that validates (the bias mechanisms, the simulation,
+the design estimators); the percentage hint has one wording, :func:`percentage_hint`.
+
 Type rules (the same for every numeric parameter): numbers and array-likes of numbers are
 accepted; strings, bytes, ``None`` (where not optional), booleans, complex numbers, dates
 and objects that are not numbers are refused with a ``TypeError`` naming the parameter.
@@ -28,14 +33,14 @@ from surveystats._params import CONFIDENCE_LEVEL, POSITIVE, SHARE, Interval
 NanPolicy = Literal["raise", "propagate"]
 
 
-def percentage_hint(value: float, interval: Interval | None = None) -> str:
+def percentage_hint(value: float, interval: Interval) -> str:
     """The one wording of the percentage hint, or "" when ``value`` does not look like one.
 
     A value in (1, 100] given where a share, a margin or a confidence level is expected
     (an interval whose upper end is 1 and that is marked ``percent_hint``) is most likely a
     percentage: ``"; did you pass a percentage? 70% is 0.7"``.
     """
-    if interval is not None and not (interval.percent_hint and interval.high <= 1.0):
+    if not (interval.percent_hint and interval.high <= 1.0):
         return ""
     try:
         x = float(value)
@@ -54,10 +59,30 @@ def _first_bad(arr: np.ndarray, bad: np.ndarray) -> tuple[float, int]:
 
 def _echo(name: str, arr: np.ndarray, bad: np.ndarray) -> str:
     value, count = _first_bad(arr, bad)
-    if arr.ndim == 0:
+    if arr.size == 1:
         return f"{name} ({value:g})"
     more = f" and {count - 1} other value(s)" if count > 1 else ""
     return f"{name} (e.g. {value:g}{more})"
+
+
+def domain_error(
+    name: str, arr: np.ndarray, bad: np.ndarray, interval: Interval, *, hint: str = "",
+    integer: bool = False,
+) -> ValueError:
+    """The one message for values outside their allowed values.
+
+    It names the parameter, echoes the (first) offending value and states what is allowed:
+    ``odds_ratio (0) must be finite and > 0; <hint>``, ``p (e.g. 70 and 1 other value(s))
+    must be in [0, 1]; did you pass a percentage? 70% is 0.7``. ``bad`` marks the offending
+    entries of ``arr`` (a 0-d ``arr`` takes a 0-d ``bad``); ``integer`` says "a whole number".
+    """
+    msg = f"{_echo(name, arr, bad)} must be {interval.describe(integer=integer)}"
+    if hint:
+        msg += f"; {hint}"
+    sel = arr[bad] if arr.ndim else arr
+    if np.all((sel > 1.0) & (sel <= 100.0)):
+        msg += percentage_hint(float(sel.flat[0]), interval)
+    return ValueError(msg)
 
 
 def _short(value: Any) -> str:
@@ -71,16 +96,24 @@ def _type_error(name: str, value: Any, what: str) -> TypeError:
     )
 
 
+def _not_a_number(value: Any) -> str | None:
+    """What a scalar that is not a real number is (``"a string"``), or None for others."""
+    if value is None:
+        return "None"
+    if isinstance(value, (str, bytes)):
+        return "a string"
+    if isinstance(value, (bool, np.bool_)):
+        return "a boolean"
+    if isinstance(value, (complex, np.complexfloating)):
+        return "a complex number"
+    return None
+
+
 def _refuse_non_numeric(name: str, value: Any) -> None:
     """Raise TypeError for scalars that are not real numbers (checked before conversion)."""
-    if value is None:
-        raise _type_error(name, value, "None")
-    if isinstance(value, (str, bytes)):
-        raise _type_error(name, value, "a string")
-    if isinstance(value, (bool, np.bool_)):
-        raise _type_error(name, value, "a boolean")
-    if isinstance(value, (complex, np.complexfloating)):
-        raise _type_error(name, value, "a complex number")
+    what = _not_a_number(value)
+    if what is not None:
+        raise _type_error(name, value, what)
 
 
 def _has_bool(seq: list[Any] | tuple[Any, ...]) -> bool:
@@ -139,25 +172,50 @@ def check_nan(name: str, arr: np.ndarray, nan_policy: NanPolicy) -> None:
 
 
 def check_interval(
-    name: str, value: Any, interval: Interval, *, nan_policy: NanPolicy = "raise"
+    name: str,
+    value: Any,
+    interval: Interval,
+    *,
+    nan_policy: NanPolicy | None = "raise",
+    hint: str = "",
+    slack: float = 0.0,
 ) -> np.ndarray:
     """A float array whose non-NaN values lie in ``interval``.
 
-    NaN is refused unless ``nan_policy="propagate"``. A value in (1, 100] where the interval
-    is a share-like one earns the percentage hint.
+    NaN is refused unless ``nan_policy="propagate"``; ``nan_policy=None`` (for functions that
+    have no such parameter) refuses it as a value outside ``interval``. A value in (1, 100]
+    where the interval is a share-like one earns the percentage hint; ``hint`` (what the
+    parameter means) goes before it. With ``slack``, values that close outside the interval
+    are accepted and the result is clipped onto it (so that computed shares such as
+    ``1 + 2e-16`` can be passed on).
     """
     arr = as_float_array(name, value)
     if arr.size and interval.contains_all(arr):
-        return arr  # fast path: reductions only (NaN fails the comparison)
-    check_nan(name, arr, nan_policy)
-    bad = ~interval.contains(arr) & ~np.isnan(arr)
+        # fast path: reductions only (NaN fails the comparison)
+        return np.clip(arr, interval.low, interval.high) if slack else arr
+    if nan_policy is not None:
+        check_nan(name, arr, nan_policy)
+    within = interval
+    if slack:
+        within = Interval(interval.low - slack, interval.high + slack, interval.closed)
+    bad = ~within.contains(arr)
+    if nan_policy is not None:
+        bad &= ~np.isnan(arr)
     if bad.any():
-        msg = f"{_echo(name, arr, bad)} must be {interval.describe()}"
-        sel = arr[bad] if arr.ndim else arr
-        if np.all((sel > 1.0) & (sel <= 100.0)):
-            msg += percentage_hint(float(sel.flat[0]), interval)
-        raise ValueError(msg)
-    return arr
+        raise domain_error(name, arr, bad, interval, hint=hint)
+    return np.clip(arr, interval.low, interval.high) if slack else arr
+
+
+def _real_scalar(name: str, value: Any, expected: str) -> float:
+    """A Python float from a single real number; a TypeError saying ``expected`` otherwise."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    what = _not_a_number(value)
+    if what is None and not isinstance(value, numbers.Real):
+        what = type(value).__name__
+    if what is not None:
+        raise TypeError(f"{name} ({_short(value)}) must be {expected}, not {what}")
+    return float(value)
 
 
 def check_scalar(name: str, value: Any, interval: Interval, *, hint: str = "") -> float:
@@ -165,21 +223,19 @@ def check_scalar(name: str, value: Any, interval: Interval, *, hint: str = "") -
 
     ``hint`` (what the parameter means) is appended to the message after a semicolon.
     """
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        value = value[()]
-    _refuse_non_numeric(name, value)
-    if not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} ({_short(value)}) must be a single real number, not "
-                        f"{type(value).__name__}")
-    x = float(value)
+    x = _real_scalar(name, value, "a single real number")
     if x not in interval:
-        msg = f"{name} ({_short(value) if math.isnan(x) else format(x, 'g')}) must be "
-        msg += interval.describe()
-        if hint:
-            msg += f"; {hint}"
-        msg += percentage_hint(x, interval)
-        raise ValueError(msg)
+        raise domain_error(name, np.asarray(x), np.asarray(True), interval, hint=hint)
     return x
+
+
+def check_integer(name: str, value: Any, interval: Interval, *, hint: str = "") -> int:
+    """A whole number in ``interval`` (``1600`` or ``1600.0``, not ``1600.5``), as an int."""
+    x = _real_scalar(name, value, "a whole number")
+    if not (x in interval and x.is_integer()):
+        raise domain_error(name, np.asarray(x), np.asarray(True), interval, hint=hint,
+                           integer=True)
+    return int(x)
 
 
 def check_share(name: str, value: Any, *, nan_policy: NanPolicy = "raise") -> np.ndarray:
@@ -192,43 +248,17 @@ def check_positive(
     value: Any,
     *,
     nan_policy: NanPolicy = "raise",
-    allowed: str = "> 0",
     allow_inf: bool = False,
 ) -> np.ndarray:
     """Strictly positive and finite (inf is refused unless ``allow_inf``)."""
-    if allowed != "> 0":  # a caller-specific wording keeps the historical message
-        arr = as_float_array(name, value)
-        if arr.size and arr.min() > 0.0 and (allow_inf or arr.max() < np.inf):
-            return arr
-        check_nan(name, arr, nan_policy)
-        with np.errstate(invalid="ignore"):
-            bad = ~(arr > 0.0) & ~np.isnan(arr)
-            if not allow_inf:
-                bad |= np.isinf(arr)
-        if bad.any():
-            what = allowed if allow_inf else f"finite and {allowed}"
-            raise ValueError(f"{_echo(name, arr, bad)} must be {what}")
-        return arr
     interval = Interval(0.0, np.inf, "right") if allow_inf else POSITIVE
     return check_interval(name, value, interval, nan_policy=nan_policy)
 
 
 def check_confidence_level(confidence_level: Any) -> float:
     """A scalar strictly between 0 and 1 (up to the largest float below 1)."""
-    if isinstance(confidence_level, np.ndarray) and confidence_level.ndim == 0:
-        confidence_level = confidence_level[()]
-    if isinstance(confidence_level, (bool, np.bool_)) or not isinstance(
-        confidence_level, numbers.Real
-    ):
-        raise TypeError(
-            f"confidence_level ({_short(confidence_level)}) must be a single number in (0, 1), "
-            "e.g. 0.95"
-        )
-    cl = float(confidence_level)
-    if cl not in CONFIDENCE_LEVEL:
-        raise ValueError(f"confidence_level ({cl:g}) must be in (0, 1), e.g. 0.95"
-                         + percentage_hint(cl, CONFIDENCE_LEVEL))
-    return cl
+    return check_scalar("confidence_level", confidence_level, CONFIDENCE_LEVEL,
+                        hint="e.g. 0.95 for a 95% interval")
 
 
 def check_result_finite(what: str, result: Any, **inputs: Any) -> np.ndarray:

@@ -199,8 +199,8 @@ def test_calibration_returns_a_new_design_and_leaves_the_data_alone() -> None:
                                     r"stype='M'"),
     ({"E": 4421, "H": 755, "M": 1018, "X": 10}, r"population cell\(s\) with no sampled units "
                                                 r"of positive weight: stype='X'"),
-    ({"E": 4421, "H": -755, "M": 1018}, r"count for stype='H' \(-755\) must be a finite "
-                                        r"number >= 0"),
+    ({"E": 4421, "H": -755, "M": 1018}, r"count for stype='H' \(-755\) must be finite and "
+                                        r">= 0"),
     ({"E": "many", "H": 755, "M": 1018}, r"count for stype='E' \('many'\) must be a number"),
     ({("E", 1): 4421}, r"has the cell \('E', 1\) but the cells are defined by 1 column"),
     (pd.DataFrame({"type": ["E"], "Freq": [1]}), r"a DataFrame of population counts needs "
@@ -235,9 +235,10 @@ def test_rake_errors() -> None:
         d.rake({"stype": POP_TYPES, "sch.wide": {"No": 6194}})
     with pytest.raises(ValueError, match="margins must be a non-empty dict"):
         d.rake([POP_TYPES])
-    with pytest.raises(ValueError, match=r"max_iter \(0\) must be an integer >= 1"):
+    with pytest.raises(ValueError, match=r"max_iter \(0\) must be a whole number >= 1"):
         d.rake(MARGINS, max_iter=0)
-    with pytest.raises(ValueError, match=r"tol \(1\) must be a small positive number"):
+    with pytest.raises(ValueError, match=r"tol \(1\) must be in \(0, 1\); a small positive "
+                                         r"number such as 1e-10"):
         d.rake(MARGINS, tol=1)
 
 
@@ -268,7 +269,7 @@ def test_rake_errors() -> None:
     (("~stype + api999", POP_GREG), {}, r"calibration variable 'api999' is not a column"),
     (("~ ", POP_GREG), {}, r"names no calibration variable"),
     ((["stype", 3], POP_GREG), {}, r"must be a formula such as"),
-    (("~stype + api99", POP_GREG), {"max_iter": 0}, r"max_iter \(0\) must be an integer"),
+    (("~stype + api99", POP_GREG), {"max_iter": 0}, r"max_iter \(0\) must be a whole number >= 1"),
 ])
 def test_calibrate_errors(args: tuple[Any, Any], kwargs: dict[str, Any], match: str) -> None:
     with pytest.raises(ValueError, match=match):
@@ -295,13 +296,17 @@ def test_negative_weights_warn() -> None:
 @pytest.mark.parametrize(("kwargs", "match"), [
     ({}, r"trim_weights needs lower=, upper= or both"),
     ({"lower": 40, "upper": 20}, r"lower \(40\) must be smaller than upper \(20\)"),
-    ({"lower": -1}, r"lower \(-1\) must be a finite number >= 0"),
+    ({"lower": -1}, r"lower \(-1\) must be finite and >= 0"),
     ({"upper": 10}, r"cannot be trimmed to \[0, 10\] and keep their total"),
-    ({"upper": 40, "strict": "yes"}, r"strict \('yes'\) must be True or False"),
 ])
 def test_trim_errors(kwargs: dict[str, Any], match: str) -> None:
     with pytest.raises(ValueError, match=match):
         taylor("strat").trim_weights(**kwargs)
+
+
+def test_trim_strict_must_be_a_boolean() -> None:
+    with pytest.raises(TypeError, match=r"strict \('yes'\) must be True or False"):
+        taylor("strat").trim_weights(upper=40, strict="yes")  # type: ignore[arg-type]
 
 
 def test_calibrated_estimators_run_without_warnings() -> None:

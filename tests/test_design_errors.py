@@ -183,7 +183,7 @@ def test_other_argument_errors(strat: pd.DataFrame, clus2: pd.DataFrame) -> None
         SurveyDesign({"a": [1, 2]}, weights="a")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"data has no rows"):
         SurveyDesign(strat.iloc[:0], weights="pw")
-    with pytest.raises(ValueError, match=r"nest \('yes'\) must be True or False"):
+    with pytest.raises(TypeError, match=r"nest \('yes'\) must be True or False"):
         SurveyDesign(strat, weights="pw", nest="yes")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"fpc \(\['fpc', 'fpc'\]\) lists 2 columns but the "
                                          r"design has 1 stage"):
@@ -259,7 +259,9 @@ def test_estimator_argument_errors() -> None:
     with pytest.raises(ValueError, match=r"level \('w'\) is not a value of 'g'; its levels "
                                          r"are 'u', 'v'"):
         d.proportion("g", level="w")
-    with pytest.raises(ValueError, match=r"probs \(50\) must be probabilities in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"probs \(50\) must be in \[0, 1\]; they are "
+                                         r"probabilities, 0\.5 for the median; did you pass a "
+                                         r"percentage\? 50% is 0\.5"):
         d.quantile("x", 50)
     with pytest.raises(TypeError, match=r"variable \(.g.\) must be numeric.*proportion"):
         d.quantile("g", 0.5)

@@ -364,10 +364,9 @@ def rw() -> pd.DataFrame:
     ({"type": "fay", "fay_rho": 1.2}, r"fay_rho \(1\.2\) must be in \(0, 1\)"),
     ({"type": "jk1", "fay_rho": 0.3}, r"fay_rho \(0\.3\) is only used with type='fay'"),
     ({"type": "bootsrap"}, r"type"),
-    ({"type": "jk1", "mse": "yes"}, r"mse \('yes'\) must be True or False"),
-    ({"type": "jk1", "df": -3}, r"df \(-3\) must be a finite number > 0"),
-    ({"type": "jk1", "scale": 0}, r"scale \(0\) must be a finite number > 0"),
-    ({"type": "other", "scale": 1, "rscales": -1}, r"rscales must be finite numbers >= 0"),
+    ({"type": "jk1", "df": -3}, r"df \(-3\) must be finite and > 0"),
+    ({"type": "jk1", "scale": 0}, r"scale \(0\) must be finite and > 0"),
+    ({"type": "other", "scale": 1, "rscales": -1}, r"rscales \(-1\) must be finite and >= 0"),
     ({"type": "jk1", "replicate_weights": "^zz"}, r"replicate_weights \('\^zz'\) matches no "
                                                   r"column"),
     ({"type": "jk1", "replicate_weights": "p"}, r"also matches the weights column 'pw'"),
@@ -386,6 +385,15 @@ def test_replicate_design_argument_errors(kwargs: dict[str, Any], match: str) ->
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
         ReplicateDesign(rw(), **args)
+
+
+def test_boolean_arguments_are_type_errors() -> None:
+    # as everywhere in the package (surveystats._validation.check_bool)
+    with pytest.raises(TypeError, match=r"mse \('yes'\) must be True or False"):
+        ReplicateDesign(rw(), replicate_weights="^rep[0-9]+$", weights="pw", type="jk1",
+                        mse="yes")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"mse \(1\) must be True or False"):
+        taylor("strat").to_replicate("bootstrap", mse=1)  # type: ignore[arg-type]
 
 
 def test_text_replicate_weights_are_a_type_error() -> None:
@@ -426,10 +434,9 @@ def test_bad_replicate_values_and_weights() -> None:
     ("pairs", "brr", {"fay_rho": 0.5}, r"fay_rho \(0\.5\) is only used with kind='fay'"),
     # 0.3 is FAY_RHO, the value kind="fay" takes when none is given: it must still be refused
     ("pairs", "brr", {"fay_rho": 0.3}, r"fay_rho \(0\.3\) is only used with kind='fay'"),
-    ("pairs", "fay", {"fay_rho": 1.0}, r"fay_rho \(1\.0\) must be in \(0, 1\)"),
-    ("pairs", "fay", {"fay_rho": -0.1}, r"fay_rho \(-0\.1\) must be a finite number > 0"),
-    ("strat", "bootstrap", {"replicates": 1}, r"replicates \(1\) must be an integer >= 2"),
-    ("strat", "bootstrap", {"mse": 1}, r"mse \(1\) must be True or False"),
+    ("pairs", "fay", {"fay_rho": 1.0}, r"fay_rho \(1\) must be in \(0, 1\)"),
+    ("pairs", "fay", {"fay_rho": -0.1}, r"fay_rho \(-0\.1\) must be in \(0, 1\)"),
+    ("strat", "bootstrap", {"replicates": 1}, r"replicates \(1\) must be a whole number >= 2"),
     ("strat", "jackknife", {}, r"kind"),
     ("clus1_ps", "jk1", {}, r"this design is calibrated \(post-stratified on \['stype'\]\); "
                             r"replicate weights made from it would not repeat the "

@@ -68,7 +68,7 @@ def test_implied_deff_vtsiom() -> None:
     # round trip with margin_of_error
     m = ss.margin_of_error(0.5, 1000, deff=1.8)
     assert ss.implied_deff(m, 1000) == pytest.approx(1.8, rel=1e-12)
-    with pytest.raises(ValueError, match="strictly between 0 and 1"):
+    with pytest.raises(ValueError, match=r"p \(0\) must be in \(0, 1\); the margin is 0 at p = 0"):
         ss.implied_deff(0.03, 1000, p=0.0)
 
 
@@ -87,9 +87,10 @@ def test_kish_deff() -> None:
 
 
 @pytest.mark.parametrize(("weights", "match"), [
-    ([1, -1, 2], r"weights \(e.g. -1\) must be >= 0"),
+    ([1, -1, 2], r"weights \(e.g. -1\) must be finite and >= 0"),
     ([0, 0], "weights are all zero"),
-    ([1, np.nan], "NaN or infinite"),
+    ([1, np.nan], r"weights \(e.g. nan\) must be finite and >= 0"),
+    ([1, np.inf], r"weights \(e.g. inf\) must be finite and >= 0"),
     ([], "weights is empty"),
 ])
 def test_kish_deff_errors(weights: list[float], match: str) -> None:
@@ -104,7 +105,7 @@ def test_cluster_deff() -> None:
     # unequal cluster sizes add to it (Eldridge et al. 2006)
     expected = 1 + (1.25 * 10 - 1) * 0.05
     assert ss.cluster_deff(10, 0.05, cv_cluster_size=0.5) == pytest.approx(expected)
-    with pytest.raises(ValueError, match=r"cluster_size \(0.5\) must be >= 1"):
+    with pytest.raises(ValueError, match=r"cluster_size \(0.5\) must be finite and >= 1"):
         ss.cluster_deff(0.5, 0.05)
     with pytest.raises(ValueError, match=r"icc \(1.5\) must be in \[0, 1\]"):
         ss.cluster_deff(10, 1.5)

@@ -321,7 +321,7 @@ def test_result_object() -> None:
         (dict(method="bogus"), r"method \('bogus'\) is not one of"),
         (dict(deff="design"), r"deff \('design'\) must be a number > 0 or 'kish'"),
         (dict(deff=0.0), r"deff \(0\) must be finite and > 0"),
-        (dict(true_p=float("nan")), r"true_p \(nan\) must be a number, not NaN"),
+        (dict(true_p=float("nan")), r"true_p \(nan\) must be in \[0, 1\]"),
     ],
 )
 def test_errors(kwargs: dict, match: str) -> None:
@@ -332,8 +332,8 @@ def test_errors(kwargs: dict, match: str) -> None:
 
 @pytest.mark.parametrize(("kwargs", "match"), [
     (dict(true_p="0.6"), r"true_p \('0.6'\) must be a single real number"),
-    (dict(n=True), r"n \(True\) must be a whole number >= 1"),
-    (dict(true_p=[0.6, 0.7]), r"true_p \(\[0.6, 0.7\]\) must be a single real number"),
+    (dict(n=True), r"n \(True\) must be a whole number, not a boolean"),
+    (dict(true_p=[0.6, 0.7]), r"true_p \(\[0.6, 0.7\]\) must be a single real number, not list"),
 ])
 def test_type_errors(kwargs: dict, match: str) -> None:
     args = {"true_p": P, "n": N, "polls": 10, **kwargs}

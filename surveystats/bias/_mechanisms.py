@@ -23,7 +23,6 @@ bias parameters' declarations (``bias._spec``).
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar, Literal, NamedTuple, Protocol, TypeAlias
@@ -31,8 +30,16 @@ from typing import Any, ClassVar, Literal, NamedTuple, Protocol, TypeAlias
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from surveystats._params import Interval
-from surveystats._validation import as_float_array, percentage_hint
+from surveystats._params import (
+    AT_LEAST_ONE,
+    INNER_SHARE,
+    NON_NEGATIVE,
+    SHARE,
+    SHARE_ABOVE_ZERO,
+    SIGNED_SHARE,
+    Interval,
+)
+from surveystats._validation import check_interval, check_scalar
 from surveystats.bias import _maps, _spec
 
 __all__ = [
@@ -92,68 +99,31 @@ class BiasMechanism(Protocol):
 # --------------------------------------------------------------------------------------------
 
 
-def _fmt(value: Any) -> str:
-    """Echo a value as the user passed it (``0`` stays ``0``, numpy scalars lose their wrapper)."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    return repr(value)
-
-
-def _range_text(low: float, high: float, low_open: bool, high_open: bool) -> str:
-    if math.isinf(high):
-        return f"{'>' if low_open else '>='} {low:g}"
-    return f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
-
-
-def _check_param(
-    name: str,
-    value: Any,
-    *,
-    low: float,
-    high: float,
-    low_open: bool = False,
-    high_open: bool = False,
-    hint: str,
-) -> float:
-    """Validate one scalar parameter and return it as a Python float."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} ({value!r}) must be a real number, not {type(value).__name__}")
-    x = float(value)
-    above = x > low if low_open else x >= low
-    below = x < high if high_open else x <= high
-    if not (math.isfinite(x) and above and below):
-        allowed = _range_text(low, high, low_open, high_open)
-        if math.isinf(high) and not math.isfinite(x):
-            allowed += " and finite"
-        share_like = Interval(low, high, percent_hint=True)
-        raise ValueError(f"{name} ({_fmt(value)}) must be {allowed}; {hint}"
-                         + percentage_hint(x, share_like))
-    return x
+_N_HINT = "it is the number of respondents"
+_RHO_HINT = "it is a correlation"
+_OVERSTATEMENT_HINT = "it is reported minus true share as a proportion (5 pp is 0.05)"
+_TSE_FACTOR = AT_LEAST_ONE
 
 
 def _check_spec(mechanism: str, field: str, value: Any) -> float:
-    """Validate a mechanism's parameter against its one specification (``_spec``)."""
+    """Validate a mechanism's parameter against its one specification (``_spec``): the shared
+    check with the spec's interval and hint, under the class's field name."""
     spec = _spec.by_field(mechanism, field)
-    d = spec.domain
-    return _check_param(field, value, low=d.low, high=d.high, low_open=not d.low_closed,
-                        high_open=not d.high_closed, hint=spec.hint)
+    return check_scalar(field, value, spec.domain, hint=spec.hint)
+
+
+def _at_least(low: float, *, strictly: bool = False) -> Interval:
+    """Finite and >= ``low`` (> ``low`` when ``strictly``): a bound set by another value."""
+    return Interval(low, math.inf, "neither" if strictly else "left")
 
 
 def _shares(name: str, values: ArrayLike) -> NDArray[np.float64]:
-    """Convert input shares to a float array in [0, 1]; refuse NaN and values outside [0, 1]."""
-    arr = as_float_array(name, values)
-    bad = ~((arr >= -_TOL) & (arr <= 1.0 + _TOL))
-    if np.any(bad):
-        first = float(arr[bad].flat[0])
-        msg = f"{name} ({_fmt(first)}) must be in [0, 1]"
-        if 1.0 + 1e-6 < first:
-            msg += percentage_hint(first)
-        if arr.size > 1:
-            msg += f" ({int(np.sum(bad))} of {arr.size} values are outside)"
-        raise ValueError(msg)
-    # Values within rounding slack of [0, 1] (e.g. 1 + 2e-16 from another computation) are
-    # accepted and clipped, so mechanisms can be chained.
-    return np.clip(arr, 0.0, 1.0)
+    """Convert input shares to a float array in [0, 1]; refuse NaN and values outside [0, 1].
+
+    Values within rounding slack of [0, 1] (e.g. 1 + 2e-16 from another computation) are
+    accepted and clipped, so mechanisms can be chained.
+    """
+    return check_interval(name, values, SHARE, nan_policy=None, slack=_TOL)
 
 
 def _out(arr: Any) -> FloatOrArray:
@@ -351,15 +321,10 @@ def meng_bias(true_p: ArrayLike, *, rho: float, n: float, population_size: float
     0.061
     """
     p = _shares("true_p", true_p)
-    r = _check_param("rho", rho, low=-1.0, high=1.0, hint="it is a correlation")
-    n_ = _check_param("n", n, low=1.0, high=math.inf, hint="it is the number of respondents")
-    big_n = _check_param(
-        "population_size",
-        population_size,
-        low=n_,
-        high=math.inf,
-        hint=f"the population cannot be smaller than the sample (n = {n_:g})",
-    )
+    r = check_scalar("rho", rho, SIGNED_SHARE, hint=_RHO_HINT)
+    n_ = check_scalar("n", n, AT_LEAST_ONE, hint=_N_HINT)
+    big_n = check_scalar("population_size", population_size, _at_least(n_),
+                         hint=f"the population cannot be smaller than the sample (n = {n_:g})")
     # sqrt taken apart: (N - n) / n overflows for N = 1e308 and n = 1
     return _out(r * (math.sqrt(big_n - n_) / math.sqrt(n_)) * np.sqrt(p * (1.0 - p)))
 
@@ -530,11 +495,7 @@ class DataDefect(_Mechanism):
             ``n``.
         """
         p_arr = _shares("p", p)
-        n_arr = np.asarray(n, dtype=np.float64)
-        bad = ~(n_arr >= 1.0) | ~np.isfinite(n_arr)
-        if np.any(bad):
-            first = float(n_arr[bad].flat[0])
-            raise ValueError(f"n ({first:g}) must be a finite number >= 1 of respondents")
+        n_arr = check_interval("n", n, AT_LEAST_ONE, nan_policy=None, hint=_N_HINT)
         c2 = self._c**2
         out = 1.0 / (c2 + 1.0 / n_arr)
         return _out(np.broadcast_to(out, np.broadcast_shapes(p_arr.shape, n_arr.shape)).copy())
@@ -545,17 +506,12 @@ class DataDefect(_Mechanism):
         ``rho_pop = rho_c * sqrt((n / p_r - n) / (N - n))``, so that
         ``meng_bias(p, rho=rho_pop, n=n, population_size=N)`` equals :meth:`bias`.
         """
-        n_ = _check_param("n", n, low=1.0, high=math.inf, hint="it is the number of respondents")
+        n_ = check_scalar("n", n, AT_LEAST_ONE, hint=_N_HINT)
         contacted = n_ / self.response_rate
-        big_n = _check_param(
-            "population_size",
-            population_size,
-            low=contacted,
-            high=math.inf,
-            low_open=contacted == n_,
+        big_n = check_scalar(
+            "population_size", population_size, _at_least(contacted, strictly=contacted == n_),
             hint=f"it must be at least the number of people contacted, n / response_rate = "
-            f"{contacted:g}",
-        )
+            f"{contacted:g}")
         return self.rho * math.sqrt((contacted - n_) / (big_n - n_))
 
     @classmethod
@@ -567,26 +523,16 @@ class DataDefect(_Mechanism):
         Inverts :meth:`population_rho`: ``rho_c = rho_pop * sqrt((N - n) / (n / p_r - n))``.
         ``response_rate`` must be < 1 (at 1 the contacted-sample bias is zero for any rho).
         """
-        rho_p = _check_param("rho_pop", rho_pop, low=-1.0, high=1.0, hint="it is a correlation")
-        rate = _check_param(
-            "response_rate",
-            response_rate,
-            low=0.0,
-            high=1.0,
-            low_open=True,
-            high_open=True,
-            hint="at 1 every contacted person responds and no population rho maps onto it",
-        )
-        n_ = _check_param("n", n, low=1.0, high=math.inf, hint="it is the number of respondents")
+        rho_p = check_scalar("rho_pop", rho_pop, SIGNED_SHARE, hint=_RHO_HINT)
+        rate = check_scalar(
+            "response_rate", response_rate, INNER_SHARE,
+            hint="at 1 every contacted person responds and no population rho maps onto it")
+        n_ = check_scalar("n", n, AT_LEAST_ONE, hint=_N_HINT)
         contacted = n_ / rate
-        big_n = _check_param(
-            "population_size",
-            population_size,
-            low=contacted,
-            high=math.inf,
+        big_n = check_scalar(
+            "population_size", population_size, _at_least(contacted),
             hint=f"it must be at least the number of people contacted, n / response_rate = "
-            f"{contacted:g}",
-        )
+            f"{contacted:g}")
         return cls(rho=rho_p * math.sqrt((big_n - n_) / (contacted - n_)), response_rate=rate)
 
     def describe(self) -> str:
@@ -698,14 +644,8 @@ class Falsification(_Mechanism):
         (``reverse_share = 0``); a negative one becomes
         ``reverse_share = -delta / (r - delta)`` (``share = 0``). 5 pp is ``0.05``.
         """
-        d = _check_param(
-            "overstatement",
-            overstatement,
-            low=-1.0,
-            high=1.0,
-            hint="it is reported minus true share as a proportion (5 pp is 0.05)",
-        )
-        r = _check_param("reported_p", reported_p, low=0.0, high=1.0, hint="it is a share")
+        d = check_scalar("overstatement", overstatement, SIGNED_SHARE, hint=_OVERSTATEMENT_HINT)
+        r = check_scalar("reported_p", reported_p, SHARE, hint="it is a share")
         p = r - d
         if not 0.0 <= p <= 1.0:
             raise ValueError(
@@ -1102,14 +1042,8 @@ def manski_bounds(p: ArrayLike, response_rate: ArrayLike) -> Bounds:
     (0.07, 0.97)
     """
     p_arr = _shares("p", p)
-    r_arr = as_float_array("response_rate", response_rate)
-    bad = ~((r_arr > 0.0) & (r_arr <= 1.0))
-    if np.any(bad):
-        shown = _fmt(response_rate) if r_arr.ndim == 0 else f"{float(r_arr[bad].flat[0]):g}"
-        raise ValueError(
-            f"response_rate ({shown}) must be in (0, 1]; it is the share of the sample that "
-            "responded (10% is 0.10)"
-        )
+    r_arr = check_interval("response_rate", response_rate, SHARE_ABOVE_ZERO, nan_policy=None,
+                           hint="it is the share of the sample that responded (10% is 0.10)")
     low = p_arr * r_arr
     return Bounds(_out(low), _out(np.clip(low + (1.0 - r_arr), 0.0, 1.0)))
 
@@ -1159,26 +1093,18 @@ class TSEMultiplier(_Mechanism):
     factor: float
 
     name: ClassVar[str] = "tse_multiplier"
-    parameter_domain: ClassVar[dict[str, tuple[float, float]]] = {"factor": (1.0, math.inf)}
+    parameter_domain: ClassVar[dict[str, tuple[float, float]]] = {
+        "factor": (_TSE_FACTOR.low, _TSE_FACTOR.high)}
 
     def __post_init__(self) -> None:
-        x = _check_param(
-            "factor",
-            self.factor,
-            low=1.0,
-            high=math.inf,
-            hint="it multiplies the stated margin of error; below 1 would claim less error "
-            "than sampling alone",
-        )
+        x = check_scalar("factor", self.factor, _TSE_FACTOR,
+                         hint="it multiplies the stated margin of error; below 1 would claim "
+                         "less error than sampling alone")
         object.__setattr__(self, "factor", x)
 
     def widen(self, margin: ArrayLike) -> FloatOrArray:
         """Total-error margin: ``factor * margin`` (margins as proportions, 2 pp is 0.02)."""
-        m = np.asarray(margin, dtype=np.float64)
-        bad = ~(m >= 0.0) | ~np.isfinite(m)
-        if np.any(bad):
-            first = float(m[bad].flat[0])
-            raise ValueError(f"margin ({first:g}) must be a finite number >= 0")
+        m = check_interval("margin", margin, NON_NEGATIVE, nan_policy=None)
         return _out(self.factor * m)
 
     def reported(self, true_p: ArrayLike, *, clip: bool = False) -> FloatOrArray:
@@ -1227,8 +1153,8 @@ class Overstatement:
     name: ClassVar[str] = "falsification"
 
     def __post_init__(self) -> None:
-        d = _check_param("overstatement", self.overstatement, low=-1.0, high=1.0,
-                         hint="it is reported minus true share as a proportion (5 pp is 0.05)")
+        d = check_scalar("overstatement", self.overstatement, SIGNED_SHARE,
+                         hint=_OVERSTATEMENT_HINT)
         object.__setattr__(self, "overstatement", d)
 
     def resolve(self, reported_p: float, *, clip: bool = False) -> Falsification:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from surveystats._validation import as_float_array, percentage_hint
+from surveystats._validation import check_interval
 from surveystats.bias import _maps, _spec
 
 __all__ = ["adjust", "check_parameters"]
@@ -29,13 +29,7 @@ def check_parameters(params: Mapping[str, Any]) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     for name, value in params.items():
         spec = _spec.parameter(name)
-        arr = as_float_array(name, value)
-        ok = spec.domain.contains(arr)
-        if not np.all(ok):
-            bad = float(arr[~ok].flat[0]) if arr.ndim else float(arr)
-            raise ValueError(f"{name} ({bad:g}) must be {spec.domain.describe()}"
-                             + percentage_hint(bad, spec.domain))
-        out[name] = arr
+        out[name] = check_interval(name, value, spec.domain, nan_policy=None, hint=spec.hint)
     if ("rho" in out) != ("response_rate" in out):
         raise ValueError("rho and response_rate go together (the data-defect model needs both)")
     if "odds_ratio" in out and "rho" in out:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from surveystats._params import LOG_LOCATION, PRIOR_BOUND
+from surveystats._params import LOG_LOCATION, PRIOR_BOUND, PRIOR_SHAPE, PRIOR_SPREAD
 from surveystats._validation import check_scalar
 
 __all__ = ["Beta", "Fixed", "LogNormal", "Prior", "Trapezoidal", "Triangular", "Uniform",
@@ -161,9 +161,8 @@ class Beta(Prior):
 
     def __post_init__(self) -> None:
         for k in ("a", "b"):
-            v = _finite(k, getattr(self, k))
-            if v <= 0:
-                raise ValueError(f"{k} ({v:g}) must be > 0")
+            v = check_scalar(k, getattr(self, k), PRIOR_SHAPE,
+                             hint="it is a shape parameter of the beta distribution")
             object.__setattr__(self, k, v)
         lo, hi = _finite("low", self.low), _finite("high", self.high)
         if not lo < hi:
@@ -193,9 +192,8 @@ class LogNormal(Prior):
     def __post_init__(self) -> None:
         m = check_scalar("meanlog", self.meanlog, LOG_LOCATION,
                          hint="exp(meanlog) is the median odds ratio and must be finite")
-        s = _finite("sdlog", self.sdlog)
-        if s < 0:
-            raise ValueError(f"sdlog ({s:g}) must be >= 0")
+        s = check_scalar("sdlog", self.sdlog, PRIOR_SPREAD,
+                         hint="it is the standard deviation of log X (0 for a point mass)")
         object.__setattr__(self, "meanlog", m)
         object.__setattr__(self, "sdlog", s)
 

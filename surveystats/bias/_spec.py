@@ -93,7 +93,7 @@ _ROWS = (
                   "response odds ratio, \u201cyes\u201d to \u201cno\u201d holders", "ratio",
                   'it is how many times as often "yes" holders respond as everyone else; '
                   "1 means no nonresponse bias", ("nonresponse", "odds_ratio"), log_scale=True),
-    ParameterSpec("rho", "data_defect", "rho", Interval(-1.0, 1.0, "both"), 0.0,
+    ParameterSpec("rho", "data_defect", "rho", _SIGNED, 0.0,
                   "data-defect correlation \u03c1 (Meng)", "correlation",
                   "it is a correlation among contacted people", ("data_defect", "rho")),
     ParameterSpec("response_rate", "data_defect", "response_rate",

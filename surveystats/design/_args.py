@@ -1,7 +1,9 @@
 """Argument checks shared by the design classes and their calibration methods.
 
 One wording per mistake: every check names the parameter, echoes the value and says what is
-allowed.
+allowed. The numeric and boolean checks are the package's own (``surveystats._validation``
+with the intervals of ``surveystats._params``), so a design's ``df`` and a proportion's ``n``
+are refused in the same words.
 """
 
 from __future__ import annotations
@@ -12,29 +14,33 @@ from typing import Any
 
 import numpy as np
 
-from surveystats._validation import check_choice
+from surveystats._params import NON_NEGATIVE, POSITIVE, Interval
+from surveystats._validation import check_bool, check_choice, check_integer, check_scalar
 from surveystats._warnings import SurveyStatsWarning
 from surveystats.design._calibration import CALFUNS
 
-__all__ = ["bool_arg", "calibrate_args", "fmt", "int_arg", "positive", "rake_args",
+__all__ = ["bool_arg", "calibrate_args", "fay_rho_arg", "fmt", "int_arg", "positive", "rake_args",
            "tol_arg", "trim_args", "type_name", "warn_negative"]
 
 
 def bool_arg(param: str, value: Any) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{param} ({value!r}) must be True or False")
-    return bool(value)
+    """True or False (a TypeError otherwise, as everywhere in the package)."""
+    return check_bool(param, value)
 
 
 def positive(param: str, value: Any, *, allow_zero: bool = False) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{param} ({value!r}) must be a number") from None
-    if not math.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
-        raise ValueError(f"{param} ({value!r}) must be a finite number "
-                         f"{'>= 0' if allow_zero else '> 0'}")
-    return v
+    """A finite number > 0 (>= 0 with ``allow_zero``)."""
+    return check_scalar(param, value, NON_NEGATIVE if allow_zero else POSITIVE)
+
+
+#: Fay's rho: the replicate factors are 2 - rho and rho, both > 0.
+FAY_RHO_DOMAIN = Interval(0.0, 1.0, "neither")
+
+
+def fay_rho_arg(fay_rho: Any) -> float:
+    """Fay's rho, in (0, 1)."""
+    return check_scalar("fay_rho", fay_rho, FAY_RHO_DOMAIN,
+                        hint="the replicate factors are 2 - rho and rho")
 
 
 def fmt(x: float) -> str:
@@ -46,17 +52,17 @@ def type_name(x: Any) -> str:
 
 
 def int_arg(param: str, value: Any, minimum: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) \
-            or value < minimum:
-        raise ValueError(f"{param} ({value!r}) must be an integer >= {minimum}")
-    return int(value)
+    """A whole number >= ``minimum``."""
+    return check_integer(param, value, Interval(minimum, math.inf, "left"))
+
+
+#: A convergence tolerance.
+TOL_DOMAIN = Interval(0.0, 1.0, "neither")
 
 
 def tol_arg(tol: Any) -> float:
-    v = positive("tol", tol)
-    if v >= 1:
-        raise ValueError(f"tol ({tol!r}) must be a small positive number such as 1e-10")
-    return v
+    """A convergence tolerance, in (0, 1)."""
+    return check_scalar("tol", tol, TOL_DOMAIN, hint="a small positive number such as 1e-10")
 
 
 def rake_args(margins: Any, max_iter: Any, tol: Any

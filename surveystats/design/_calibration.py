@@ -22,7 +22,6 @@ category means.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -31,6 +30,8 @@ import numpy as np
 import pandas as pd
 import scipy.linalg
 
+from surveystats._params import NON_NEGATIVE, REAL
+from surveystats._validation import domain_error
 from surveystats.design._columns import factorize_sorted
 
 __all__ = [
@@ -140,9 +141,9 @@ def _population_table(param: str, population: Any, names: Sequence[str]
         except (TypeError, ValueError):
             raise ValueError(f"{param} count for {_show(key, names)} ({value!r}) must be a "
                              "number") from None
-        if not math.isfinite(count) or count < 0:
-            raise ValueError(f"{param} count for {_show(key, names)} ({value!r}) must be a "
-                             "finite number >= 0")
+        if count not in NON_NEGATIVE:
+            raise domain_error(f"{param} count for {_show(key, names)}", np.asarray(count),
+                               np.asarray(True), NON_NEGATIVE)
         if key in table:
             raise ValueError(f"{param} gives the cell {_show(key, names)} twice")
         table[key] = count
@@ -424,8 +425,8 @@ def population_totals(mm: ModelMatrix, population: Any) -> np.ndarray:
             v = float(value)
         except (TypeError, ValueError):
             raise ValueError(f"population[{key!r}] ({value!r}) must be a number") from None
-        if not math.isfinite(v):
-            raise ValueError(f"population[{key!r}] ({value!r}) must be finite")
+        if v not in REAL:
+            raise domain_error(f"population[{key!r}]", np.asarray(v), np.asarray(True), REAL)
         return v
 
     for key, value in population.items():

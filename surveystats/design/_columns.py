@@ -21,12 +21,12 @@ categories of a factor (R's ``svymean`` on a factor gives the shares of its leve
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["PANDAS_COW", "Columns", "analysis_kind", "as_names", "check_categories",
+__all__ = ["PANDAS_COW", "Columns", "analysis_kind", "as_name", "as_names", "check_categories",
            "check_finite",
            "factorize_sorted", "id_codes", "label", "real_column", "rows_text"]
 
@@ -37,17 +37,39 @@ PANDAS_COW = int(pd.__version__.split(".")[0]) >= 3
 Columns = str | Sequence[str] | None
 
 
-def as_names(param: str, value: Columns) -> list[str]:
-    """Column names from a name, a list of names or None (a TypeError otherwise)."""
-    if value is None:
-        return []
+def as_names(param: str, value: Any, *, required: bool = False) -> list[str]:
+    """Column names from a name, a list (or tuple) of names or, unless ``required``, None.
+
+    The one check of a column-list argument (strata, clusters, fpc, by, the variables of an
+    estimator, post-strata): a value of another type is a TypeError, an empty list where
+    ``required`` a ValueError, both with the same wording.
+    """
+    allowed = ("a column name or a non-empty list of column names" if required
+               else "a column name, a list of column names or None")
     if isinstance(value, str):
         return [value]
+    if value is None and not required:
+        return []
     if isinstance(value, Sequence) and all(isinstance(v, str) for v in value):
-        return list(value)
-    raise TypeError(
-        f"{param} ({value!r}) must be a column name or a list of column names"
-    )
+        if value or not required:
+            return list(value)
+        raise ValueError(f"{param} ({value!r}) must be {allowed}")
+    raise TypeError(f"{param} ({value!r}) must be {allowed}")
+
+
+@overload
+def as_name(param: str, value: Any) -> str: ...
+
+
+@overload
+def as_name(param: str, value: Any, *, optional: bool) -> str | None: ...
+
+
+def as_name(param: str, value: Any, *, optional: bool = False) -> str | None:
+    """One column name (or None where ``optional``); a TypeError in one wording otherwise."""
+    if isinstance(value, str) or (value is None and optional):
+        return value
+    raise TypeError(f"{param} ({value!r}) must be one column name{' or None' if optional else ''}")
 
 
 def rows_text(index: pd.Index, rows: np.ndarray, limit: int = 5) -> str:

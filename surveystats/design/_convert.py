@@ -15,7 +15,7 @@ import numpy as np
 
 from surveystats._validation import check_choice
 from surveystats._warnings import SurveyStatsWarning
-from surveystats.design._args import bool_arg, int_arg, positive
+from surveystats.design._args import bool_arg, fay_rho_arg, int_arg
 from surveystats.design._replicate import ReplicateDesign
 from surveystats.design._repvar import ReplicateWeights
 from surveystats.design._schemes import SCHEMES, SchemeName
@@ -52,9 +52,7 @@ def as_replicate(
     n_rep = None if replicates is None else int_arg("replicates", replicates, 2)
     if name != "fay" and fay_rho is not None:
         raise ValueError(f"fay_rho ({fay_rho!r}) is only used with kind='fay'")
-    rho = FAY_RHO if fay_rho is None else positive("fay_rho", fay_rho)
-    if name == "fay" and rho >= 1:
-        raise ValueError(f"fay_rho ({fay_rho!r}) must be in (0, 1)")
+    rho = FAY_RHO if fay_rho is None else fay_rho_arg(fay_rho)
     if design._calibration:
         raise ValueError(
             f"this design is calibrated ({', then '.join(design._adjustments)}); replicate "

@@ -18,12 +18,13 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from surveystats._validation import check_choice
+from surveystats._validation import check_bool, check_choice
 from surveystats.design import _reduce
 from surveystats.design._calibration import CalibrationStep, Cells, cells_of
 from surveystats.design._columns import (
     PANDAS_COW,
     Columns,
+    as_name,
     as_names,
     label,
 )
@@ -186,12 +187,10 @@ class SurveyDesign(_DesignMethods):
         n = len(data)
         if n == 0:
             raise ValueError("data has no rows; a design needs at least two sampled units")
-        if not isinstance(nest, (bool, np.bool_)):
-            raise ValueError(f"nest ({nest!r}) must be True or False")
+        nest = check_bool("nest", nest)
         lonely = check_choice("lonely_psu", lonely_psu, LONELY_PSU_RULES)
         cols = _Columns(data)
-        if weights is not None and not isinstance(weights, str):
-            raise TypeError(f"weights ({weights!r}) must be a column name or None")
+        weights = as_name("weights", weights, optional=True)
         w_name = None if weights is None else cols.check("weights", weights)
         strata_names = [cols.check("strata", s) for s in as_names("strata", strata)]
         cluster_names = [cols.check("clusters", c) for c in as_names("clusters", clusters)]
@@ -578,9 +577,7 @@ class SurveyDesign(_DesignMethods):
         return self._derive(W, adjustment, None if step is None else step())
 
     def _cells(self, param: str, strata: str | Sequence[str]) -> Cells:
-        names = as_names(param, strata)
-        if not names:
-            raise ValueError(f"{param} must name at least one column")
+        names = as_names(param, strata, required=True)
         for name in names:
             self._column(param, name)
         return cells_of(param, self._data, names)

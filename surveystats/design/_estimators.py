@@ -29,10 +29,13 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from surveystats._validation import check_choice
+from surveystats._params import SHARE
+from surveystats._validation import check_choice, check_interval
 from surveystats._warnings import SurveyStatsWarning
 from surveystats.design._columns import (
     analysis_kind,
+    as_name,
+    as_names,
     check_categories,
     check_finite,
     factorize_sorted,
@@ -252,14 +255,6 @@ def _check_deff(deff: Any) -> DeffKind | None:
     raise ValueError(f"deff ({deff!r}) must be 'wor', 'wr' or None{hint}")
 
 
-def _names(param: str, value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, Sequence) and value and all(isinstance(v, str) for v in value):
-        return list(value)
-    raise ValueError(f"{param} ({value!r}) must be a column name or a non-empty list of them")
-
-
 def _missing_message(counts: dict[str, int], what: str = "estimate") -> str:
     listed = ", ".join(f"{name!r} ({c} missing value(s))" for name, c in counts.items())
     return (
@@ -285,7 +280,7 @@ def _cache(design: Design) -> dict[Any, Any]:
 def _domains(design: Design, by: Any, missing: Missing) -> _Domains:
     if by is None:
         return _Domains(None, 1, [None], None)
-    names = _names("by", by)
+    names = as_names("by", by, required=True)
     key = ("domains", tuple(names), missing)
     memo = _cache(design)
     if key not in memo:
@@ -617,7 +612,7 @@ def _weighted_sums(
     the statistic, how the columns are read and the interval method recorded."""
     missing = _check_missing(missing)
     kind = _check_deff(deff)
-    mat = _read(design, _names(param, variables), missing, param=param,
+    mat = _read(design, as_names(param, variables, required=True), missing, param=param,
                 categorical="levels", **read)
     domains = _domains(design, by, missing)
     setup = _setup(design, mat.valid, domains)
@@ -647,8 +642,7 @@ def proportion(design: Design, variable: str, *, level: Any = None, by: Any = No
                method: str = "logit", deff: Any = None, missing: Any = "error"
                ) -> DesignEstimate:
     m = canonical_proportion_method(method)
-    if not isinstance(variable, str):
-        raise ValueError(f"variable ({variable!r}) must be one column name")
+    as_name("variable", variable)
     return _weighted_sums(design, "proportion", mean_statistic, mean_replicates, variable, by,
                           deff, missing, param="variable", method=m, only_level=level,
                           has_level=True)
@@ -658,9 +652,8 @@ def ratio(design: Design, numerator: str | Sequence[str], denominator: str, *,
           by: Any = None, deff: Any = None, missing: Any = "error") -> DesignEstimate:
     missing = _check_missing(missing)
     kind = _check_deff(deff)
-    if not isinstance(denominator, str):
-        raise ValueError(f"denominator ({denominator!r}) must be one column name")
-    nums = _names("numerator", numerator)
+    as_name("denominator", denominator)
+    nums = as_names("numerator", numerator, required=True)
     num = _read(design, nums, "drop", param="numerator", categorical="refuse")
     den = _read(design, [denominator], "drop", param="denominator", categorical="refuse")
     valid = None
@@ -798,13 +791,12 @@ def quantile(design: Design, variable: str, probs: Any, *, by: Any = None,
              rule: Any = "math", missing: Any = "error") -> DesignEstimate:
     missing = _check_missing(missing)
     rule = check_choice("rule", rule, ("math", "hf7"))
-    p = np.atleast_1d(np.asarray(probs, dtype=np.float64))
-    if p.ndim != 1 or p.size == 0 or np.any(~((p >= 0) & (p <= 1))):
-        raise ValueError(
-            f"probs ({probs!r}) must be probabilities in [0, 1] (0.5 for the median, not 50)"
-        )
-    if not isinstance(variable, str):
-        raise ValueError(f"variable ({variable!r}) must be one column name")
+    p = np.atleast_1d(check_interval("probs", probs, SHARE, nan_policy=None,
+                                     hint="they are probabilities, 0.5 for the median"))
+    if p.ndim != 1 or p.size == 0:
+        raise ValueError(f"probs ({probs!r}) must be one probability or a non-empty list of "
+                         "them, e.g. [0.25, 0.5, 0.75]")
+    as_name("variable", variable)
     mat = _read(design, [variable], missing, param="variable", categorical="refuse")
     domains = _domains(design, by, missing)
     setup = _setup(design, mat.valid, domains)

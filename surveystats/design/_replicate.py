@@ -20,10 +20,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from surveystats._validation import check_choice
-from surveystats.design._args import bool_arg, fmt, positive, type_name
+from surveystats._params import NON_NEGATIVE
+from surveystats._validation import check_choice, check_interval
+from surveystats.design._args import bool_arg, fay_rho_arg, fmt, positive, type_name
 from surveystats.design._calibration import CalibrationStep, Cells, cells_of
-from surveystats.design._columns import PANDAS_COW, real_column, rows_text
+from surveystats.design._columns import PANDAS_COW, as_name, as_names, real_column, rows_text
 from surveystats.design._estimators import Linear, ReplicateEstimates
 from surveystats.design._methods import _Columns, _DesignMethods
 from surveystats.design._repvar import ReplicateWeights, replicate_covariance
@@ -178,9 +179,7 @@ class ReplicateDesign(_DesignMethods):
                             REPLICATE_TYPES)
         mse = bool_arg("mse", mse)
         cols = _Columns(data)
-        if not isinstance(weights, str):
-            raise TypeError(f"weights ({weights!r}) must be a column name")
-        w_name = cols.check("weights", weights)
+        w_name = cols.check("weights", as_name("weights", weights))
         w = real_column("weights", data[w_name])
         bad = ~np.isfinite(w) | (w < 0)
         if bad.any():
@@ -206,9 +205,7 @@ class ReplicateDesign(_DesignMethods):
                 raise ValueError("type='fay' needs fay_rho= (the factors are 2 - rho and "
                                  "rho; 0.3 is common, 0.5 in the US Census Bureau's ACS "
                                  "and CPS)")
-            rho = positive("fay_rho", fay_rho)
-            if rho >= 1:
-                raise ValueError(f"fay_rho ({fay_rho!r}) must be in (0, 1)")
+            rho = fay_rho_arg(fay_rho)
             scale_v = 1.0 / (n_rep * (1.0 - rho) ** 2)
         elif kind == "brr":
             scale_v = 1.0 / n_rep
@@ -234,7 +231,7 @@ class ReplicateDesign(_DesignMethods):
                 )
             rs = np.ones(n_rep)
         else:
-            rs = np.asarray(rscales, dtype=np.float64).ravel()
+            rs = check_interval("rscales", rscales, NON_NEGATIVE, nan_policy=None).ravel()
             if rs.size == 1:
                 rs = np.full(n_rep, float(rs[0]))
             if rs.size != n_rep:
@@ -242,8 +239,6 @@ class ReplicateDesign(_DesignMethods):
                     f"rscales has length {rs.size} but there are {n_rep} replicates; give "
                     "one rscale per replicate (or a single number for all)"
                 )
-            if not np.all(np.isfinite(rs)) or np.any(rs < 0):
-                raise ValueError("rscales must be finite numbers >= 0")
         df_v: float | None = None
         if df is not None:
             df_v = positive("df", df)
@@ -438,7 +433,7 @@ class ReplicateDesign(_DesignMethods):
         return out
 
     def _cells(self, param: str, strata: str | Sequence[str]) -> Cells:
-        names = [strata] if isinstance(strata, str) else list(strata)
+        names = as_names(param, strata, required=True)
         for name in names:
             self._column(param, name)
         return cells_of(param, self._data, names)
