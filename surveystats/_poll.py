@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from surveystats._params import CONFIDENCE_LEVEL, MARGIN, SHARE_BELOW_ONE, Interval
-from surveystats._validation import check_positive, check_scalar, check_share
+from surveystats._validation import check_integer, check_positive, check_scalar, check_share
 
 __all__ = [
     "CARD_KEYS",
@@ -123,7 +123,7 @@ def _date(key: str, value: Any) -> dt.date | None:
                      f"{key} = 2025-12-13")
 
 
-def _share(key: str, value: Any, interval: Interval) -> float | None:
+def _card_share(key: str, value: Any, interval: Interval) -> float | None:
     if value is None:
         return None
     if isinstance(value, str):
@@ -143,12 +143,9 @@ def _whole(key: str, value: Any) -> int | None:
     if value is None:
         return None
     if isinstance(value, str):
-        raise TypeError(f"{key} ({value!r}) must be a whole number without quotes or "
-                        f"separators, e.g. {key} = 1000")
-    x = check_scalar(key, value, _N_INTERVAL)
-    if not float(x).is_integer():
-        raise ValueError(f"{key} ({x:g}) must be a whole number of interviews")
-    return int(x)
+        raise TypeError(f"{key} ({value!r}) is text; write the number of interviews without "
+                        f"quotes or separators, e.g. {key} = 1000")
+    return check_integer(key, value, _N_INTERVAL, hint="the number of interviews")
 
 
 @dataclass(frozen=True)
@@ -216,8 +213,8 @@ class PollCard:
         for key in _DATE_KEYS:
             values[key] = _date(key, getattr(self, key))
         values["n"] = _whole("n", self.n)
-        values["stated_margin"] = _share("stated_margin", self.stated_margin, MARGIN)
-        level = _share("margin_confidence_level", self.margin_confidence_level,
+        values["stated_margin"] = _card_share("stated_margin", self.stated_margin, MARGIN)
+        level = _card_share("margin_confidence_level", self.margin_confidence_level,
                        CONFIDENCE_LEVEL)
         if level is None:
             raise TypeError("margin_confidence_level (None) must be a number in (0, 1), "

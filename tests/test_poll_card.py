@@ -100,9 +100,9 @@ def test_margin_as_a_percentage_in_quotes(tmp_path: Path) -> None:
                               r"percentage\? 2\.5% is 0\.025"),
     ("margin = 0.025\n", r"unknown key 'margin'.*; allowed keys: title, "),
     ("stated_margn = 0.025\n", r"unknown key 'stated_margn' \(did you mean 'stated_margin'\?\)"),
-    ('n = "1,600"\n', r"n \('1,600'\) must be a whole number"),
+    ('n = "1,600"\n', r"n \('1,600'\) is text; write the number"),
     ("n = 1600.5\n", r"n \(1600\.5\) must be a whole number"),
-    ("n = 0\n", r"n \(0\) must be finite and >= 1"),
+    ("n = 0\n", r"n \(0\) must be a whole number >= 1"),
     ('fieldwork_start = "13 Dec 2025"\n', r"fieldwork_start \('13 Dec 2025'\) must be a date "
                                           r"written as YYYY-MM-DD"),
     ("fieldwork_start = 2025-12-13\nfieldwork_end = 2025-12-01\n",
