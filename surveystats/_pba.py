@@ -20,7 +20,7 @@ from surveystats._validation import (
     check_rng,
     check_share,
 )
-from surveystats.bias import _pipeline
+from surveystats.bias import _pipeline, _spec
 from surveystats.bias._priors import as_prior
 
 __all__ = ["BiasAnalysis", "probabilistic_bias_analysis"]
@@ -86,6 +86,31 @@ class BiasAnalysis(Result):
         majority gone?"). A share of draws under the priors, not a probability of the truth."""
         thr = float(check_share("threshold", threshold))
         return float(np.mean(self._stored("draws")["total"].to_numpy() < thr))
+
+    def directions(self) -> dict[str, str]:
+        """Which way each mechanism's priors move the share, alone: ``"down"``, ``"up"``,
+        ``"both"`` or ``"none"``, by mechanism name (in the pipeline's order).
+
+        Each mechanism is undone on its own at every kept draw of its parameters; a chart that
+        says "the priors put it below 50%" should also say whether every prior could only
+        push one way (then the analysis shows the size of an assumed bias, not its sign).
+        """
+        draws = self._stored("draws")
+        out: dict[str, str] = {}
+        for mech in _spec.ORDER:
+            names = [s.name for s in _spec.parameters_of(mech) if s.name in draws.columns]
+            if not names:
+                continue
+            # every prior, a fixed number included, is a column of the draws, so a parameter's
+            # companion (rho's response rate) is always there
+            params = {k: draws[k].to_numpy() for k in names}
+            adj = _pipeline.adjust(np.full(len(draws), self.reported), params)
+            shift = adj[np.isfinite(adj)] - self.reported
+            tol = 1e-12
+            down, up = bool(np.any(shift < -tol)), bool(np.any(shift > tol))
+            out[mech] = ("both" if down and up else "down" if down else "up" if up
+                         else "none")
+        return out
 
     def to_frame(self) -> pd.DataFrame:
         """Columns ``analysis, median, low, high, confidence_level, draws, discarded``; rows

@@ -103,14 +103,20 @@ def check_error_budget() -> None:
 def check_bias_analysis() -> None:
     res = ss.probabilistic_bias_analysis(0.58, 900, {"odds_ratio": Uniform(1.0, 1.5)},
                                          draws=4_000, rng=3)
-    ax = sp.plot_bias_analysis(res)
+    plausible = ss.Scenario.preset("plausible").apply(0.58, 900)
+    ax = sp.plot_bias_analysis(res, plausible=plausible)
+    (line,) = _lines(ax, "plausible")  # the same plausible value as the error budget's
+    assert line.get_xdata()[0] == plausible.estimate
     (band,) = [p for p in ax.patches if p.get_gid() == "interval"]
     if hasattr(band, "get_width"):  # a Rectangle (matplotlib >= 3.9) or a Polygon
         xs = np.array([band.get_x(), band.get_x() + band.get_width()])
     else:
         xs = np.asarray(band.get_xy())[:, 0]
     assert np.allclose([xs.min(), xs.max()], res.interval, rtol=0, atol=1e-15)
-    assert f"{100 * res.share_below(0.5):.0f}% of draws" in ax.get_title()
+    title = ax.get_title().replace("\n", " ")
+    assert f"{100 * res.share_below(0.5):.0f}% of draws" in title
+    assert res.directions() == {"nonresponse": "down"}
+    assert "every prior can only lower it" in title  # the title says the sign is assumed
 
 
 def check_poll_simulation() -> None:
@@ -120,6 +126,11 @@ def check_poll_simulation() -> None:
     (mean_line,) = _lines(ax, "mean_estimate")
     assert true_line.get_xdata()[0] == sim.true_p
     assert mean_line.get_xdata()[0] == sim.mean_estimate
+    title = ax.get_title().replace("\n", " ")
+    assert "1.3× as likely to respond" in title  # the coverage claim names its assumption
+    clean = ss.simulate_poll(0.45, 900, polls=200, rng=3)
+    ax2 = sp.plot_poll_simulation(clean, ax=plt.figure().gca())
+    assert "no bias simulated" in ax2.get_title().replace("\n", " ")
 
 
 # --- the sampling-error charts ------------------------------------------------------------
@@ -273,6 +284,18 @@ def test_every_chart_function_is_checked() -> None:
 @pytest.mark.parametrize("name", sorted(CHECKS))
 def test_figure_numbers_equal_the_core_result(name: str) -> None:
     CHECKS[name]()
+
+
+def test_prior_directions() -> None:
+    res = ss.probabilistic_bias_analysis(
+        0.58, 900, {"odds_ratio": Uniform(1.0, 1.5), "house_effect": Uniform(-0.02, 0.02),
+                    "falsification": Uniform(0.0, 0.1), "reverse_falsification": 0.05},
+        draws=2_000, rng=3)
+    d = res.directions()
+    assert d == {"nonresponse": "down", "falsification": "both", "house_effect": "both"}
+    _fig, ax = plt.subplots()
+    sp.plot_bias_analysis(res, ax=ax)
+    assert "(nonresponse assumed to push one way only)" in ax.get_title().replace("\n", " ")
 
 
 def test_results_plot_themselves() -> None:

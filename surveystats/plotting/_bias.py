@@ -426,6 +426,7 @@ def plot_bias_analysis(
     *,
     ax: Axes | None = None,
     reported: bool = True,
+    plausible: Any = None,
     bins: int = 60,
     label: str | None = None,
     source: str | None = None,
@@ -441,6 +442,10 @@ def plot_bias_analysis(
         Axes to draw on; default the current axes (``plt.gca()``).
     reported : bool, default True
         Draw the reported share as a dashed vertical line (``gid="reported"``).
+    plausible : ScenarioResult or float, optional
+        A scenario's adjusted share (e.g. ``Scenario.preset("plausible").apply(...)``) to
+        draw beside the distribution (``gid="plausible"``), so the chart and the error budget
+        show the same plausible value.
     bins : int, default 60
         Histogram bins over the range of the total-error draws.
     label : str, optional
@@ -511,6 +516,15 @@ def plot_bias_analysis(
             xmax = max(xmax, float(result.reported))
         pad = 0.05 * (xmax - xmin)
         ax.set_xlim(xmin - pad, xmax + pad)
+        if plausible is not None:
+            value = float(getattr(plausible, "estimate", plausible))
+            name_p = getattr(getattr(plausible, "scenario", None), "name", "scenario")
+            pl = ax.axvline(value, ymax=top, color=st.PALETTE["bluish_green"], linewidth=1.8,
+                            label=f"{name_p} scenario {st.pct(value)}")
+            pl.set_gid("plausible")
+            xmin, xmax = min(xmin, value), max(xmax, value)
+            pad = 0.05 * (xmax - xmin)
+            ax.set_xlim(xmin - pad, xmax + pad)
         if xmin - pad <= 0.5 <= xmax + pad:
             thr = ax.axvline(0.5, ymax=top, color=st.PALETTE["vermillion"], linestyle=":",
                              linewidth=1.4, label="50%")
@@ -520,15 +534,49 @@ def plot_bias_analysis(
         ax.set_ylabel("density")
         ax.legend(loc="upper left", fontsize=8.5, ncol=3, frameon=False, borderaxespad=0.2,
                   columnspacing=1.2, handlelength=1.6)
-        title = (f"The {name} is plausibly {st.pct(result.median)} "
+        title = (f"Under the priors the {name} has median {st.pct(result.median)} "
                  f"({st.pct(lo)}–{st.pct(hi)})")
         if below >= 0.005:
             title += f"; {100 * below:.0f}% of draws put it below 50%"
         else:
             title += "; no draw puts it below 50%"
+        title += _directions_clause(result.directions())
         st.set_title(ax, title)
         st.add_source(ax, st.source_text(result.n, source))
     return ax
+
+
+def _simulation_assumptions(sim: Any) -> str:
+    """The simulated biases, for the title: a coverage claim means nothing without them."""
+    parts = []
+    if sim.response_odds_ratio != 1.0:
+        parts.append(f"“yes” holders {sim.response_odds_ratio:g}× as likely to respond")
+    if sim.uncovered_share:
+        parts.append(f"{100 * sim.uncovered_share:g}% outside the frame, "
+                     f"{100 * sim.uncovered_difference:+g} points")
+    if sim.falsification or sim.reverse_falsification:
+        parts.append(f"falsification {100 * sim.falsification:g}% / "
+                     f"{100 * sim.reverse_falsification:g}%")
+    if sim.weighting_group_share is not None:
+        parts.append("post-stratified")
+    if sim.deff != 1.0:
+        parts.append(f"design effect {sim.deff:g}")
+    return f" (if {', '.join(parts)})" if parts else " (no bias simulated)"
+
+
+def _directions_clause(directions: Mapping[str, str]) -> str:
+    """What the priors assume about the sign of each bias, for a chart's title."""
+    moving = {k: v for k, v in directions.items() if v != "none"}
+    if not moving:
+        return ""
+    if all(v == "down" for v in moving.values()):
+        return ": every prior can only lower it (the sign of each bias is assumed)"
+    if all(v == "up" for v in moving.values()):
+        return ": every prior can only raise it (the sign of each bias is assumed)"
+    one_way = [k.replace("_", " ") for k, v in moving.items() if v != "both"]
+    if not one_way:
+        return ""
+    return f" ({', '.join(one_way)} assumed to push one way only)"
 
 
 def plot_poll_simulation(
@@ -536,6 +584,7 @@ def plot_poll_simulation(
     *,
     ax: Axes | None = None,
     bins: int = 50,
+    label: str | None = None,
     source: str | None = None,
     **kwargs: Any,
 ) -> Axes:
@@ -548,6 +597,8 @@ def plot_poll_simulation(
     ax : matplotlib Axes, optional
         Axes to draw on; default the current axes (``plt.gca()``).
     bins : int, default 50
+    label : str, optional
+        What is polled, for the title (e.g. the item's question); default none.
     source : str, optional
         Source line under the chart; default names ``n`` and the number of polls.
     **kwargs
@@ -611,9 +662,11 @@ def plot_poll_simulation(
             how = f"in only {hits:,} of {sim.polls:,} polls"
         else:
             how = f"in {only}{100 * sim.coverage:.1f}% of polls"
-        st.set_title(ax, f"The nominal {nominal} interval covers the true "
+        what = f" for {label}" if label else ""
+        st.set_title(ax, f"The nominal {nominal} interval{what} covers the true "
                          f"{st.pct(sim.true_p, 1)} {how}; the polls report "
-                         f"{st.pct(sim.mean_estimate, 1)} on average")
+                         f"{st.pct(sim.mean_estimate, 1)} on average"
+                         + _simulation_assumptions(sim))
         st.add_source(ax, st.source_text(None, source) if source is not None
                       else f"Simulation: {sim.polls:,} polls of n = {sim.n:,}; "
                            "chart: surveystats")
