@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh machine:
 #   make demo   -- creates .venv on first use, installs surveystats, runs the VTsIOM case
-#   make test   -- creates .venv with the test extras, runs ruff, mypy and pytest (with doctests)
+#   make test   -- creates .venv with the test extras, runs ruff, mypy and pytest (with doctests);
+#                 installs Debian's chromium first (as root) for the index page's browser test
 #   make test-min -- pytest in .venv-min on the oldest supported Python with every dependency at
 #                   the floor pyproject.toml declares (pinned in requirements-min.txt)
 PYTHON ?= python3
@@ -10,7 +11,14 @@ BIN := $(VENV)/bin
 PYTHON_MIN ?= python3.11
 VENV_MIN := .venv-min
 
-.PHONY: demo test test-min lint typecheck pytest bench clean
+# The index page is tested in headless Chromium (tests/test_index_page.py). `make test` makes
+# the test required (it fails rather than skips without a browser) and installs Debian's
+# chromium when it is missing and make runs as root with apt-get. REQUIRE_BROWSER=0 lets the
+# browser checks skip instead, e.g. on a machine without apt; SURVEYSTATS_CHROMIUM names
+# another Chrome or Chromium binary.
+REQUIRE_BROWSER ?= 1
+
+.PHONY: demo test test-min lint typecheck pytest browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +42,20 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy surveystats
 
-pytest: $(VENV)/.installed-test
-	MPLBACKEND=Agg $(BIN)/python -m pytest
+browser:
+	@if [ "$(REQUIRE_BROWSER)" != 1 ] || [ -n "$$SURVEYSTATS_CHROMIUM" ] \
+	    || command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's chromium for the index page's browser test"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	else \
+	  echo "make: the index page's browser test needs headless Chromium: install it" \
+	    "(sudo apt-get install chromium), or run 'make test REQUIRE_BROWSER=0' to skip it" >&2; \
+	  exit 1; \
+	fi
+
+pytest: $(VENV)/.installed-test browser
+	SURVEYSTATS_REQUIRE_BROWSER=$(REQUIRE_BROWSER) MPLBACKEND=Agg $(BIN)/python -m pytest
 
 test: lint typecheck pytest
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
@@ -234,21 +237,93 @@ def _csv(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True, sort=False)
 
 
-def _index_html(title: str, images: Sequence[Path], summary_md: str) -> str:
-    figs = "\n".join(
-        f'<figure><img src="{html.escape(p.name)}" alt="{html.escape(p.stem)}" width="800">'
-        f"<figcaption>{html.escape(p.stem.replace('_', ' '))}</figcaption></figure>"
-        for p in images if p.suffix == ".png"
-    )
-    body = html.escape(summary_md)
+# The index page's stylesheet: a plain string (not an f-string), so every brace is CSS's own.
+# System fonts only: the page works offline, with nothing fetched from elsewhere.
+_INDEX_CSS = """\
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 840px;
+       margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
+nav { color: #555; }
+figure { margin: 2.5em 0; }
+figure img { display: block; max-width: 100%; height: auto; border: 1px solid #ddd; }
+figcaption { color: #555; font-size: 90%; margin-top: 0.5em; }
+pre { white-space: pre-wrap; background: #f6f6f6; padding: 1em; overflow-x: auto; }
+"""
+
+
+@dataclass(frozen=True)
+class _Chart:
+    """One chart on the index page: its files (one per format), what it shows, its name."""
+
+    name: str
+    files: tuple[Path, ...]
+    title: str
+
+
+def _run_chart(job: _charts.ChartJob) -> _Chart:
+    """Run a chart job and keep its title (the chart's finding) for the page's alt text."""
+    titles: list[str] = []
+
+    def draw(ax: Any) -> Any:
+        drawn = job.draw(ax)
+        heads = (ax.figure.get_suptitle(), ax.get_title(), ax.get_title("left"))
+        titles.extend(t for t in heads if t)
+        return drawn
+
+    files = replace(job, draw=draw)()
+    title = " ".join(titles[0].split()) if titles else ""
+    return _Chart(job.name, tuple(files), title)
+
+
+def _image_size(path: Path) -> tuple[int, int] | None:
+    """A PNG's size in pixels, or an SVG's in CSS pixels (its points x 4/3); None if unknown."""
+    if path.suffix == ".png":
+        head = path.read_bytes()[:24]
+        if head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR":
+            return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+        return None
+    match = re.search(r'<svg[^>]*?\swidth="([\d.]+)pt"[^>]*?\sheight="([\d.]+)pt"',
+                      path.read_text(encoding="utf-8", errors="replace")[:4000])
+    if match is None:
+        return None
+    return round(float(match[1]) * 4 / 3), round(float(match[2]) * 4 / 3)
+
+
+def _href(path: Path) -> str:
+    """A relative link to a file beside the page, percent-encoded and escaped for an attribute."""
+    return html.escape(quote(path.name), quote=True)
+
+
+def _figure_html(chart: _Chart) -> str:
+    """``<figure>`` with the SVG shown when written (sharp at any zoom), else the PNG; the
+    alt text is the chart's title, the caption names the chart and links every file."""
+    by_format = {f.suffix.lstrip("."): f for f in chart.files}
+    shown = by_format.get("svg", by_format.get("png", chart.files[0]))
+    name = chart.name.replace("_", " ")
+    alt = chart.title or f"{name} chart"
+    size = _image_size(by_format.get("png", shown))  # the PNG's pixels when there is one
+    dims = "" if size is None else f' width="{size[0]}" height="{size[1]}"'
+    links = " · ".join(f'<a href="{_href(f)}">{html.escape(f.suffix.lstrip(".").upper())}</a>'
+                       for f in chart.files)
+    anchor = html.escape(re.sub(r"\s+", "_", chart.name), quote=True)  # ids have no spaces
+    return (f'<figure id="{anchor}">\n'
+            f'<img src="{_href(shown)}" alt="{html.escape(alt, quote=True)}"{dims}>\n'
+            f"<figcaption>{html.escape(name)} ({links})</figcaption>\n</figure>")
+
+
+def _index_html(title: str, charts: Sequence[_Chart], summary_md: str) -> str:
+    """The index page: valid HTML5, one stylesheet inline, relative links only, no scripts."""
+    figures = "\n".join(_figure_html(c) for c in charts if c.files)
     return (
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{html.escape(title)}</title><style>body{{font-family:sans-serif;max-width:"
-        "840px;margin:2em auto;color:#222}}figure{{margin:2em 0}}figcaption{{color:#555;"
-        "font-size:90%}}pre{{white-space:pre-wrap;background:#f6f6f6;padding:1em}}</style>"
-        f"</head><body><h1>{html.escape(title)}</h1>\n{figs}\n<h2>Summary</h2>"
-        f"<p><a href=\"summary.md\">summary.md</a> · <a href=\"summary.csv\">summary.csv</a></p>"
-        f"<pre>{body}</pre></body></html>\n"
+        "<!doctype html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>\n{_INDEX_CSS}</style>\n</head>\n"
+        f"<body>\n<h1>{html.escape(title)}</h1>\n"
+        '<nav><a href="summary.md">summary.md</a> · <a href="summary.csv">summary.csv</a>'
+        ' · <a href="#summary">summary below</a></nav>\n'
+        f"<main>\n{figures}\n"
+        f'<h2 id="summary">Summary</h2>\n<pre>{html.escape(summary_md)}</pre>\n'
+        "</main>\n</body>\n</html>\n"
     )
 
 
@@ -312,18 +387,18 @@ def write_report(
         if charts:
             steps = list(_charts.chart_jobs(t, tmp, card=poll, formats=tuple(formats)))
         total = len(steps) + 1
-        images: list[Path] = []
+        drawn: list[_Chart] = []
         for i, job in enumerate(steps, start=1):
             if progress:
                 progress(i - 1, total, job.name)
-            images.extend(job())
+            drawn.append(_run_chart(job))
         if progress:
             progress(total - 1, total, "summary")
         tables = summary_tables(t, card=poll)
         md = _markdown(tables, t, heading, poll)
         (tmp / "summary.md").write_text(md, encoding="utf-8")
         _csv(tables).to_csv(tmp / "summary.csv", index=False)
-        (tmp / "index.html").write_text(_index_html(heading, images, md), encoding="utf-8")
+        (tmp / "index.html").write_text(_index_html(heading, drawn, md), encoding="utf-8")
         if progress:
             progress(total, total, "done")
     return target_path(out)
