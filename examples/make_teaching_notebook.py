@@ -2,7 +2,8 @@
 """Write examples/teaching_designs.ipynb: declare the teaching samples' designs, compare with truth.
 
 Run ``python examples/make_teaching_notebook.py`` after editing; the test suite executes the
-notebook and checks the numbers its last cell reports.
+notebook, checks the numbers its last cell reports, and checks that every ``chart`` cell shows
+its figure (exactly one image) and no other cell shows one.
 """
 
 from __future__ import annotations
@@ -27,10 +28,15 @@ Exercises: declare each design, estimate the share of optimists and mean income,
 that the estimates land near the truth, (2) how clustering inflates the standard error (the
 design effect), and (3) what goes wrong when a cluster sample is analysed as if it were simple
 random."""),
-    ("code", """import numpy as np
+    ("code", """# Charts are shown below the cells that draw them, also where MPLBACKEND names a
+# non-interactive backend (as the test suite's does): the magic selects the inline backend.
+%matplotlib inline
+import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 import surveystats as ss
+from surveystats import plotting
 from surveystats.datasets import load_teaching_sample, load_teaching_truth
 
 truth = load_teaching_truth()
@@ -135,6 +141,18 @@ freedom), so every interval method, bias scenario and chart works on it."""),
     ("code", """ci = designs["cluster2"].proportion("optimistic", level=1).to_proportion_ci(method="korn_graubard")
 print(ci)
 print(ss.Scenario.preset("plausible").apply(ci))"""),
+    ("md", """The charts take such intervals too: the four designs' intervals for the share of
+optimists, side by side, with the truth as a dashed line. The one-stage cluster sample's interval
+is nearly twice as wide as the simple random sample's although it has more than seven times as
+many interviews (11,830 against 1,600); the two-stage sample's is wide because it is small (420
+interviews, design effect about 1.3)."""),
+    ("chart", """cis = pd.concat(
+    [d.proportion("optimistic", level=1).to_proportion_ci().to_frame().assign(item=name)
+     for name, d in designs.items()], ignore_index=True)
+ax = plotting.plot_intervals(cis, source="Teaching samples drawn from the synthetic population; surveystats")
+ax.axvline(true_opt, color="black", linestyle="--", label=f"the truth, {true_opt:.1%}")
+ax.legend(loc="upper left")
+plt.show()"""),
     ("code", """# key numbers, checked by the test suite
 KEY = {
     "true_optimistic": round(true_opt, 4),

@@ -3,7 +3,12 @@
 
 The notebook is kept as this script so that its text can be reviewed like code; run
 ``python examples/make_vtsiom_notebook.py`` after editing. The test suite executes the
-notebook and checks the numbers that its last cell reports.
+notebook, checks the numbers that its last cell reports, and checks that every ``chart`` cell
+shows its figure (exactly one image) and no other cell shows one.
+
+The case's facts in the code (n, the stated margin, the shares, the nested base, the "don't
+know" share, the charts' source line) are read from the poll card and the toplines, the files
+the report reads; the prose quotes them.
 """
 
 from __future__ import annotations
@@ -28,22 +33,24 @@ error "does not exceed 2.5%" at 95% confidence.
 This notebook asks what that margin covers, what it leaves out, and how far the headline could
 move under biases that plausibly act on a state pollster's phone survey in wartime. Every number
 comes from `surveystats`; every default has a source (see `docs/bias.md`)."""),
-    ("code", """import matplotlib
-matplotlib.use("Agg")
+    ("code", """# Charts are shown below the cells that draw them, also where MPLBACKEND names a
+# non-interactive backend (as the test suite's does): the magic selects the inline backend.
+%matplotlib inline
 import matplotlib.pyplot as plt
 import pandas as pd
 
 import surveystats as ss
 from surveystats import plotting
-from surveystats.bias import (DontKnow, LogNormal, Trapezoidal, Uniform, default_ranges,
-                              manski_bounds)
+from surveystats.bias import (DontKnow, LogNormal, Nonresponse, Trapezoidal, Uniform,
+                              default_ranges, manski_bounds)
 
 case = ss.datasets.load_vtsiom_2025()
 # what the report reads: the poll card (poll-level facts) and the headline toplines
 card = ss.datasets.load_vtsiom_2025_card()
 toplines = ss.datasets.load_vtsiom_2025_toplines()
 n, stated = card.n, card.stated_margin
-print(card.source_line(n))
+src = card.source_line(n)  # the charts' source line, as in the report
+print(src)
 case[["item", "answer", "estimate", "n", "base", "role", "source"]]"""),
     ("md", """## 1. What the stated margin covers
 
@@ -56,16 +63,19 @@ print(f"2017 weekly release, 1.9% at n = 4,200: implied deff {ss.implied_deff(0.
     ("md", """Every standard interval method agrees closely at n = 1,600 and p = 0.70: the choice of method
 matters near 0 and 1 and for small samples, not here."""),
     ("code", """items = toplines.set_index("item")["estimate"]
+headline, hope = items["successful_2026"], items["smo_end_hope"]
 table = pd.concat(
     [ss.proportion_ci(items, n, method=m).to_frame().assign(item=items.index)
      for m in ss.INTERVAL_METHODS], ignore_index=True)
-ax = plotting.plot_intervals(table, stated_margin=stated)
 table.pivot(index="method", columns="item", values=["low", "high"]).round(4)"""),
+    ("chart", """plotting.plot_intervals(table, stated_margin=stated, source=src)
+plt.show()"""),
     ("md", """Why not always Wald? Its exact coverage, computed by binomial sums (Brown, Cai and DasGupta
 2001), falls far below 95% for small samples and near the edges; Wilson stays near 95%."""),
-    ("code", """wald50, wilson50 = ss.coverage("wald", 50), ss.coverage("wilson", 50)
+    ("chart", """wald50, wilson50 = ss.coverage("wald", 50), ss.coverage("wilson", 50)
 print(f"mean coverage at n = 50: Wald {wald50.mean:.3f}, Wilson {wilson50.mean:.3f}")
-ax = plotting.plot_coverage(50)"""),
+plotting.plot_coverage(50)
+plt.show()"""),
     ("md", """## 2. Design effects
 
 Weighting to census margins inflates the variance by about 1 + CV² of the weights (Kish). Pew's
@@ -73,8 +83,9 @@ dual-frame phone polls imply design effects of 1.1-1.7; VTsIOM's own 2017 weekly
 about 1.6; US exit polls, clustered and weighted, 2.25. With a design effect of 1.5 the 1,600
 interviews are worth about 1,067."""),
     ("code", """scen = ss.deff_scenarios(items, n)
-ax = plotting.plot_deff_scenarios(dict(items), n, stated_margin=stated)
 scen.round(4)"""),
+    ("chart", """plotting.plot_deff_scenarios(dict(items), n, stated_margin=stated, source=src)
+plt.show()"""),
     ("md", """## 3. Two numbers from one poll
 
 "The sceptics are seven times fewer": 70% against about 11%. The ratio's interval, with the
@@ -83,13 +94,16 @@ multinomial covariance of two answers to one question, contains seven.
 The 55% has an **ambiguous base**: the sources do not say whether it is 55% of all respondents
 (so 79% of the optimists) or 55% of the optimists (so 38.5% of all). The two readings differ far
 more than sampling error."""),
-    ("code", """ratio = ss.ratio_same_sample(0.70, 0.11, 1600)
+    ("code", """shares = case.set_index("item")["estimate"]
+ratio = ss.ratio_same_sample(headline, shares["sceptical_2026"], n)
 print(ratio)
-# the toplines name the item whose "yes" group the 55% may be a share of
-parent = toplines.set_index("item").loc["smo_end_hope", "ambiguous_base_item"]
-nested = ss.nested_shares(items["smo_end_hope"], items[parent], n)
-ax = plotting.plot_nested_shares(nested)
+# the toplines name the item whose "yes" group the 55% may be a share of, and that group
+about = toplines.set_index("item")
+parent = about.loc["smo_end_hope", "ambiguous_base_item"]
+nested = ss.nested_shares(hope, items[parent], n)
 nested.to_frame().round(3)"""),
+    ("chart", """nested.plot(subgroup=about.loc[parent, "group_label"], source=src)
+plt.show()"""),
     ("md", """## 4. Biases the margin does not cover
 
 Each mechanism maps a true share to a reported one and back; the default ranges carry their
@@ -106,11 +120,18 @@ Schaub 2022; Kalinin 2016).
 **Worst case.** Without assumptions about those who did not answer (Manski 2005), a 10%
 response rate leaves 70% anywhere in [7%, 97%]. "Don't know" answers move the base as well:
 70% of all respondents is 86% of those with an opinion when 19% said "hard to say"."""),
-    ("code", """from surveystats.bias import Nonresponse
-print(f"odds ratio 1.42: 70% reported -> {Nonresponse(1.42).true(0.70):.3f} true")
-print("Manski bounds at r = 0.10:", tuple(round(v, 3) for v in manski_bounds(0.70, 0.10)))
-print(f"share among those with an opinion: {DontKnow(0.19).among_opinion(0.70):.3f}")
-ax = plotting.plot_bias_tornado(dict(items), n)"""),
+    ("code", """dont_know = about.loc["successful_2026", "dont_know"]
+print(f"odds ratio 1.42: {headline:.0%} reported -> {Nonresponse(1.42).true(headline):.3f} true")
+print("Manski bounds at r = 0.10:", tuple(round(v, 3) for v in manski_bounds(headline, 0.10)))
+print(f"share among those with an opinion: {DontKnow(dont_know).among_opinion(headline):.3f}")"""),
+    ("md", """The tornado puts the mechanisms side by side: each one alone, from the low to the high end
+of its sourced range, the others off. Its numbers are a result like any other; the chart only
+draws them."""),
+    ("code", """tornado = ss.bias_tornado(items, n)
+print(tornado)
+tornado.to_frame()[["mechanism", "item", "reported", "low", "high", "span"]].round(3)"""),
+    ("chart", """tornado.plot(source=src)
+plt.show()"""),
     ("md", """## 5. Scenarios and tipping points
 
 Three sourced presets: *benign* (no bias, deff 1), *plausible* (central values) and *stress*
@@ -122,34 +143,49 @@ for name in ss.PRESETS:
         rows.append({"item": item, "scenario": name, "estimate": res.estimate,
                      "low": res.low, "high": res.high})
 presets = pd.DataFrame(rows)
-tp_f = ss.tipping_point(0.55, "falsification")
-tp_k = ss.tipping_point(0.55, "nonresponse")
+tp_f = ss.tipping_point(hope, "falsification")
+tp_k = ss.tipping_point(hope, "nonresponse")
 print(tp_f.message)
 print(tp_k.message)
 presets.round(3)"""),
-    ("code", """ax = plotting.plot_sensitivity_map(0.55, 1600)"""),
+    ("md", """The sensitivity map shows both biases at once for the 55%: the adjusted share over a grid of
+response odds ratios and falsification levels, with the 50% contour. Where the contour meets each
+axis are the tipping points above, computed again from the same pipeline."""),
+    ("code", """smap = ss.sensitivity_map(hope, n)
+smap"""),
+    ("chart", """smap.plot(source=src)
+plt.show()"""),
     ("md", """## 6. The error budget
 
 From the stated ±2.5 points, to the design effect, to each bias in turn, to the total plausible
-range under the *plausible* preset."""),
-    ("code", """plausible = ss.Scenario.preset("plausible").apply(0.70, 1600)
-ax = plausible.plot()
-plausible.to_frame()[["mechanism", "estimate", "low", "high", "shift"]].round(3)"""),
+range under the *plausible* preset. The stated margin is the poll card's; without one the budget
+starts at the sampling interval."""),
+    ("code", """plausible = ss.Scenario.preset("plausible").apply(headline, n)
+budget = ss.error_budget(plausible, stated_margin=stated)
+budget.to_frame().round(3)"""),
+    ("chart", """budget.plot(source=src)
+plt.show()"""),
     ("md", """## 7. Probabilistic bias analysis and simulated polls
 
 Instead of single values, draw the bias parameters from distributions that express the evidence
 (as episensr's `probsens` does for 2x2 tables), and simulate whole polls to see how often the
 nominal 95% interval covers the truth when the biases act."""),
     ("code", """pba = ss.probabilistic_bias_analysis(
-    0.70, 1600,
+    headline, n,
     {"odds_ratio": LogNormal.from_interval(1.0, 1.42),
      "falsification": Trapezoidal(0.0, 0.05, 0.10, 0.14),
      "uncovered_share": Uniform(0.02, 0.10), "coverage_difference": Uniform(-0.30, -0.10)},
     deff=1.5, draws=200_000, rng=2025)
-ax = pba.plot()
-sim = ss.simulate_poll(0.62, 1600, polls=20_000, response_odds_ratio=1.42, rng=2025)
-print(sim)
 pba.to_frame().round(3)"""),
+    ("chart", """pba.plot(source=src)
+plt.show()"""),
+    ("md", """The simulation takes the truth the odds ratio of 1.42 implies and lets "yes" holders answer
+1.42 times as readily: how often does the nominal 95% interval of such a poll cover the truth?"""),
+    ("chart", """sim = ss.simulate_poll(Nonresponse(1.42).true(headline), n, polls=20_000,
+                       response_odds_ratio=1.42, rng=2025)
+print(sim)
+sim.plot()
+plt.show()"""),
     ("md", """## 8. What a careful reader should conclude
 
 * The stated ±2.5 points is sampling arithmetic for an ideal random sample; with weighting it is
@@ -164,18 +200,21 @@ pba.to_frame().round(3)"""),
     ("code", """# key numbers, checked by the test suite
 KEY = {
     "implied_deff": round(float(ss.implied_deff(stated, n)), 4),
-    "wilson_low": round(float(ss.proportion_ci(0.70, 1600).low), 4),
-    "wilson_high": round(float(ss.proportion_ci(0.70, 1600).high), 4),
-    "or_142_true": round(float(Nonresponse(1.42).true(0.70)), 4),
-    "manski_low": round(float(manski_bounds(0.70, 0.10)[0]), 4),
-    "manski_high": round(float(manski_bounds(0.70, 0.10)[1]), 4),
+    "wilson_low": round(float(ss.proportion_ci(headline, n).low), 4),
+    "wilson_high": round(float(ss.proportion_ci(headline, n).high), 4),
+    "or_142_true": round(float(Nonresponse(1.42).true(headline)), 4),
+    "manski_low": round(float(manski_bounds(headline, 0.10)[0]), 4),
+    "manski_high": round(float(manski_bounds(headline, 0.10)[1]), 4),
     "tipping_falsification_55": round(float(tp_f.value), 4),
     "tipping_odds_ratio_55": round(float(tp_k.value), 4),
+    "map_tipping_falsification_55": round(float(smap.tipping["falsification"]), 4),
+    "map_tipping_odds_ratio_55": round(float(smap.tipping["odds_ratio"]), 4),
     "plausible_70": round(float(plausible.estimate), 3),
+    "budget_total_70": round(float(budget.to_frame()["estimate"].iloc[-1]), 3),
+    "budget_stated_low": round(float(budget.to_frame()["low"].iloc[0]), 4),
     "nested_b_share_of_all": round(float(nested.intervals["B: share of all"].estimate), 4),
     "sim_coverage": round(float(sim.coverage), 3),
 }
-plt.close("all")
 KEY"""),
 ]
 

@@ -1,61 +1,147 @@
-"""The VTsIOM case-study notebook runs end to end and states the right numbers."""
+"""The example notebooks run end to end, state the right numbers and show their charts.
+
+Each notebook is executed once (``_executed``) by a Jupyter kernel whose environment has
+``MPLBACKEND=Agg``, as ``make test`` sets it: a notebook must show its charts even there, so
+none may force a backend and each selects the inline one itself. The kernel imports the
+surveystats that this test process imported (the checkout under test, not another install).
+"""
 
 from __future__ import annotations
 
 import ast
+import functools
+import importlib.util
+import os
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-NOTEBOOK = Path(__file__).parent.parent / "examples" / "vtsiom_2025.ipynb"
+import surveystats
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+NOTEBOOK = EXAMPLES / "vtsiom_2025.ipynb"
+TEACHING = EXAMPLES / "teaching_designs.ipynb"
+#: each notebook, the script that writes it and the number of charts it draws
+NOTEBOOKS = {
+    "vtsiom_2025": (NOTEBOOK, "make_vtsiom_notebook.py", 9),
+    "teaching_designs": (TEACHING, "make_teaching_notebook.py", 1),
+}
+#: a cell that draws: a plotting function, a result's .plot(), or plt.show()
+DRAWS = re.compile(r"\bplot_\w+\(|\.plot\(|plt\.show\(")
 
 
-@pytest.fixture(scope="module")
-def key_numbers() -> dict[str, float]:
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(nb, timeout=600, kernel_name="python3").execute()
+def _kernel_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["MPLBACKEND"] = "Agg"  # what `make test` sets; the notebooks must override it
+    package_root = str(Path(surveystats.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    return env
+
+
+@functools.cache
+def _executed(name: str) -> nbformat.NotebookNode:
+    nb = nbformat.read(NOTEBOOKS[name][0], as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3").execute(env=_kernel_env())
+    return nb
+
+
+def _key_numbers(nb: nbformat.NotebookNode) -> dict[str, float]:
     cell = next(c for c in nb.cells if "key-numbers" in c.metadata.get("tags", []))
     text = next(o for o in cell.outputs if o.get("output_type") == "execute_result")
     return dict(ast.literal_eval(text["data"]["text/plain"]))
 
 
-def test_notebook_is_generated_from_its_script() -> None:
-    import importlib.util
+def _tags(cell: nbformat.NotebookNode) -> list[str]:
+    return list(cell.metadata.get("tags", []))
 
-    spec = importlib.util.spec_from_file_location(
-        "make_nb", NOTEBOOK.with_name("make_vtsiom_notebook.py"))
+
+def _images(cell: nbformat.NotebookNode) -> int:
+    return sum("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_is_generated_from_its_script(name: str) -> None:
+    path, script, _ = NOTEBOOKS[name]
+    spec = importlib.util.spec_from_file_location(f"make_{name}", EXAMPLES / script)
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     built = mod.build()
-    stored = nbformat.read(NOTEBOOK, as_version=4)
-    assert [c.source for c in built.cells] == [c.source for c in stored.cells]
+    stored = nbformat.read(path, as_version=4)
+
+    def cells(nb: nbformat.NotebookNode) -> list[tuple[str, str, str, list[str]]]:
+        return [(c.id, c.cell_type, c.source, _tags(c)) for c in nb.cells]
+
+    assert cells(built) == cells(stored)
+    assert built.metadata == stored.metadata
+    # stored without outputs: PNGs are not byte-stable across matplotlib versions
+    code = [c for c in stored.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
 
 
-def test_key_numbers(key_numbers: dict[str, float]) -> None:
-    k = key_numbers
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_selects_no_backend_but_inline(name: str) -> None:
+    nb = nbformat.read(NOTEBOOKS[name][0], as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert not any("matplotlib.use(" in s or "switch_backend" in s for s in code)
+    # the first statement of the first code cell selects the inline backend
+    first = [line for line in code[0].splitlines() if not line.startswith("#")]
+    assert first[0] == "%matplotlib inline"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_chart_cells_are_tagged(name: str) -> None:
+    """A cell that draws is tagged ``chart`` and a ``chart`` cell draws, so the image count
+    below means what it says."""
+    nb = nbformat.read(NOTEBOOKS[name][0], as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        assert ("chart" in _tags(cell)) == bool(DRAWS.search(cell.source)), cell.source
+        if "chart" in _tags(cell):  # ends by showing its figure, so no Axes repr is printed
+            assert cell.source.rstrip().endswith(("plt.show()", ";")), cell.source
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_each_chart_cell_shows_one_image(name: str) -> None:
+    nb = _executed(name)
+    charts = [c for c in nb.cells if "chart" in _tags(c)]
+    assert len(charts) == NOTEBOOKS[name][2]
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        expected = 1 if "chart" in _tags(cell) else 0
+        assert _images(cell) == expected, (cell.source, [o.get("output_type")
+                                                         for o in cell.outputs])
+        texts = [o.get("data", {}).get("text/plain", "") for o in cell.outputs
+                 if o.get("output_type") == "execute_result"]
+        assert not any(t.startswith(("<Axes", "<matplotlib")) for t in texts), cell.source
+    assert sum(_images(c) for c in nb.cells) == len(charts)
+
+
+def test_key_numbers() -> None:
+    k = _key_numbers(_executed("vtsiom_2025"))
     assert k["implied_deff"] == pytest.approx(1.0413, abs=1e-4)
     assert (k["wilson_low"], k["wilson_high"]) == (0.6771, 0.722)
     assert k["or_142_true"] == pytest.approx(0.622, abs=5e-4)
     assert (k["manski_low"], k["manski_high"]) == (0.07, 0.97)
     assert k["tipping_falsification_55"] == 0.1
     assert k["tipping_odds_ratio_55"] == pytest.approx(1.222, abs=1e-3)
+    # the sensitivity map's tipping points are the tipping_point ones (one pipeline)
+    assert k["map_tipping_falsification_55"] == k["tipping_falsification_55"]
+    assert k["map_tipping_odds_ratio_55"] == k["tipping_odds_ratio_55"]
     assert k["plausible_70"] == pytest.approx(0.611, abs=1e-3)
+    assert k["budget_total_70"] == k["plausible_70"]
+    assert k["budget_stated_low"] == 0.675  # the card's stated ±2.5% around 70%
     assert k["nested_b_share_of_all"] == 0.385
     assert k["sim_coverage"] < 0.01
 
 
-TEACHING = NOTEBOOK.with_name("teaching_designs.ipynb")
-
-
 def test_teaching_notebook_key_numbers() -> None:
-    nb = nbformat.read(TEACHING, as_version=4)
-    NotebookClient(nb, timeout=600, kernel_name="python3").execute()
-    cell = next(c for c in nb.cells if "key-numbers" in c.metadata.get("tags", []))
-    text = next(o for o in cell.outputs if o.get("output_type") == "execute_result")
-    k = dict(ast.literal_eval(text["data"]["text/plain"]))
+    k = _key_numbers(_executed("teaching_designs"))
     assert k["true_optimistic"] == 0.6846
     assert k["covered"] == 7  # of 8 intervals; the miss is discussed in the notebook
     assert k["deff_cluster1_optimistic"] > 10
