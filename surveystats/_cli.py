@@ -27,6 +27,7 @@ from surveystats._report import (
     vtsiom_toplines,
     write_report,
 )
+from surveystats._version import __version__
 from surveystats.bias import _spec
 
 __all__ = ["main"]
@@ -36,9 +37,15 @@ class _UsageError(Exception):
     """Raised for input the user can fix; printed as one line, exit status 2."""
 
 
+def _json_default(value: Any) -> Any:
+    """numpy scalars as Python numbers for json.dumps."""
+    return value.item() if hasattr(value, "item") else str(value)
+
+
 def _json_record(frame: pd.DataFrame) -> str:
     """The first row of a result's ``to_frame()`` as one JSON object (NaN becomes null)."""
-    record = {k: (None if isinstance(v, float) and np.isnan(v) else v)
+    record = {k: (None if isinstance(v, float) and np.isnan(v)
+                  else int(v) if isinstance(v, float) and v.is_integer() else v)
               for k, v in frame.iloc[0].to_dict().items()}
     return json.dumps(record, default=float)
 
@@ -118,23 +125,49 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
                 raise _UsageError(f"--{name.replace('_', '-')} ({value!r}) must be numbers "
                                   "separated by commas, e.g. 1,1.2,1.42") from exc
     try:
-        deffs = [float(v) for v in args.deff.split(",")]
+        deffs: list[float | None] = [None]
+        if args.deff is not None:
+            try:
+                deffs = [float(v) for v in args.deff.split(",")]
+            except ValueError as exc:
+                raise _UsageError(f"--deff ({args.deff!r}) must be numbers separated by "
+                                  "commas, e.g. 1,1.5") from exc
         if ranges:
-            table = ss.scenario_grid(args.p, args.n, deff=deffs, method=args.method, **ranges)
-        else:
-            rows = [ss.Scenario.preset(name).apply(  # type: ignore[arg-type]
-                        args.p, args.n, method=args.method).summary()
-                    for name in ss.PRESETS]
+            grid_deff = [1.0] if deffs == [None] else deffs
+            table = ss.scenario_grid(args.p, args.n, deff=grid_deff, method=args.method,
+                                     **ranges)
+        else:  # the presets, each at its sourced design effect or at every --deff given
+            rows = []
+            for name in ss.PRESETS:
+                preset = ss.Scenario.preset(name)  # type: ignore[arg-type]
+                for d in deffs:
+                    scen = preset if d is None else dataclasses.replace(preset, deff=d)
+                    rows.append(scen.apply(args.p, args.n, method=args.method).summary())
             table = pd.concat(rows, ignore_index=True)
     except (ValueError, TypeError) as exc:
         raise _UsageError(str(exc)) from exc
-    if args.json:
-        sys.stdout.write(table.to_json(orient="records") + "\n")
+    table = _whole_numbers(table)
+    if args.json:  # every digit: pandas' to_json would round to 10 significant digits
+        records = [{k: (None if isinstance(v, float) and np.isnan(v) else v)
+                    for k, v in row.items()} for row in table.to_dict(orient="records")]
+        sys.stdout.write(json.dumps(records, default=_json_default) + "\n")
     elif args.csv:
         sys.stdout.write(table.to_csv(index=False))
     else:
         sys.stdout.write(table.to_string(index=False) + "\n")
     return 0
+
+
+def _whole_numbers(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy with float columns whose every value is a whole number (n = 1600.0) as integers,
+    so a count prints as 1600, not 1600.0."""
+    out = table.copy()
+    for col in out.columns:
+        values = out[col]
+        if values.dtype.kind == "f" and len(values) and values.notna().all() and bool(
+                np.all(np.isfinite(values)) and np.all(values == np.round(values))):
+            out[col] = values.astype(np.int64)
+    return out
 
 
 def _cmd_tipping(args: argparse.Namespace) -> int:
@@ -169,7 +202,7 @@ def _cmd_ci(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(
             f"{ci.method} {100 * ci.confidence_level:g}% interval for p = {ci.estimate:g}, "
-            f"n = {ci.n:g}, deff = {ci.deff:g} (n_eff = {ci.n_eff:.1f}): "
+            f"n = {ci.n:,g}, deff = {ci.deff:g} (n_eff = {ci.n_eff:,.1f}): "
             f"[{ci.low:.4f}, {ci.high:.4f}]\n"
         )
     return 0
@@ -206,12 +239,17 @@ def _report_epilog() -> str:
 _REPORT_EPILOG = _report_epilog()
 
 
+_METHOD_HELP = ("interval method (default: wilson): " + ", ".join(ss.INTERVAL_METHODS)
+                + "; aliases: " + ", ".join(sorted(ss.INTERVAL_ALIASES)))
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="surveystats",
         description="How sure can we be of a poll's number? Intervals, design effects and the "
         "bundled VTsIOM case.",
     )
+    parser.add_argument("--version", action="version", version=f"surveystats {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     rep = sub.add_parser(
         "report", help="chart set, summary and index page for a poll",
@@ -234,41 +272,54 @@ def _parser() -> argparse.ArgumentParser:
                      "(recognised by its .surveystats-report file; only the files it lists are "
                      "replaced or removed); a folder with other files, or a file, is refused. "
                      "Its parent folder must exist")
-    rep.add_argument("--format", default="png,svg", help="png, svg or png,svg")
-    rep.add_argument("--confidence-level", type=float, default=0.95)
+    rep.add_argument("--format", default="png,svg", help="png, svg or png,svg "
+                     "(default: png,svg)")
+    rep.add_argument("--confidence-level", type=float, default=0.95, metavar="LEVEL",
+                     help="level of the printed tables' intervals, in (0, 1) (default: 0.95; "
+                     "only without --out: the chart set is drawn at 0.95)")
     rep.add_argument("--quiet", action="store_true", help="no progress bar")
     rep.set_defaults(func=_cmd_report)
     sc = sub.add_parser("scenarios", help="bias scenarios for one share: the sourced presets, "
                         "or a grid of parameter values")
-    sc.add_argument("p", type=float)
-    sc.add_argument("n", type=float)
-    sc.add_argument("--deff", default="1.0", help="design effect(s), comma-separated")
-    sc.add_argument("--method", default="wilson")
+    sc.add_argument("p", type=float, help="reported share in [0, 1], e.g. 0.55")
+    sc.add_argument("n", type=float, help="sample size (interviews)")
+    sc.add_argument("--deff", default=None, metavar="VALUES",
+                    help="design effect(s) > 0, comma-separated (a grid dimension; with the "
+                    "presets it replaces each preset's sourced design effect; default: 1 for "
+                    "a grid, the preset's own for the presets)")
+    sc.add_argument("--method", default="wilson", metavar="METHOD", help=_METHOD_HELP)
     for spec in _spec.PARAMETERS.values():
         sc.add_argument(f"--{spec.name.replace('_', '-')}", metavar="VALUES",
                         help=f"{spec.label}, {spec.domain.describe()}: comma-separated values "
                         "(a grid dimension)")
-    sc.add_argument("--json", action="store_true")
-    sc.add_argument("--csv", action="store_true")
+    sc.add_argument("--json", action="store_true", help="print the table as JSON records")
+    sc.add_argument("--csv", action="store_true", help="print the table as CSV")
     sc.set_defaults(func=_cmd_scenarios)
     tp = sub.add_parser("tipping-point", help="how much bias takes a share across a threshold")
-    tp.add_argument("p", type=float)
+    tp.add_argument("p", type=float, help="reported share in [0, 1], e.g. 0.55")
     tp.add_argument("mechanism", choices=tuple(_spec.MECHANISMS),
-                    help=", ".join(_spec.MECHANISMS))
-    tp.add_argument("--threshold", type=float, default=0.5)
-    tp.add_argument("--n", type=float, default=None)
-    tp.add_argument("--deff", type=float, default=1.0)
-    tp.add_argument("--bound", default="estimate", help="estimate, low or high")
+                    help="one of: " + ", ".join(_spec.MECHANISMS))
+    tp.add_argument("--threshold", type=float, default=0.5, metavar="SHARE",
+                    help="the share to cross, in [0, 1] (default: 0.5, 'still a majority?')")
+    tp.add_argument("--n", type=float, default=None, help="sample size; needed for "
+                    "--bound low or high")
+    tp.add_argument("--deff", type=float, default=1.0, help="design effect > 0 for the "
+                    "sampling interval of --bound low or high (default: 1)")
+    tp.add_argument("--bound", default="estimate", choices=("estimate", "low", "high"),
+                    help="adjust the estimate (default) or a bound of the sampling interval")
     tp.add_argument("--fix", action="append", help="hold a parameter, e.g. response_rate=0.1")
-    tp.add_argument("--json", action="store_true")
+    tp.add_argument("--json", action="store_true", help="print one JSON object")
     tp.set_defaults(func=_cmd_tipping)
     ci = sub.add_parser("ci", help="interval for one share")
     ci.add_argument("p", type=float, help="share in [0, 1], e.g. 0.70")
     ci.add_argument("n", type=float, help="sample size")
-    ci.add_argument("--deff", type=float, default=1.0)
-    ci.add_argument("--df", type=float, default=None)
-    ci.add_argument("--method", default="wilson")
-    ci.add_argument("--confidence-level", type=float, default=0.95)
+    ci.add_argument("--deff", type=float, default=1.0, help="design effect > 0: the "
+                    "interval is computed at n_eff = n / deff (default: 1)")
+    ci.add_argument("--df", type=float, default=None, help="degrees of freedom >= 1 for a "
+                    "t critical value (default: none, the normal)")
+    ci.add_argument("--method", default="wilson", metavar="METHOD", help=_METHOD_HELP)
+    ci.add_argument("--confidence-level", type=float, default=0.95, metavar="LEVEL",
+                    help="in (0, 1) (default: 0.95)")
     ci.add_argument("--json", action="store_true", help="print one JSON object")
     ci.set_defaults(func=_cmd_ci)
     ds = sub.add_parser("datasets", help="list the bundled datasets")

@@ -16,6 +16,7 @@ reference test.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -431,7 +432,9 @@ def canonical_method(method: str) -> str:
     if method == "beta":
         raise ValueError(_BETA_MESSAGE)
     if isinstance(method, str):
-        key = method.lower()
+        # the names the charts print are accepted too: "Clopper-Pearson", "Wilson (cc)",
+        # "likelihood ratio" (case, spaces, hyphens and brackets aside)
+        key = re.sub(r"[\s\-()]+", "_", method.strip().lower()).strip("_")
         if key in METHODS:
             return key
         if key in ALIASES:

@@ -291,3 +291,64 @@ def test_a_killed_runs_temp_folder_is_removed_by_the_next_run(
     assert tmp.is_dir() and not out.exists()
     assert main(["report", "--out", str(out), "--quiet"]) == 0
     assert not tmp.exists() and os.listdir(tmp_path) == ["charts"]
+
+
+# --- polish (issue 10, deliverable 8) ---------------------------------------------------------
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"surveystats {ss.__version__}"
+
+
+@pytest.mark.parametrize("command", ["report", "scenarios", "tipping-point", "ci"])
+def test_every_option_has_help(command: str) -> None:
+    from surveystats._cli import _parser
+
+    parser = _parser()
+    sub = next(a for a in parser._actions if a.dest == "command").choices[command]
+    for action in sub._actions:
+        if action.dest != "help":
+            assert action.help, f"{command} {action.option_strings or action.dest} has no help"
+    text = sub.format_help()
+    if command in ("scenarios", "ci"):
+        assert all(m in text.replace("\n", " ").replace("  ", " ")
+                   for m in ("clopper_pearson", "korn_graubard", "aliases"))
+
+
+def test_scenarios_deff_applies_to_the_presets(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scenarios", "0.55", "1000", "--deff", "2,3", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["scenario"], r["deff"]) for r in rows] == [
+        ("benign", 2), ("benign", 3), ("plausible", 2), ("plausible", 3), ("stress", 2),
+        ("stress", 3)]
+    assert rows[2]["high"] == ss.Scenario(ss.Scenario.preset("plausible").mechanisms,
+                                          deff=2.0).apply(0.55, 1000).high
+    assert main(["scenarios", "0.55", "1000", "--json"]) == 0  # each preset's own deff
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["deff"] for r in rows] == [ss.Scenario.preset(n).deff for n in ss.PRESETS]
+
+
+def test_whole_numbers_print_as_integers(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scenarios", "0.55", "1600"]) == 0
+    out = capsys.readouterr().out
+    assert "0.55 1600 " in out and "0.55 1600.0" not in out  # the n column
+    assert main(["ci", "0.55", "1600", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["n"] == 1600
+    assert main(["ci", "0.55", "1600"]) == 0
+    assert "n = 1,600," in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("name", "canonical"), [
+    ("Clopper-Pearson", "clopper_pearson"), ("Agresti-Coull", "agresti_coull"),
+    ("Wilson (cc)", "wilson_cc"), ("likelihood ratio", "likelihood_ratio"),
+    ("Korn-Graubard", "korn_graubard"), ("Wilson", "wilson")])
+def test_the_names_the_charts_print_are_accepted(name: str, canonical: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from surveystats.plotting._intervals import method_label
+
+    assert ss.proportion_ci(0.7, 1600, method=name).method == canonical
+    assert ss.proportion_ci(0.7, 1600, method=method_label(canonical)).method == canonical
+    assert main(["ci", "0.7", "1600", "--method", name, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["method"] == canonical
