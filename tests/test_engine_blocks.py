@@ -1,0 +1,46 @@
+"""What the fast path of proportion_ci keeps: the same bits.
+
+The engine evaluates large arrays a block at a time (``_engine._BLOCK``); that may not change
+a number.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from surveystats import _engine
+
+
+def _inputs(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Shares and sizes with the awkward cases: 0, 1, -0.0, NaN, tiny and huge n_eff, shares
+    near 0 and 1 (Wilson's edge fix), each present in several blocks."""
+    rng = np.random.default_rng(7)
+    p = np.concatenate([rng.uniform(0, 1, size // 2), rng.uniform(0, 0.06, size // 4),
+                        1 - 10.0 ** rng.uniform(-17, 0, size - size // 2 - size // 4)])
+    n = np.concatenate([rng.integers(1, 5000, size // 2).astype(float),
+                        10.0 ** rng.uniform(-300, 300, size - size // 2)])
+    n = rng.permutation(n)
+    every = size // 7
+    p[::every] = 0.0
+    p[1::every] = 1.0
+    p[2::every] = -0.0
+    p[3::every] = np.nan
+    n[4::every] = np.inf
+    n[5::every] = 1e-310
+    return p, n
+
+
+@pytest.mark.parametrize("method", sorted(_engine._BLOCKWISE))
+@pytest.mark.parametrize("with_df", [False, True])
+def test_blocks_give_the_same_bits(method: str, with_df: bool,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    size = 3 * _engine._BLOCK + 123
+    p, n = _inputs(size)
+    df = np.full(size, 12.0) if with_df else None
+    blocked = _engine.interval(method, p, n, confidence_level=0.95, df=df)
+    monkeypatch.setattr(_engine, "_BLOCK", 10 * size)  # one evaluation of the whole arrays
+    whole = _engine.interval(method, p, n, confidence_level=0.95, df=df)
+    for a, b in zip(blocked, whole, strict=True):
+        assert a.shape == (size,)
+        np.testing.assert_array_equal(a.view(np.int64), b.view(np.int64))
