@@ -12,7 +12,7 @@ import pandas as pd
 from surveystats import _engine
 from surveystats._display import fmt, html_table
 from surveystats._params import DF
-from surveystats._result import Result
+from surveystats._result import Result, sealed
 from surveystats._validation import (
     NanPolicy,
     broadcast_shapes,
@@ -90,7 +90,7 @@ class ProportionCI(Result):
                 se = np.sqrt(np.divide(p * (1.0 - p), n_eff))  # floats too: 0 / 0 is NaN
             if isinstance(se, pd.Series):
                 se = se.rename("se")
-            object.__setattr__(self, "se", se)
+            object.__setattr__(self, "se", sealed(se, owned=True))  # new: no copy
         super().__post_init__()
 
     def __iter__(self) -> Any:
@@ -306,6 +306,17 @@ def proportion_ci(
         low, high = _engine.interval(
             method_c, p_a, n_eff, confidence_level=cl, df=df_a, n=n_a
         )
+    if index is None:
+        # Read-only arrays the result stores without another copy (a Series is copied by
+        # wrap instead): the engine's bounds and n / deff are new arrays, handed over; the
+        # inputs are copied unless read-only throughout, as the caller may change them later.
+        if n_eff is n_a:
+            n_a = n_eff = sealed(n_a)  # one copy for both
+        else:
+            n_a, n_eff = sealed(n_a), sealed(n_eff, owned=True)
+        p_a, deff_a, df_a = sealed(p_a), sealed(deff_a), sealed(df_a)
+        low, high = sealed(low, owned=True), sealed(high, owned=True)
+
     def out(arr: np.ndarray, name: str) -> Any:
         # broadcast views are free; every attribute then has the same shape
         return wrap(np.broadcast_to(arr, shape), index, name)

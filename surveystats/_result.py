@@ -12,10 +12,12 @@ DataFrame field); ``repr=False`` leaves the one-line ``__repr__`` to the class o
 
 What the base guarantees for every field:
 
-* **Immutable.** A numpy array that arrives writeable is copied and stored read-only (one that
-  is already read-only, such as a ``broadcast_to`` view, is kept). A pandas object or a dict is
-  copied on the way in and **a copy is returned on every read**, so changing what
-  ``result.steps`` or ``result.fixed`` returns cannot change the result.
+* **Immutable.** A numpy array is stored read-only. It is copied unless nothing can write to
+  its memory: it and every array it views (its ``base`` chain) are read-only, such as a
+  ``broadcast_to`` view of an array made read-only with :func:`sealed`. A read-only view of
+  the caller's writeable array is copied, since the caller could still change it. A pandas
+  object or a dict is copied on the way in and **a copy is returned on every read**, so
+  changing what ``result.steps`` or ``result.fixed`` returns cannot change the result.
 * **Equal by value.** ``a == b`` when both are the same class and every compared field
   (``field(compare=False)`` opts out) is equal: arrays as ``np.array_equal(equal_nan=True)``,
   pandas objects with ``.equals``, floats with NaN equal to NaN, dicts, tuples and nested
@@ -50,7 +52,7 @@ from surveystats._display import fmt, html_table
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["Result"]
+__all__ = ["Result", "sealed"]
 
 _PANDAS = (pd.Series, pd.DataFrame)
 _MISSING = object()
@@ -60,14 +62,43 @@ _HASH_KEY = "_result_hash"
 # --- storing and exposing ---------------------------------------------------------------
 
 
+def _read_only_throughout(a: np.ndarray) -> bool:
+    """Whether ``a`` and every array it is a view of are read-only (and the last owns its data)."""
+    base: Any = a
+    while isinstance(base, np.ndarray):
+        if base.flags.writeable:
+            return False
+        base = base.base
+    return base is None
+
+
+def sealed(value: Any, *, owned: bool = False) -> Any:
+    """An array nothing can write to, for a result to store without copying.
+
+    ``owned=True`` says the array is new and handed over (nothing else refers to it or to the
+    arrays it views, e.g. bounds the engine just computed): it is made read-only in place,
+    with the arrays it views. Otherwise an array that is not read-only throughout is copied
+    first, as the caller of the public function may still write to it. Anything but an array
+    is returned as is.
+    """
+    if not isinstance(value, np.ndarray):
+        return value
+    if owned:
+        base: Any = value
+        while isinstance(base, np.ndarray):
+            base.flags.writeable = False
+            base = base.base
+        return value
+    if not _read_only_throughout(value):
+        value = value.copy()
+        value.flags.writeable = False
+    return value
+
+
 def _freeze(value: Any, *, copy: bool = True) -> Any:
     """The form a field is stored in: read-only arrays, private copies of mutable containers."""
     if isinstance(value, np.ndarray):
-        if value.flags.writeable:
-            if copy:
-                value = value.copy()
-            value.flags.writeable = False
-        return value
+        return sealed(value, owned=not copy)
     if copy and isinstance(value, _PANDAS):
         return value.copy(deep=True)
     if copy and isinstance(value, dict):

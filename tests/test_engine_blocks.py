@@ -1,14 +1,18 @@
-"""What the fast path of proportion_ci keeps: the same bits.
+"""What the fast path of proportion_ci keeps: the same bits, immutable results, no aliasing.
 
-The engine evaluates large arrays a block at a time (``_engine._BLOCK``); that may not change
-a number.
+The engine evaluates large arrays a block at a time (``_engine._BLOCK``) and the result stores
+the engine's bounds without a copy. Neither may change a number or let the caller change a
+result afterwards.
 """
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
+import surveystats as ss
 from surveystats import _engine
 
 
@@ -44,3 +48,35 @@ def test_blocks_give_the_same_bits(method: str, with_df: bool,
     for a, b in zip(blocked, whole, strict=True):
         assert a.shape == (size,)
         np.testing.assert_array_equal(a.view(np.int64), b.view(np.int64))
+
+
+def test_result_neither_aliases_nor_lets_the_caller_change_it() -> None:
+    size = 3 * _engine._BLOCK
+    p = np.linspace(0.0, 1.0, size)
+    n = np.full(size, 400.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for deff in (1.0, np.full(size, 1.5)):
+            ci = ss.proportion_ci(p, n, deff=deff, method="wald")
+            before = {k: np.array(getattr(ci, k)) for k in ("estimate", "n", "n_eff", "low")}
+            for name in ("estimate", "low", "high", "n", "deff", "n_eff", "se"):
+                value = getattr(ci, name)
+                assert not value.flags.writeable, name
+                for arg in (p, n, deff):
+                    assert not np.shares_memory(value, arg), name
+            p[:] = 0.5
+            n[:] = 7.0
+            for k, v in before.items():
+                np.testing.assert_array_equal(getattr(ci, k), v)
+            p[:] = np.linspace(0.0, 1.0, size)
+            n[:] = 400.0
+    assert p.flags.writeable and n.flags.writeable  # the caller's arrays are untouched
+
+
+def test_read_only_input_views_are_copied() -> None:
+    mine = np.array([0.2, 0.4, 0.6])
+    view = mine[:]
+    view.flags.writeable = False  # read-only, but mine can still change it
+    ci = ss.proportion_ci(view, 100)
+    mine[0] = 0.9
+    assert ci.estimate[0] == 0.2
