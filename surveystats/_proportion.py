@@ -61,10 +61,11 @@ class ProportionCI(Result):
     df : float, ndarray, Series or None
         Design degrees of freedom, or None when normal quantiles were used.
     se : float, ndarray or Series
-        Standard error of the estimate, stored when the result was made: ``sqrt(p (1 - p) /
-        n_eff)`` from :func:`proportion_ci`, the design's own standard error from
+        Standard error of the estimate: the design's own standard error from
         :meth:`DesignEstimate.to_proportion_ci` (whose ``n_eff`` for the likelihood-ratio
-        interval includes R's dispersion ``n / (n - 1)``, so it is not recomputed from it).
+        interval includes R's dispersion ``n / (n - 1)``, so it is not recomputed from it);
+        else ``sqrt(p (1 - p) / n_eff)``, computed on first read (most callers never read it,
+        and for a large array it costs several passes over it).
 
     Notes
     -----
@@ -84,14 +85,19 @@ class ProportionCI(Result):
     se: Any = None
 
     def __post_init__(self) -> None:
-        if self.se is None:
-            p, n_eff = self._stored("estimate"), self._stored("n_eff")
-            with np.errstate(all="ignore"):
-                se = np.sqrt(np.divide(p * (1.0 - p), n_eff))  # floats too: 0 / 0 is NaN
-            if isinstance(se, pd.Series):
-                se = se.rename("se")
-            object.__setattr__(self, "se", sealed(se, owned=True))  # new: no copy
+        if self.__dict__.get("se") is None:
+            del self.__dict__["se"]  # derived on first read (Result._stored)
         super().__post_init__()
+
+    def _derive(self, name: str) -> Any:
+        if name != "se":
+            return super()._derive(name)
+        p, n_eff = self._stored("estimate"), self._stored("n_eff")
+        with np.errstate(all="ignore"):
+            se = np.sqrt(np.divide(p * (1.0 - p), n_eff))  # floats too: 0 / 0 is NaN
+        if isinstance(se, pd.Series):
+            se = se.rename("se")
+        return se
 
     def __iter__(self) -> Any:
         return iter((self.low, self.high))

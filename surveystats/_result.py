@@ -29,6 +29,11 @@ What the base guarantees for every field:
 * **Shown.** ``str()`` is the one-line ``repr``; ``_repr_html_`` is the ``to_frame()`` table
   through :func:`surveystats._display.html_table` unless the class has its own.
 
+A class may leave a field to be derived on first read (``ProportionCI.se`` is): its
+``__post_init__`` removes the field from the instance ``__dict__`` and its :meth:`Result._derive`
+computes it; the value is then stored like any other, and equality, hashing and pickling see it
+(pickling leaves an underived field out, to be derived again).
+
 The read-side copies need a data descriptor on the class for each field. The dataclass
 decorator runs after ``__init_subclass__``, so the fields are known only when the first
 instance is made; ``__post_init__`` (and ``__setstate__`` for an unpickled object) installs the
@@ -131,11 +136,7 @@ class _Field:
             if self.default is dataclasses.MISSING:
                 raise AttributeError(self.name)
             return self.default
-        try:
-            value = obj.__dict__[self.name]
-        except KeyError:
-            raise AttributeError(self.name) from None
-        return _expose(value)
+        return _expose(obj._stored(self.name))
 
     def __set__(self, obj: Any, value: Any) -> None:
         obj.__dict__[self.name] = value
@@ -260,8 +261,23 @@ class Result(ABC):
 
     def _stored(self, name: str) -> Any:
         """A field as stored, without the copy a read makes (for the class's own read-only
-        use, e.g. quantiles of a large DataFrame)."""
-        return self.__dict__[name]
+        use, e.g. quantiles of a large DataFrame). A field left to be derived is derived and
+        stored now; AttributeError if the field is neither stored nor derived."""
+        stored = self.__dict__
+        if name not in stored:
+            stored[name] = _freeze(self._derive(name), copy=False)  # a new value: no copy
+        return stored[name]
+
+    def _derive(self, name: str) -> Any:
+        """The value of a field the instance left to be derived on first read (none here)."""
+        raise AttributeError(name)
+
+    def _compared(self, name: str) -> Any:
+        """A compared field as stored, or ``_MISSING``."""
+        try:
+            return self._stored(name)
+        except AttributeError:
+            return _MISSING
 
     # --- tables and display -------------------------------------------------------------
     @abstractmethod
@@ -293,15 +309,14 @@ class Result(ABC):
             return NotImplemented
         if other is self:
             return True
-        mine, theirs = self.__dict__, other.__dict__
-        return all(_same(mine.get(n, _MISSING), theirs.get(n, _MISSING))
+        return all(_same(self._compared(n), other._compared(n))  # type: ignore[attr-defined]
                    for n in type(self)._result_compared)  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
         stored = self.__dict__
         h = stored.get(_HASH_KEY)
         if h is None:
-            digests = tuple(_digest(stored.get(n))
+            digests = tuple(_digest(None if (v := self._compared(n)) is _MISSING else v)
                             for n in type(self)._result_compared)  # type: ignore[attr-defined]
             h = hash((type(self).__qualname__, digests))
             stored[_HASH_KEY] = h  # immutable, so the hash can be kept

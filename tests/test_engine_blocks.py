@@ -1,12 +1,13 @@
 """What the fast path of proportion_ci keeps: the same bits, immutable results, no aliasing.
 
-The engine evaluates large arrays a block at a time (``_engine._BLOCK``) and the result stores
-the engine's bounds without a copy. Neither may change a number or let the caller change a
-result afterwards.
+The engine evaluates large arrays a block at a time (``_engine._BLOCK``), ``ProportionCI.se``
+is derived on first read, and the result stores the engine's bounds without a copy. None of
+that may change a number or let the caller change a result afterwards.
 """
 
 from __future__ import annotations
 
+import pickle
 import warnings
 
 import numpy as np
@@ -80,3 +81,17 @@ def test_read_only_input_views_are_copied() -> None:
     ci = ss.proportion_ci(view, 100)
     mine[0] = 0.9
     assert ci.estimate[0] == 0.2
+
+
+def test_se_is_derived_on_first_read_and_compares_like_a_stored_one() -> None:
+    p, n = np.array([0.0, 0.3, 0.7, 1.0]), np.array([10.0, 100.0, 1600.0, 50.0])
+    a = ss.proportion_ci(p, n, deff=1.5)
+    b = ss.proportion_ci(p, n, deff=1.5)
+    assert "se" not in a.__dict__
+    assert a == b and hash(a) == hash(b)
+    back = pickle.loads(pickle.dumps(a))
+    assert back == a and hash(back) == hash(a)
+    np.testing.assert_array_equal(a.se, np.sqrt(p * (1.0 - p) / (n / 1.5)))
+    assert not a.se.flags.writeable
+    assert a == b and hash(a) == hash(b)
+    assert ss.proportion_ci(0.7, 1600).se == np.sqrt(0.7 * (1.0 - 0.7) / 1600)
