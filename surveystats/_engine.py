@@ -16,6 +16,7 @@ reference test.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -107,18 +108,22 @@ def critical_value(
 # --- normal-approximation methods -------------------------------------------------------
 
 
-def _unit(x: np.ndarray) -> np.ndarray:
-    """``clip(x, 0, 1)`` in place on a fresh array (``np.clip`` costs twice as much)."""
-    x = np.asarray(x, dtype=np.float64)
-    if x.ndim == 0:
-        return np.asarray(min(max(float(x), 0.0), 1.0)) if not np.isnan(x) else x
-    np.maximum(x, 0.0, out=x)
-    return np.minimum(x, 1.0, out=x)
+def _clip_outer(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``max(low, 0)`` and ``min(high, 1)``, in place on fresh arrays.
+
+    These are the outer sides of clipping both bounds to [0, 1]. The inner sides (low <= 1,
+    high >= 0) need no pass of their own: the guard in _bounds takes ``min(low, p)`` and
+    ``max(high, p)`` next, which are <= 1 and >= 0 as p is in [0, 1] (or NaN, which stays NaN).
+    """
+    low, high = np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
+    np.maximum(low, 0.0, out=low)
+    np.minimum(high, 1.0, out=high)
+    return low, high
 
 
 def _wald(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray, np.ndarray]:
     half = s.crit * np.sqrt(p * (1.0 - p) / n_eff)
-    return _unit(p - half), _unit(p + half)
+    return _clip_outer(p - half, p + half)
 
 
 def _wilson(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray, np.ndarray]:
@@ -126,8 +131,9 @@ def _wilson(p: np.ndarray, n_eff: np.ndarray, s: Setting) -> tuple[np.ndarray, n
     denom = 1.0 + c2n
     center = (p + 0.5 * c2n) / denom
     half = s.crit * np.sqrt(p * (1.0 - p) / n_eff + 0.25 * c2n / n_eff) / denom
-    low, high = _unit(center - half), _unit(center + half)
-    # bounds near 0 or 1 from the product of the roots, where center - half cancels
+    low, high = _clip_outer(center - half, center + half)
+    # bounds near 0 or 1 from the product of the roots, where center - half cancels (a bound
+    # beyond its unclipped inner side, low > 1 or high < 0, is neither fixed nor used here)
     low = _edge_fix(low, p, denom, high, upper=False)
     high = _edge_fix(high, p, denom, low, upper=True)
     return low, high
@@ -457,7 +463,8 @@ def interval(
 
     ``method`` must be canonical (see ``canonical_method``). ``n`` is the nominal sample size,
     used only by Korn-Graubard's df adjustment; it defaults to ``n_eff``. The bounds broadcast
-    over ``p``, ``n_eff``, ``df`` and ``n``.
+    over ``p``, ``n_eff``, ``df`` and ``n``; they are new arrays (or scalars) that nothing else
+    refers to, so a result may store them without a copy.
     """
     func = METHODS[method]
     crit = critical_value(confidence_level, df)
@@ -467,12 +474,56 @@ def interval(
     # their limits to double precision.
     with np.errstate(over="ignore"):
         floor = np.maximum(np.square(crit) * _TINY_N_EFF, _TINY_N_EFF)
-    point = tiny = np.zeros(np.shape(n_eff), dtype=bool)
+    args = (p, n_eff, crit, floor, n, df)
+    shape = np.broadcast_shapes(*(np.shape(a) for a in args if a is not None))
+    with np.errstate(over="ignore", divide="ignore", under="ignore"):
+        if method not in _BLOCKWISE or not _blockwise(shape, *args):
+            return _bounds(func, confidence_level, *args)
+        low, high = np.empty(shape), np.empty(shape)
+        for start in range(0, low.size, _BLOCK):
+            block = slice(start, start + _BLOCK)
+            low.reshape(-1)[block], high.reshape(-1)[block] = _bounds(
+                func, confidence_level, *(_part(a, block) for a in args))
+    return low, high
+
+
+#: Elements per block. A large array is evaluated a block at a time, so that a method's
+#: intermediate arrays (a few of 512 KiB) stay in the CPU cache instead of each step of the
+#: formula streaming a full array through memory: about twice as fast for Wilson at 1e6
+#: elements, whose edge fix gathers from four arrays.
+_BLOCK = 1 << 16
+
+#: The methods evaluated in blocks: closed forms, elementwise, so the bounds are the same to
+#: the bit either way. Not the beta quantiles: the inverse incomplete beta works in cache-sized
+#: chunks itself and fits its per-level correction only for large arrays.
+_BLOCKWISE = frozenset({"wald", "wilson", "wilson_cc", "agresti_coull", "logit", "arcsine"})
+
+
+def _blockwise(shape: tuple[int, ...], *arrays: Any) -> bool:
+    """Whether to evaluate in blocks: more than two blocks, and every input either a single
+    value or a C-contiguous array of the full shape (flat blocks of it are then views)."""
+    return math.prod(shape) > 2 * _BLOCK and all(
+        a is None or np.ndim(a) == 0
+        or (isinstance(a, np.ndarray) and a.shape == shape and a.flags.c_contiguous)
+        for a in arrays)
+
+
+def _part(a: Any, block: slice) -> Any:
+    """The block of a full-shape array (a flat view), or the single value itself."""
+    return a if a is None or np.ndim(a) == 0 else a.reshape(-1)[block]
+
+
+def _bounds(
+    func: Method, confidence_level: float, p: np.ndarray, n_eff: np.ndarray,
+    crit: np.ndarray | float, floor: np.ndarray | float, n: np.ndarray | None,
+    df: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """interval() on all its elements or on one block of them, in its np.errstate."""
+    point = None
     if np.size(n_eff) and (np.max(n_eff) == np.inf or np.min(n_eff) < np.min(floor)
                            or np.ndim(floor)):  # two reductions for the common case
         point = np.isposinf(n_eff)
-        tiny = n_eff < floor
-        if np.any(point) or np.any(tiny):
+        if np.any(point) or np.any(n_eff < floor):
             n_eff = np.where(point, 1.0, np.maximum(n_eff, floor))
     setting = Setting(
         confidence_level=confidence_level,
@@ -480,9 +531,8 @@ def interval(
         n=n_eff if n is None else n,
         df=df,
     )
-    with np.errstate(over="ignore", divide="ignore", under="ignore"):
-        low, high = func(p, n_eff, setting)
-    if np.any(point):
+    low, high = func(p, n_eff, setting)
+    if point is not None and np.any(point):
         low = np.where(point, p, low)
         high = np.where(point, p, high)
     # Every interval contains its estimate: this guards the last digit of bounds computed

@@ -12,7 +12,7 @@ import pandas as pd
 from surveystats import _engine
 from surveystats._display import fmt, html_table
 from surveystats._params import DF
-from surveystats._result import Result
+from surveystats._result import Result, sealed
 from surveystats._validation import (
     NanPolicy,
     broadcast_shapes,
@@ -61,10 +61,11 @@ class ProportionCI(Result):
     df : float, ndarray, Series or None
         Design degrees of freedom, or None when normal quantiles were used.
     se : float, ndarray or Series
-        Standard error of the estimate, stored when the result was made: ``sqrt(p (1 - p) /
-        n_eff)`` from :func:`proportion_ci`, the design's own standard error from
+        Standard error of the estimate: the design's own standard error from
         :meth:`DesignEstimate.to_proportion_ci` (whose ``n_eff`` for the likelihood-ratio
-        interval includes R's dispersion ``n / (n - 1)``, so it is not recomputed from it).
+        interval includes R's dispersion ``n / (n - 1)``, so it is not recomputed from it);
+        else ``sqrt(p (1 - p) / n_eff)``, computed on first read (most callers never read it,
+        and for a large array it costs several passes over it).
 
     Notes
     -----
@@ -84,14 +85,19 @@ class ProportionCI(Result):
     se: Any = None
 
     def __post_init__(self) -> None:
-        if self.se is None:
-            p, n_eff = self._stored("estimate"), self._stored("n_eff")
-            with np.errstate(all="ignore"):
-                se = np.sqrt(np.divide(p * (1.0 - p), n_eff))  # floats too: 0 / 0 is NaN
-            if isinstance(se, pd.Series):
-                se = se.rename("se")
-            object.__setattr__(self, "se", se)
+        if self.__dict__.get("se") is None:
+            del self.__dict__["se"]  # derived on first read (Result._stored)
         super().__post_init__()
+
+    def _derive(self, name: str) -> Any:
+        if name != "se":
+            return super()._derive(name)
+        p, n_eff = self._stored("estimate"), self._stored("n_eff")
+        with np.errstate(all="ignore"):
+            se = np.sqrt(np.divide(p * (1.0 - p), n_eff))  # floats too: 0 / 0 is NaN
+        if isinstance(se, pd.Series):
+            se = se.rename("se")
+        return se
 
     def __iter__(self) -> Any:
         return iter((self.low, self.high))
@@ -306,6 +312,17 @@ def proportion_ci(
         low, high = _engine.interval(
             method_c, p_a, n_eff, confidence_level=cl, df=df_a, n=n_a
         )
+    if index is None:
+        # Read-only arrays the result stores without another copy (a Series is copied by
+        # wrap instead): the engine's bounds and n / deff are new arrays, handed over; the
+        # inputs are copied unless read-only throughout, as the caller may change them later.
+        if n_eff is n_a:
+            n_a = n_eff = sealed(n_a)  # one copy for both
+        else:
+            n_a, n_eff = sealed(n_a), sealed(n_eff, owned=True)
+        p_a, deff_a, df_a = sealed(p_a), sealed(deff_a), sealed(df_a)
+        low, high = sealed(low, owned=True), sealed(high, owned=True)
+
     def out(arr: np.ndarray, name: str) -> Any:
         # broadcast views are free; every attribute then has the same shape
         return wrap(np.broadcast_to(arr, shape), index, name)

@@ -12,10 +12,12 @@ DataFrame field); ``repr=False`` leaves the one-line ``__repr__`` to the class o
 
 What the base guarantees for every field:
 
-* **Immutable.** A numpy array that arrives writeable is copied and stored read-only (one that
-  is already read-only, such as a ``broadcast_to`` view, is kept). A pandas object or a dict is
-  copied on the way in and **a copy is returned on every read**, so changing what
-  ``result.steps`` or ``result.fixed`` returns cannot change the result.
+* **Immutable.** A numpy array is stored read-only. It is copied unless nothing can write to
+  its memory: it and every array it views (its ``base`` chain) are read-only, such as a
+  ``broadcast_to`` view of an array made read-only with :func:`sealed`. A read-only view of
+  the caller's writeable array is copied, since the caller could still change it. A pandas
+  object or a dict is copied on the way in and **a copy is returned on every read**, so
+  changing what ``result.steps`` or ``result.fixed`` returns cannot change the result.
 * **Equal by value.** ``a == b`` when both are the same class and every compared field
   (``field(compare=False)`` opts out) is equal: arrays as ``np.array_equal(equal_nan=True)``,
   pandas objects with ``.equals``, floats with NaN equal to NaN, dicts, tuples and nested
@@ -26,6 +28,11 @@ What the base guarantees for every field:
 * **Picklable.** The stored state round-trips; arrays come back read-only.
 * **Shown.** ``str()`` is the one-line ``repr``; ``_repr_html_`` is the ``to_frame()`` table
   through :func:`surveystats._display.html_table` unless the class has its own.
+
+A class may leave a field to be derived on first read (``ProportionCI.se`` is): its
+``__post_init__`` removes the field from the instance ``__dict__`` and its :meth:`Result._derive`
+computes it; the value is then stored like any other, and equality, hashing and pickling see it
+(pickling leaves an underived field out, to be derived again).
 
 The read-side copies need a data descriptor on the class for each field. The dataclass
 decorator runs after ``__init_subclass__``, so the fields are known only when the first
@@ -50,7 +57,7 @@ from surveystats._display import fmt, html_table
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["Result"]
+__all__ = ["Result", "sealed"]
 
 _PANDAS = (pd.Series, pd.DataFrame)
 _MISSING = object()
@@ -60,14 +67,43 @@ _HASH_KEY = "_result_hash"
 # --- storing and exposing ---------------------------------------------------------------
 
 
+def _read_only_throughout(a: np.ndarray) -> bool:
+    """Whether ``a`` and every array it is a view of are read-only (and the last owns its data)."""
+    base: Any = a
+    while isinstance(base, np.ndarray):
+        if base.flags.writeable:
+            return False
+        base = base.base
+    return base is None
+
+
+def sealed(value: Any, *, owned: bool = False) -> Any:
+    """An array nothing can write to, for a result to store without copying.
+
+    ``owned=True`` says the array is new and handed over (nothing else refers to it or to the
+    arrays it views, e.g. bounds the engine just computed): it is made read-only in place,
+    with the arrays it views. Otherwise an array that is not read-only throughout is copied
+    first, as the caller of the public function may still write to it. Anything but an array
+    is returned as is.
+    """
+    if not isinstance(value, np.ndarray):
+        return value
+    if owned:
+        base: Any = value
+        while isinstance(base, np.ndarray):
+            base.flags.writeable = False
+            base = base.base
+        return value
+    if not _read_only_throughout(value):
+        value = value.copy()
+        value.flags.writeable = False
+    return value
+
+
 def _freeze(value: Any, *, copy: bool = True) -> Any:
     """The form a field is stored in: read-only arrays, private copies of mutable containers."""
     if isinstance(value, np.ndarray):
-        if value.flags.writeable:
-            if copy:
-                value = value.copy()
-            value.flags.writeable = False
-        return value
+        return sealed(value, owned=not copy)
     if copy and isinstance(value, _PANDAS):
         return value.copy(deep=True)
     if copy and isinstance(value, dict):
@@ -100,11 +136,7 @@ class _Field:
             if self.default is dataclasses.MISSING:
                 raise AttributeError(self.name)
             return self.default
-        try:
-            value = obj.__dict__[self.name]
-        except KeyError:
-            raise AttributeError(self.name) from None
-        return _expose(value)
+        return _expose(obj._stored(self.name))
 
     def __set__(self, obj: Any, value: Any) -> None:
         obj.__dict__[self.name] = value
@@ -229,8 +261,23 @@ class Result(ABC):
 
     def _stored(self, name: str) -> Any:
         """A field as stored, without the copy a read makes (for the class's own read-only
-        use, e.g. quantiles of a large DataFrame)."""
-        return self.__dict__[name]
+        use, e.g. quantiles of a large DataFrame). A field left to be derived is derived and
+        stored now; AttributeError if the field is neither stored nor derived."""
+        stored = self.__dict__
+        if name not in stored:
+            stored[name] = _freeze(self._derive(name), copy=False)  # a new value: no copy
+        return stored[name]
+
+    def _derive(self, name: str) -> Any:
+        """The value of a field the instance left to be derived on first read (none here)."""
+        raise AttributeError(name)
+
+    def _compared(self, name: str) -> Any:
+        """A compared field as stored, or ``_MISSING``."""
+        try:
+            return self._stored(name)
+        except AttributeError:
+            return _MISSING
 
     # --- tables and display -------------------------------------------------------------
     @abstractmethod
@@ -262,15 +309,14 @@ class Result(ABC):
             return NotImplemented
         if other is self:
             return True
-        mine, theirs = self.__dict__, other.__dict__
-        return all(_same(mine.get(n, _MISSING), theirs.get(n, _MISSING))
+        return all(_same(self._compared(n), other._compared(n))  # type: ignore[attr-defined]
                    for n in type(self)._result_compared)  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
         stored = self.__dict__
         h = stored.get(_HASH_KEY)
         if h is None:
-            digests = tuple(_digest(stored.get(n))
+            digests = tuple(_digest(None if (v := self._compared(n)) is _MISSING else v)
                             for n in type(self)._result_compared)  # type: ignore[attr-defined]
             h = hash((type(self).__qualname__, digests))
             stored[_HASH_KEY] = h  # immutable, so the hash can be kept
