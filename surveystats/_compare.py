@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from surveystats import _engine
-from surveystats._display import fmt, html_table
+from surveystats._display import fmt, html_table, pct_text
 from surveystats._params import SHARE_ABOVE_ZERO
 from surveystats._proportion import ProportionCI, proportion_ci
 from surveystats._result import Result
@@ -79,6 +79,14 @@ class Comparison(Result):
     def to_frame(self) -> pd.DataFrame:
         """One row with every attribute as a column."""
         return pd.DataFrame([{k: getattr(self, k) for k in self.__dataclass_fields__}])
+
+    def _text(self) -> str:
+        if self.kind == "ratio":
+            what = f"ratio {self.estimate:.3g} [{self.low:.3g}, {self.high:.3g}]"
+        else:
+            what = (f"difference {100 * self.estimate:+.1f} points [{100 * self.low:+.1f}, "
+                    f"{100 * self.high:+.1f}]")
+        return f"{what} ({self.method}, {100 * self.confidence_level:g}%, {self.design})"
 
     def __repr__(self) -> str:
         return (
@@ -329,6 +337,14 @@ class NestedShares(Result):
                 "how": hows[key],
             })
         return pd.DataFrame(rows)
+
+    def _text(self) -> str:
+        a = self.intervals["A: share of all"]
+        b = self.intervals["B: share of all"]
+        return (f"{pct_text(self.reported)} reported: of all {pct_text(a.estimate)} "
+                f"[{pct_text(a.low)}, {pct_text(a.high)}] (reading A), or "
+                f"{pct_text(b.estimate)} [{pct_text(b.low)}, {pct_text(b.high)}] of all "
+                f"(reading B: a share of the {pct_text(self.parent)})")
 
     def __repr__(self) -> str:
         a = self.intervals["A: share of all"]

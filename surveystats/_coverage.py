@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from surveystats import _engine
-from surveystats._display import fmt, html_table
+from surveystats._display import count_text, fmt, html_table, pct_text
 from surveystats._result import Result
 from surveystats._validation import check_confidence_level, check_positive, check_share
 
@@ -60,6 +60,12 @@ class CoverageResult(Result):
             "deff": self.deff, "n_binomial": self.n_binomial,
             "confidence_level": self.confidence_level,
         })
+
+    def _text(self) -> str:
+        deff = "" if self.deff == 1 else f", deff {self.deff:g}"
+        return (f"{self.method} at n = {count_text(self.n)}{deff}: coverage of the nominal "
+                f"{100 * self.confidence_level:g}% averages {pct_text(self.mean)}, minimum "
+                f"{pct_text(self.minimum)}")
 
     def __repr__(self) -> str:
         return (

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from surveystats import _engine
-from surveystats._display import fmt, html_table
+from surveystats._display import count_text, fmt, html_table
 from surveystats._params import AT_LEAST_ONE, NON_NEGATIVE
 from surveystats._planning import margin_of_error
 from surveystats._proportion import proportion_ci
@@ -63,6 +63,10 @@ class WeightingDeff(Result):
     def to_frame(self) -> pd.DataFrame:
         """One-row DataFrame with columns ``deff, n, n_eff, cv``."""
         return pd.DataFrame([{"deff": self.deff, "n": self.n, "n_eff": self.n_eff, "cv": self.cv}])
+
+    def _text(self) -> str:
+        return (f"design effect of weighting {self.deff:.3f}: n = {count_text(self.n)} "
+                f"counts as n_eff = {count_text(round(self.n_eff, 1))}")
 
     def __repr__(self) -> str:
         return (

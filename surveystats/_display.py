@@ -36,3 +36,14 @@ def html_table(title: str, frame: pd.DataFrame, note: str = "", max_rows: int = 
     caption = f"<p><strong>{title}</strong></p>"
     foot = f"<p><small>{note}</small></p>" if note else ""
     return f"<div>{caption}{body}{foot}</div>"
+
+
+def pct_text(x: float, digits: int = 1) -> str:
+    """A share as a percentage for human text: ``0.7 -> '70.0%'``."""
+    return f"{100 * float(x):.{digits}f}%"
+
+
+def count_text(x: float) -> str:
+    """A size for human text: whole numbers as integers with thousands separators."""
+    x = float(x)
+    return f"{x:,.0f}" if x.is_integer() else f"{x:,.1f}"

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from surveystats._display import fmt, html_table
+from surveystats._display import fmt, html_table, pct_text
 from surveystats._params import AT_LEAST_ONE
 from surveystats._result import Result
 from surveystats._validation import (
@@ -122,6 +122,13 @@ class BiasAnalysis(Result):
                          "confidence_level": self.confidence_level,
                          "draws": len(self._stored("draws")), "discarded": self.discarded})
         return pd.DataFrame(rows)
+
+    def _text(self) -> str:
+        lo, hi = self.interval
+        return (f"reported {pct_text(self.reported)}; under the priors median "
+                f"{pct_text(self.median)} [{pct_text(lo)}, {pct_text(hi)}] "
+                f"({100 * self.confidence_level:g}% of {len(self._stored('draws')):,} draws, "
+                "systematic and random error)")
 
     def __repr__(self) -> str:
         lo, hi = self.interval

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from surveystats import _engine
-from surveystats._display import fmt, html_table
+from surveystats._display import count_text, fmt, html_table, pct_text
 from surveystats._params import DF
 from surveystats._result import Result, sealed
 from surveystats._validation import (
@@ -137,6 +137,24 @@ class ProportionCI(Result):
         data = {k: np.broadcast_to(a, (size,)) if a.ndim == 0 else a.ravel()
                 for k, a in arrays.items()}
         return pd.DataFrame(data, index=index)
+
+    def _text(self) -> str:
+        def one(e: Any, lo: Any, hi: Any, n: Any) -> str:
+            return f"{pct_text(e)} [{pct_text(lo)}, {pct_text(hi)}] (n = {count_text(n)})"
+
+        how = f"{self.method}, {100 * self.confidence_level:g}%"
+        if np.ndim(self.estimate) == 0:
+            deff = "" if float(self.deff) == 1 else f", deff {float(self.deff):g}"
+            return (f"{pct_text(self.estimate)} [{pct_text(self.low)}, {pct_text(self.high)}]"
+                    f" ({how}, n = {count_text(self.n)}{deff})")
+        e, lo, hi = (np.ravel(np.asarray(v, dtype=float)) for v in
+                     (self.estimate, self.low, self.high))
+        n = np.ravel(np.broadcast_to(np.asarray(self.n, dtype=float), np.shape(self.estimate)))
+        index = getattr(self.estimate, "index", range(1, e.size + 1))
+        parts = [f"{k}: {one(*v)}" for k, v in zip(index, zip(e, lo, hi, n, strict=True),
+                                                   strict=True)][:5]
+        more = f"; ... {e.size - 5} more" if e.size > 5 else ""
+        return f"{how}: " + "; ".join(parts) + more
 
     def __repr__(self) -> str:
         df = "" if self.df is None else f", df={fmt(self.df)}"

@@ -291,7 +291,14 @@ class Result(ABC):
         return f"{type(self).__name__}({parts})"
 
     def __str__(self) -> str:
-        return " ".join(repr(self).split())
+        """A human line: the class's own sentence (``_text``) where it has one, e.g.
+        ``70.0% [67.7%, 72.2%] (wilson, 95%, n = 1,600)``; otherwise the one-line repr."""
+        text = self._text()
+        return " ".join((repr(self) if text is None else text).split())
+
+    def _text(self) -> str | None:
+        """The human sentence of ``str()``; None falls back to the repr."""
+        return None
 
     def _repr_html_(self) -> str:
         return html_table(type(self).__name__, self.to_frame())

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from surveystats import _engine
-from surveystats._display import fmt, html_table
+from surveystats._display import fmt, html_table, pct_text
 from surveystats._proportion import ProportionCI, proportion_ci
 from surveystats._result import Result
 from surveystats._validation import check_confidence_level, check_positive, check_share
@@ -100,6 +100,11 @@ class ScenarioResult(Result):
             "deff": s.deff, "n_eff": s.n_eff, "estimate": self.estimate, "low": self.low,
             "high": self.high, "method": s.method, "confidence_level": s.confidence_level,
         }])
+
+    def _text(self) -> str:
+        return (f"{self.scenario.name} scenario: reported {pct_text(self.reported)} -> "
+                f"{pct_text(self.estimate)} [{pct_text(self.low)}, {pct_text(self.high)}] "
+                f"at deff {self.scenario.deff:g}")
 
     def __repr__(self) -> str:
         return (

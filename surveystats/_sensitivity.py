@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from surveystats._display import fmt, html_table
+from surveystats._display import fmt, html_table, pct_text
 from surveystats._params import MARGIN
 from surveystats._proportion import proportion_ci
 from surveystats._result import Result
@@ -160,6 +160,12 @@ class Tornado(Result):
     def label(self, mechanism: str) -> str:
         """The chart's two-line label of a mechanism's bar."""
         return _tornado_label(mechanism, self.settings[mechanism], self.response_rate)
+
+    def _text(self) -> str:
+        top = self.largest
+        return (f"{self.label(top).splitlines()[0]} moves the shares most, up to "
+                f"{100 * self.move(top):.1f} points (one mechanism at a time; "
+                f"{len(self.settings)} mechanisms, {len(self.items)} items)")
 
     def __repr__(self) -> str:
         return (f"Tornado(items={list(self.items)}, n={fmt(self.n)}, largest={self.largest!r}, "
@@ -464,6 +470,13 @@ class SensitivityMap(Result):
                              "y_value": gy.ravel(),
                              "estimate": self._stored("estimate").ravel()})
 
+    def _text(self) -> str:
+        tips = "; ".join(f"{k} alone crosses {pct_text(self.threshold, 0)} at {v:.4g}"
+                         if v is not None else f"{k} alone does not cross"
+                         for k, v in self.tipping.items())
+        return (f"reported {pct_text(self.reported)}; at the central values of {self.x} and "
+                f"{self.y}: {pct_text(self.central_estimate)}; {tips}")
+
     def __repr__(self) -> str:
         tips = ", ".join(f"{k}={fmt(v)}" for k, v in self.tipping.items())
         return (f"SensitivityMap(reported={fmt(self.reported)}, x={self.x!r}, y={self.y!r}, "
@@ -617,6 +630,10 @@ class ErrorBudget(Result):
         """One row per bar, top to bottom: ``row`` (its label), ``kind`` (``stated``,
         ``sampling``, ``bias``, ``total``), ``mechanism``, ``estimate, low, high``."""
         return self.rows
+
+    def _text(self) -> str:
+        return "; ".join(f"{r.row}: {pct_text(r.estimate)} [{pct_text(r.low)}, "
+                         f"{pct_text(r.high)}]" for r in self._stored("rows").itertuples())
 
     def __repr__(self) -> str:
         s = self.scenario

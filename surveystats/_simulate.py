@@ -21,7 +21,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from surveystats import _engine
-from surveystats._display import fmt, html_table
+from surveystats._display import fmt, html_table, pct_text
 from surveystats._params import (
     AT_LEAST_ONE,
     INNER_SHARE,
@@ -226,6 +226,12 @@ class PollSimulation(Result):
             "confidence_level", "deff",
         )
         return {name: getattr(self, name) for name in names}
+
+    def _text(self) -> str:
+        return (f"{self.polls:,} simulated polls of n = {self.n:,}: true {pct_text(self.true_p)}, "
+                f"mean estimate {pct_text(self.mean_estimate)}; the nominal "
+                f"{100 * self.confidence_level:g}% interval covers the truth in "
+                f"{pct_text(self.coverage)} of polls")
 
     def __repr__(self) -> str:
         empty = f", empty_group_polls={self.empty_group_polls}" if self.empty_group_polls else ""

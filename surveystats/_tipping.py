@@ -90,6 +90,9 @@ class TippingPoint(Result):
             "reported": self.reported, "found": self.found, "message": self.message,
         }])
 
+    def _text(self) -> str:
+        return self.message
+
     def __repr__(self) -> str:
         return (f"TippingPoint(mechanism={self.mechanism!r}, parameter={self.parameter!r}, "
                 f"value={fmt(self.value)}, threshold={fmt(self.threshold)}, "

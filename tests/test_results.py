@@ -147,8 +147,19 @@ def test_display(case: tuple[type, Any, Any, Any]) -> None:
     html = a._repr_html_()
     assert isinstance(html, str) and html.startswith("<div>")
     text = str(a)
-    assert isinstance(text, str) and "\n" not in text and text.startswith(cls.__name__)
-    assert "\n" not in repr(a)
+    assert isinstance(text, str) and text and "\n" not in text
+    # a human sentence where the class has one, else the one-line repr
+    assert text.startswith(cls.__name__) == (a._text() is None)
+    assert "\n" not in repr(a) and repr(a).startswith(cls.__name__)
+
+
+def test_human_str() -> None:
+    assert str(ss.proportion_ci(0.7, 1600, deff=1.5)) == (
+        "70.0% [67.2%, 72.7%] (wilson, 95%, n = 1,600, deff 1.5)")
+    assert str(ss.Scenario.preset("plausible").apply(0.55, 1000)).startswith(
+        "plausible scenario: reported 55.0% -> 46.0% [")
+    assert str(ss.tipping_point(0.55, "falsification")).startswith("falsification = 0.1 takes")
+    assert "1600.0" not in str(ss.simulate_poll(0.62, 1600, polls=20, rng=1))
 
 
 # --- the pieces of the base ----------------------------------------------------------
