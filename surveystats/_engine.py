@@ -520,7 +520,13 @@ def _bounds(
 ) -> tuple[np.ndarray, np.ndarray]:
     """interval() on all its elements or on one block of them, in its np.errstate."""
     point = None
-    if np.size(n_eff) and (np.max(n_eff) == np.inf or np.min(n_eff) < np.min(floor)
+    missing = None
+    top = np.max(n_eff) if np.size(n_eff) else 0.0
+    if top != top:  # a NaN size (nan_policy="propagate"): NaN bounds there, the rest as usual
+        missing = np.isnan(n_eff)
+        n_eff = np.where(missing, 1.0, n_eff)
+        top = np.max(n_eff)
+    if np.size(n_eff) and (top == np.inf or np.min(n_eff) < np.min(floor)
                            or np.ndim(floor)):  # two reductions for the common case
         point = np.isposinf(n_eff)
         if np.any(point) or np.any(n_eff < floor):
@@ -535,6 +541,9 @@ def _bounds(
     if point is not None and np.any(point):
         low = np.where(point, p, low)
         high = np.where(point, p, high)
+    if missing is not None:
+        low = np.where(missing, np.nan, low)
+        high = np.where(missing, np.nan, high)
     # Every interval contains its estimate: this guards the last digit of bounds computed
     # by subtraction (NaN stays NaN, so a NaN bound is never hidden).
     low = np.minimum(low, p, out=low if _owned(low, p) else None)

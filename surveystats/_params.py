@@ -220,6 +220,7 @@ SIGNATURES: dict[str, dict[str, Param]] = {
     "proportion_ci": {
         "p": Param(SHARE, array=True, nan=True, required=True),
         "n": Param(POSITIVE, array=True, nan=True, required=True),
+        "successes": Param(NON_NEGATIVE, array=True, nan=True, optional=True),
         "method": Param(INTERVAL_METHOD),
         "confidence_level": _CL,
         "deff": Param(POSITIVE, array=True, nan=True),

@@ -11,7 +11,7 @@ import pandas as pd
 
 from surveystats import _engine
 from surveystats._display import count_text, fmt, html_table, pct_text
-from surveystats._params import DF
+from surveystats._params import DF, NON_NEGATIVE
 from surveystats._result import Result, sealed
 from surveystats._validation import (
     NanPolicy,
@@ -176,10 +176,32 @@ class ProportionCI(Result):
         return plot_intervals(self, ax=ax, **kwargs)
 
 
+def _share_of_counts(successes: Any, n: Any, p: Any, nan_policy: NanPolicy) -> Any:
+    """``successes / n``, checked: a count in [0, n] (a Series keeps its index)."""
+    if p is not None:
+        raise ValueError(f"give p ({p!r}) or successes ({successes!r}), not both")
+    x = check_interval("successes", successes, NON_NEGATIVE, nan_policy=nan_policy)
+    n_a = check_positive("n", n, nan_policy=nan_policy)
+    with np.errstate(invalid="ignore"):
+        over = np.asarray(x > n_a)
+    if np.any(over):
+        bad = np.broadcast_to(x, over.shape)[over].flat[0]
+        size = np.broadcast_to(n_a, over.shape)[over].flat[0]
+        raise ValueError(f"successes ({bad:g}) must be <= n ({size:g}): a count of 'yes' "
+                         "answers among n")
+    share = x / n_a
+    if isinstance(successes, pd.Series):
+        return pd.Series(share, index=successes.index)
+    if isinstance(n, pd.Series):
+        return pd.Series(share, index=n.index)
+    return share
+
+
 def proportion_ci(
-    p: ArrayLike,
-    n: ArrayLike,
+    p: ArrayLike | None = None,
+    n: ArrayLike | None = None,
     *,
+    successes: ArrayLike | None = None,
     method: str = "wilson",
     confidence_level: float = 0.95,
     deff: ArrayLike = 1.0,
@@ -199,6 +221,9 @@ def proportion_ci(
         Observed share(s) in [0, 1] (0.70, not 70).
     n : float, array-like or Series
         Nominal sample size(s), > 0.
+    successes : float, array-like or Series, optional
+        Instead of ``p``: the number of "yes" answers among ``n`` (``proportion_ci(
+        successes=1120, n=1600)`` is ``proportion_ci(0.70, 1600)``), in [0, n].
     method : str, default "wilson"
         One of ``"wald"``, ``"wilson"``, ``"wilson_cc"``, ``"agresti_coull"``,
         ``"clopper_pearson"``, ``"jeffreys"``, ``"logit"``, ``"arcsine"``,
@@ -304,6 +329,13 @@ def proportion_ci(
     method_c = _engine.canonical_method(method)
     cl = check_confidence_level(confidence_level)
     check_choice("nan_policy", nan_policy, ("raise", "propagate"))
+    if n is None:
+        raise TypeError("n is required: proportion_ci(p, n) or proportion_ci(successes=..., "
+                        "n=...)")
+    if successes is not None:
+        p = _share_of_counts(successes, n, p, nan_policy)
+    elif p is None:
+        raise TypeError("give p (a share, e.g. 0.70) or successes (a count, e.g. 1120) with n")
     index = common_index(p, n, deff, df)
     p_a = check_share("p", p, nan_policy=nan_policy)
     n_a = check_positive("n", n, nan_policy=nan_policy)

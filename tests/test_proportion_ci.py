@@ -345,3 +345,31 @@ def test_property_symmetric_under_relabelling(data: st.DataObject, n: int, metho
         b = proportion_ci((n - x) / n, n, method=method)
     assert a.low == pytest.approx(1.0 - b.high, abs=1e-9)
     assert a.high == pytest.approx(1.0 - b.low, abs=1e-9)
+
+
+def test_counts_are_accepted() -> None:
+    # issue 10 D8: successes and n instead of a share
+    assert ss.proportion_ci(successes=1120, n=1600) == ss.proportion_ci(0.70, 1600)
+    by_count = ss.proportion_ci(successes=pd.Series({"a": 1120, "b": 880}), n=1600,
+                                method="clopper_pearson")
+    assert list(by_count.to_frame().index) == ["a", "b"]
+    assert np.array_equal(by_count.to_frame()["high"],
+                          ss.proportion_ci([0.70, 0.55], 1600, method="clopper_pearson").high)
+    with pytest.raises(ValueError, match=r"successes \(1700\) must be <= n \(1600\)"):
+        ss.proportion_ci(successes=1700, n=1600)
+    with pytest.raises(ValueError, match=r"give p \(0.7\) or successes \(1120\), not both"):
+        ss.proportion_ci(0.7, 1600, successes=1120)
+    with pytest.raises(TypeError, match="give p .* or successes"):
+        ss.proportion_ci(n=1600)
+
+
+@pytest.mark.parametrize("method", ss.INTERVAL_METHODS)
+def test_a_missing_size_gives_missing_bounds_and_leaves_the_others_alone(method: str) -> None:
+    # found by the fuzz: a NaN n made the tiny-size guard skip the whole array (Wilson gave NaN
+    # for the finite element) and the exact methods reported a bound of 0 for the NaN element
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateIntervalWarning)
+        both = ss.proportion_ci(0.0, [5e-324, np.nan], method=method, nan_policy="propagate")
+        alone = ss.proportion_ci(0.0, 5e-324, method=method)
+    assert np.isnan(both.low[1]) and np.isnan(both.high[1])
+    assert both.low[0] == alone.low and both.high[0] == alone.high
