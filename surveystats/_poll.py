@@ -23,6 +23,7 @@ import datetime as dt
 import difflib
 import math
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,18 +32,35 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from surveystats._params import CONFIDENCE_LEVEL, MARGIN, SHARE_BELOW_ONE, Interval
-from surveystats._validation import check_integer, check_positive, check_scalar, check_share
+from surveystats._params import (
+    CONFIDENCE_LEVEL,
+    MARGIN,
+    POSITIVE,
+    SHARE,
+    SHARE_BELOW_ONE,
+    Interval,
+)
+from surveystats._textinput import (
+    DELIMITERS,
+    NumberColumn,
+    column_name,
+    decimal_mark,
+    parse_numbers,
+    read_table,
+)
+from surveystats._validation import check_bool, check_integer, check_scalar
 
 __all__ = [
     "CARD_KEYS",
     "ITEM_COLUMNS",
     "OPTIONAL_COLUMNS",
+    "READING_ATTR",
     "REQUIRED_COLUMNS",
     "PollCard",
     "card_beside",
     "load_toplines",
     "read_poll_card",
+    "reading_notes",
     "resolve_poll",
 ]
 
@@ -79,7 +97,8 @@ OPTIONAL_COLUMNS: Final = ("label", "deff", "base_item", "ambiguous_base_item", 
 ITEM_COLUMNS: Final[dict[str, str]] = {
     "item": "short id, unique in the file; names the item's chart files",
     "label": "the question or answer as it should appear on charts (default: item)",
-    "estimate": "reported share in [0, 1] (0.70, not 70)",
+    "estimate": "reported share: 0.70, 70% or 70 (numbers without a % sign are read as "
+                "percentages when every one is above 1 and at most 100, or with --percent)",
     "n": "number of interviews the share is based on",
     "deff": "design effect the pollster states for the item (default: none stated, 1)",
     "base_item": "the item whose \"yes\" group this share is a share of (a nested base); "
@@ -370,43 +389,212 @@ def _near_miss(column: str) -> str | None:
     return near[0] if near and near[0] != column else None
 
 
-def load_toplines(source: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
-    """Read and validate a toplines table.
+#: Key of ``DataFrame.attrs`` under which :func:`load_toplines` records how it read the input
+#: (file, encoding, delimiter, decimal mark, percentages, rows left out); :func:`reading_notes`
+#: puts it in words for the report.
+READING_ATTR: Final = "surveystats_reading"
+_NUMBER_COLUMNS: Final = ("estimate", "n", "deff", "dont_know")
+_PERCENT_HINT: Final = ("estimates are read as shares unless every estimate without a % sign "
+                        "is above 1 and at most 100 (then all as percentages); say which with "
+                        "percent=True or False (--percent / --no-percent)")
+_MARK_NAMES: Final = {",": "comma", ".": "point"}
+
+
+class _Cells:
+    """Where each row of a toplines table is: ``toplines file 'x.csv', row 5`` (a spreadsheet's
+    row number, header = row 1) or ``toplines, index 3`` for a DataFrame."""
+
+    def __init__(self, where: str, labels: pd.Index, file: bool, items: pd.Series | None = None):
+        self.where = where
+        self.labels = labels
+        self.file = file
+        self.items = items
+
+    def named(self, label: Any) -> str:
+        return f"row {label}" if self.file else f"index {label}"
+
+    def row(self, i: int) -> str:
+        return self.named(self.labels[i])
+
+    def at(self, i: int, column: str) -> str:
+        text = f"{self.where}, {self.row(i)}, column {column!r}"
+        if self.items is not None and self.items.iloc[i]:
+            text += f", item {self.items.iloc[i]!r}"
+        return text
+
+
+def _read_file(path: Path, encoding: str | None) -> tuple[pd.DataFrame, _Cells, dict[str, Any]]:
+    where = f"toplines file {str(path)!r}"
+    if not path.exists():
+        raise ValueError(f"{where} does not exist")
+    if path.is_dir():
+        raise ValueError(f"{where} is a folder; give the toplines CSV file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"{where} cannot be read: {exc.strerror}") from exc
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise ValueError(f"{where} is an Excel workbook, not a CSV file; save the sheet as CSV "
+                         "(in Excel: File > Save As > CSV UTF-8) and give that file")
+    hint = f"{', '.join(REQUIRED_COLUMNS)} (optional: {', '.join(OPTIONAL_COLUMNS)})"
+    table = read_table(data, where=where, required=REQUIRED_COLUMNS, columns_hint=hint,
+                       encoding=encoding)
+    reading = {"file": path.name, "encoding": table.encoding,
+               "encoding_how": table.encoding_how, "delimiter": table.delimiter,
+               "header_row": table.header_row, "blank_rows": list(table.blank_rows)}
+    return table.cells, _Cells(where, table.cells.index, True), reading
+
+
+def _column_numbers(frame: pd.DataFrame, column: str, mark: Any, *,
+                    count: bool) -> NumberColumn:
+    """A numeric column: numbers as they are, text parsed (:func:`parse_numbers`)."""
+    col = frame[column]
+    if col.dtype.kind in "iuf":
+        values = col.to_numpy(dtype=float)
+        none = np.zeros(values.shape, dtype=bool)
+        return NumberColumn(values, none, none, np.isnan(values))
+    return parse_numbers(col, mark, groups_ambiguous=not count)
+
+
+def _refuse_bad_numbers(column: str, numbers: NumberColumn, frame: pd.DataFrame, cells: _Cells,
+                        mark: str | None, examples: dict[str, tuple[str, Any, str]]) -> None:
+    if not numbers.bad.any():
+        return
+    i = int(np.argmax(numbers.bad))
+    value = frame[column].iloc[i]
+    if column == "n":
+        grouped = "1.600" if mark == "," else "1,600"
+        allowed = f"a number of interviews such as 1600, {grouped} or 1 600"
+    elif column == "deff":
+        allowed = "a design effect such as 1.3"
+    else:
+        allowed = "a share such as 0.55 or a percentage such as 55% or 55"
+    if mark is not None:
+        c, r, v = examples[mark]
+        house = (f"; this file writes decimals with a {_MARK_NAMES[mark]} ({cells.named(r)}, "
+                 f"column {c!r}: {v!r})")
+    elif re.fullmatch(r"[+-]?[1-9]\d{0,2}(?:[.,]\d{3})+", str(value).strip()):
+        house = (f"; {str(value).strip()!r} may be a decimal number or a number in thousands; "
+                 "write it without the separator (1250) or with more or fewer decimals (1.25)")
+    else:
+        house = ""
+    raise ValueError(f"{cells.at(i, column)}: {str(value)!r} is not {allowed}{house}")
+
+
+def _check_column(column: str, values: np.ndarray, interval: Interval, cells: _Cells, *,
+                  hint: str = "") -> None:
+    """Every non-NaN value in ``interval``, else the shared check's message for the first bad
+    one, prefixed with its file, row, column and item."""
+    bad = ~interval.contains(values) & ~np.isnan(values)
+    if bad.any():
+        i = int(np.argmax(bad))
+        try:
+            check_scalar(column, values[i], interval, hint=hint)
+        except ValueError as exc:
+            raise ValueError(f"{cells.at(i, column)}: {exc}") from exc
+
+
+def _refuse_empty(column: str, numbers: NumberColumn, cells: _Cells) -> None:
+    if numbers.empty.any():
+        i = int(np.argmax(numbers.empty))
+        what = "an estimate" if column == "estimate" else "its n (number of interviews)"
+        raise ValueError(f"{cells.at(i, column)}: the cell is empty; every item needs {what}")
+
+
+def _percent_scale(est: NumberColumn, percent: bool | None) -> tuple[bool, str | None]:
+    """Whether bare estimates (no % sign) are percentages, and how that was decided."""
+    bare = ~est.percent & ~est.empty & ~est.bad
+    if percent is not None:
+        return bool(percent), ("given" if percent else None)
+    if not bare.any():
+        return True, ("sign" if est.percent.any() else None)
+    values = est.values[bare]
+    if bool(np.all((values > 1.0) & (values <= 100.0))):
+        return True, "detected"
+    return False, ("sign" if est.percent.any() else None)
+
+
+def load_toplines(
+    source: str | os.PathLike[str] | pd.DataFrame,
+    *,
+    encoding: str | None = None,
+    percent: bool | None = None,
+) -> pd.DataFrame:
+    """Read and validate a toplines table, as it comes from a spreadsheet.
 
     Parameters
     ----------
     source : path or DataFrame
         A CSV file or a table with the columns of :data:`ITEM_COLUMNS`: ``item``,
         ``estimate`` and ``n`` are required, the others optional. Other columns are ignored;
-        a near-miss of a known column (``base_itme``) is refused.
+        a near-miss of a known column (``base_itme``) is refused. Header cells are read
+        without case, spaces or hyphens mattering (``Base item`` is ``base_item``).
+    encoding : str, optional
+        The file's encoding (any name Python knows, e.g. ``"cp1251"``). Default: detected
+        (a byte-order mark for UTF-8 and UTF-16, then UTF-8, then cp1251 or cp1252 by which
+        gives real words; :mod:`surveystats._textinput`).
+    percent : bool, optional
+        Whether estimates written without a % sign are percentages (``86`` for 86%). Default:
+        detected: they are when every one of them is above 1 and at most 100, and the report
+        says so. ``dont_know`` follows the estimates. A value written ``86%`` is always a
+        percentage.
 
     Returns
     -------
     pandas.DataFrame
         A new table with the columns ``item, label, estimate, n, deff, base_item,
-        ambiguous_base_item, group_label, dont_know, base``: ``label`` defaults to ``item``,
-        ``deff`` to 1 (none stated), the base columns to ``""`` (all respondents),
-        ``dont_know`` to NaN (not reported), ``base`` to ``"all respondents"``.
+        ambiguous_base_item, group_label, dont_know, base``: estimates and ``dont_know`` as
+        shares; ``label`` defaults to ``item``, ``deff`` to 1 (none stated), the base columns
+        to ``""`` (all respondents), ``dont_know`` to NaN (not reported), ``base`` to
+        ``"all respondents"``. Its ``attrs[READING_ATTR]`` records how the input was read
+        (:func:`reading_notes`).
+
+    Notes
+    -----
+    A file may be comma-, semicolon- or tab-separated (found from the header), in UTF-8 with
+    or without a byte-order mark, UTF-16, cp1251 or cp1252 (detected, or ``encoding``); rows
+    above the header (a title) and blank rows are skipped. Numbers may be written with
+    thousands separators (``1,600``, ``1 600`` with a space or no-break space, ``1.600``
+    where decimals are written with a comma) and decimal commas (``0,55``, ``55,5%``); the
+    file's decimal mark is read from its numbers and must be one.
 
     Raises
     ------
     ValueError
-        Naming the file (or ``toplines``), the item and the column.
+        Naming the file, the row (as a spreadsheet numbers it: the header is row 1; for a
+        DataFrame, its index), the column and the item, echoing the value and saying what is
+        allowed.
+
+    Examples
+    --------
+    A semicolon-separated file with percentages and a decimal comma, as a European
+    spreadsheet saves it:
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "poll.csv"
+    >>> _ = path.write_text("item;estimate;n;deff\\napprove;46%;1 000;1,3\\n"
+    ...                     "disapprove;41%;1 000;1,3\\n;;;\\n", encoding="utf-8")
+    >>> load_toplines(path)[["item", "estimate", "n", "deff"]]
+             item  estimate       n  deff
+    0     approve      0.46  1000.0   1.3
+    1  disapprove      0.41  1000.0   1.3
+    >>> print(reading_notes(load_toplines(path))[0])
+    Input: `poll.csv`, UTF-8, semicolon-separated, decimal commas; estimates written with
+    a % sign, read as percentages (86% = 0.86); blank row 4 skipped.
     """
     if isinstance(source, pd.DataFrame):
+        if encoding is not None:
+            raise ValueError(f"encoding ({encoding!r}) applies to a toplines file, not to a "
+                             "DataFrame")
         frame = source.copy()
-        where = "toplines"
+        frame.columns = [column_name(str(c)) for c in frame.columns]
+        cells = _Cells("toplines", frame.index, False)
+        reading: dict[str, Any] = dict(source.attrs.get(READING_ATTR, {}))
     else:
-        path = Path(source)
-        where = str(path)
-        if not path.exists():
-            raise ValueError(f"toplines file {where!r} does not exist")
-        try:
-            frame = pd.read_csv(path, dtype={c: "string" for c in ("item", *_TEXT_COLUMNS)},
-                                keep_default_na=False, na_values=[""])
-        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-            raise ValueError(f"toplines file {where!r} is not a readable CSV: {exc}") from exc
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
+        frame, cells, reading = _read_file(Path(source), encoding)
+    if percent is not None:
+        percent = check_bool("percent", percent)
+    where = cells.where
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(
@@ -419,86 +607,187 @@ def load_toplines(source: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame
             raise ValueError(f"{where}: column {column!r} is not a toplines column; did you "
                              f"mean {near!r}? Columns: {', '.join(ITEM_COLUMNS)}")
     if frame.empty:
-        raise ValueError(f"{where} has no rows")
-    frame["item"] = frame["item"].astype(str).str.strip()
-    if frame["item"].duplicated().any():
-        dup = frame.loc[frame["item"].duplicated(), "item"].iloc[0]
-        raise ValueError(f"{where}: item {dup!r} appears twice; items must be unique")
-    try:
-        est = pd.to_numeric(frame["estimate"], errors="raise").to_numpy(dtype=float)
-        n = pd.to_numeric(frame["n"], errors="raise").to_numpy(dtype=float)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"{where}: estimate and n must be numbers ({exc})") from exc
-    check_share("estimate", est)
-    check_positive("n", n)
-    frame["estimate"], frame["n"] = est, n
-    if "deff" not in frame.columns:
-        frame["deff"] = 1.0
-    frame["deff"] = check_positive("deff", pd.to_numeric(frame["deff"], errors="coerce")
-                                   .fillna(1.0).to_numpy(dtype=float))
+        raise ValueError(f"{where} has no rows (only a header, or blank rows)")
+    items = frame["item"].astype("string").fillna("").str.strip().astype(object)
+    empty_item = (items == "").to_numpy()
+    if empty_item.any():
+        i = int(np.argmax(empty_item))
+        raise ValueError(f"{cells.at(i, 'item')}: the cell is empty; every row needs an item "
+                         "id (or leave the whole row blank)")
+    dup = items.duplicated().to_numpy()
+    if dup.any():
+        i = int(np.argmax(dup))
+        first = int(np.argmax((items == items.iloc[i]).to_numpy()))
+        raise ValueError(f"{cells.at(i, 'item')}: item {items.iloc[i]!r} appears twice "
+                         f"({cells.row(first)} and {cells.row(i)}); items must be unique")
+    cells.items = items
+    frame = frame.assign(item=items)
+
+    present = [c for c in _NUMBER_COLUMNS if c in frame.columns]
+    mark, examples = decimal_mark({c: frame[c] for c in present
+                                   if frame[c].dtype.kind not in "iuf"})
+    if mark is None and len(examples) == 2:
+        (c1, r1, v1), (c2, r2, v2) = examples[","], examples["."]
+        raise ValueError(f"{where}: the numbers mix decimal commas ({cells.named(r1)}, column "
+                         f"{c1!r}: {v1!r}) and decimal points ({cells.named(r2)}, column "
+                         f"{c2!r}: {v2!r}); write every decimal the same way")
+    numbers = {c: _column_numbers(frame, c, mark, count=(c == "n")) for c in present}
+    for column in present:
+        _refuse_bad_numbers(column, numbers[column], frame, cells, mark, examples)
+    est, n = numbers["estimate"], numbers["n"]
+    _refuse_empty("estimate", est, cells)
+    _refuse_empty("n", n, cells)
+
+    scale, how = _percent_scale(est, percent)
+    estimate = np.where(scale & ~est.percent, est.values / 100.0, est.values)
+    over = est.percent & (estimate > 1.0)
+    if over.any():
+        i = int(np.argmax(over))
+        raise ValueError(f"{cells.at(i, 'estimate')}: {str(frame['estimate'].iloc[i])!r} is "
+                         "more than 100%; an estimate is a share of respondents")
+    _check_column("estimate", estimate, SHARE, cells,
+                  hint="" if percent is not None else _PERCENT_HINT)
+    _check_column("n", n.values, POSITIVE, cells, hint="the number of interviews")
+    deff = (numbers["deff"].values if "deff" in numbers
+            else np.full(len(frame), np.nan))
+    _check_column("deff", deff, POSITIVE, cells, hint="1 means none stated")
+    deff = np.where(np.isnan(deff), 1.0, deff)
+    if "dont_know" in numbers:
+        dk = numbers["dont_know"]
+        dk_scale = scale
+        bare = ~dk.percent & ~dk.empty
+        if how == "sign" and percent is None and bare.any():
+            dk_scale = bool(np.all((dk.values[bare] > 1.0) & (dk.values[bare] <= 100.0)))
+        dont_know = np.where(dk_scale & ~dk.percent, dk.values / 100.0, dk.values)
+    else:
+        dont_know = np.full(len(frame), np.nan)
+    frame = frame.assign(estimate=estimate, n=n.values, deff=deff, dont_know=dont_know)
     for column in _TEXT_COLUMNS:
         if column not in frame.columns:
             frame[column] = ""
         frame[column] = frame[column].astype("string").fillna("").str.strip().astype(object)
     frame["label"] = np.where(frame["label"] == "", frame["item"], frame["label"])
     frame["base"] = np.where(frame["base"] == "", "all respondents", frame["base"])
-    if "dont_know" not in frame.columns:
-        frame["dont_know"] = np.nan
-    frame["dont_know"] = pd.to_numeric(frame["dont_know"], errors="coerce").astype(float)
-    _check_items(frame, where)
+    _check_items(frame, cells)
+    if how is not None:
+        reading["percent"] = how
+    if mark is not None:
+        reading["decimal"] = mark
     columns = ["item", "label", "estimate", "n", *OPTIONAL_COLUMNS[1:]]
-    return frame[columns].reset_index(drop=True)
+    out = frame[columns].reset_index(drop=True)
+    out.attrs = {READING_ATTR: reading} if reading else {}
+    return out
 
 
-def _check_items(frame: pd.DataFrame, where: str) -> None:
-    """The cross-item rules: bases name other items of the file, one level deep."""
-    items = list(frame["item"])
-    estimates = dict(zip(items, frame["estimate"], strict=True))
-    bases = {}
-    for _, row in frame.iterrows():
-        at = f"{where}, item {row['item']!r}"
-        firm, loose = row["base_item"], row["ambiguous_base_item"]
-        if firm and loose:
-            raise ValueError(f"{at}: give base_item ({firm!r}) or ambiguous_base_item "
-                             f"({loose!r}), not both")
-        parent = firm or loose
-        column = "base_item" if firm else "ambiguous_base_item"
-        if parent:
-            if parent == row["item"]:
-                raise ValueError(f"{at}: {column} ({parent!r}) names the item itself")
-            if parent not in estimates:
-                raise ValueError(f"{at}: {column} ({parent!r}) is not an item of this file; "
-                                 f"items: {', '.join(items)}")
-            if estimates[parent] == 0.0:
-                raise ValueError(f"{at}: {column} ({parent!r}) has estimate 0, so no "
-                                 "respondent is in its group")
-            bases[row["item"]] = parent
-        dk = row["dont_know"]
-        if not np.isnan(dk):
-            try:
-                check_scalar("dont_know", dk, SHARE_BELOW_ONE)
-            except ValueError as exc:
-                raise ValueError(f"{at}: {exc}") from exc
-            if row["estimate"] + dk > 1.0 + 1e-9:
-                raise ValueError(f"{at}: estimate ({row['estimate']:g}) plus dont_know "
-                                 f"({dk:g}) exceeds 1; both are shares of all respondents")
-    for item, parent in bases.items():
-        if parent in bases:
-            raise ValueError(f"{where}, item {item!r}: its base item {parent!r} has a base "
-                             f"item of its own ({bases[parent]!r}); only one level of nesting "
-                             "is supported")
+def _check_items(frame: pd.DataFrame, cells: _Cells) -> None:
+    """The cross-item rules, for all rows at once: bases name other items of the file, one
+    level deep; ``dont_know`` is a share that fits beside the estimate."""
+    items = frame["item"]
+    firm, loose = frame["base_item"], frame["ambiguous_base_item"]
+    both = ((firm != "") & (loose != "")).to_numpy()
+    if both.any():
+        i = int(np.argmax(both))
+        raise ValueError(f"{cells.at(i, 'base_item')}: give base_item ({firm.iloc[i]!r}) or "
+                         f"ambiguous_base_item ({loose.iloc[i]!r}), not both")
+    parent = firm.where(firm != "", loose)
+    column = np.where(firm != "", "base_item", "ambiguous_base_item")
+    has = (parent != "").to_numpy()
+    estimates = pd.Series(frame["estimate"].to_numpy(), index=items)
+    rules = [
+        (has & (parent == items).to_numpy(), "names the item itself"),
+        (has & ~parent.isin(items).to_numpy(),
+         f"is not an item of this file; items: {', '.join(items)}"),
+    ]
+    for bad, text in rules:
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise ValueError(f"{cells.at(i, str(column[i]))}: {column[i]} "
+                             f"({parent.iloc[i]!r}) {text}")
+    zero = has & (parent.map(estimates).to_numpy(dtype=float) == 0.0)
+    if zero.any():
+        i = int(np.argmax(zero))
+        raise ValueError(f"{cells.at(i, str(column[i]))}: {column[i]} ({parent.iloc[i]!r}) has "
+                         "estimate 0, so no respondent is in its group")
+    nested = pd.Series(parent.to_numpy(), index=items)
+    deep = has & (parent.map(nested).fillna("") != "").to_numpy()
+    if deep.any():
+        i = int(np.argmax(deep))
+        p = parent.iloc[i]
+        raise ValueError(f"{cells.at(i, str(column[i]))}: its base item {p!r} has a base item of "
+                         f"its own ({nested[p]!r}); only one level of nesting is supported")
+    dk = frame["dont_know"].to_numpy(dtype=float)
+    _check_column("dont_know", dk, SHARE_BELOW_ONE, cells)
+    est = frame["estimate"].to_numpy(dtype=float)
+    over = ~np.isnan(dk) & (est + dk > 1.0 + 1e-9)
+    if over.any():
+        i = int(np.argmax(over))
+        raise ValueError(f"{cells.at(i, 'dont_know')}: estimate ({est[i]:g}) plus dont_know "
+                         f"({dk[i]:g}) exceeds 1; both are shares of all respondents")
+
+
+def reading_notes(toplines: pd.DataFrame) -> list[str]:
+    """How :func:`load_toplines` read its input, in words, for the report's summary.
+
+    One line when the input departed from a plain UTF-8, comma-separated file of shares
+    (another encoding or delimiter, decimal commas, percentages, rows skipped); none
+    otherwise. Estimates read as percentages because every one was a number above 1 and at
+    most 100 are always stated.
+    """
+    r = dict(toplines.attrs.get(READING_ATTR, {}))
+    parts: list[str] = []
+    encoding = r.get("encoding")
+    if encoding is not None and encoding not in ("utf-8", "utf-8-sig"):
+        how = r.get("encoding_how", "")
+        parts.append(encoding if how in ("", "given") else f"{encoding} ({how})")
+    elif encoding is not None and (r.get("delimiter", ",") != "," or r.get("decimal") == ","):
+        parts.append("UTF-8")
+    delimiter = r.get("delimiter", ",")
+    if delimiter != ",":
+        parts.append(f"{DELIMITERS[delimiter]}-separated")
+    if r.get("decimal") == ",":
+        parts.append("decimal commas")
+    text = ", ".join(parts)
+    if "file" in r and text:
+        text = f"`{r['file']}`, {text}"
+    elif "file" in r and (r.get("percent") or r.get("blank_rows") or
+                          r.get("header_row", 1) > 1):
+        text = f"`{r['file']}`"
+    extra = []
+    percent = r.get("percent")
+    if percent == "detected":
+        extra.append("estimates read as percentages: every estimate without a % sign is a "
+                     "number above 1 and at most 100 (86 = 86%; give percent=True/--percent "
+                     "to say so, or False/--no-percent to refuse it)")
+    elif percent == "sign":
+        extra.append("estimates written with a % sign, read as percentages (86% = 0.86)")
+    elif percent == "given":
+        extra.append("estimates read as percentages (as given: 86 = 86%)")
+    if r.get("header_row", 1) > 1:
+        extra.append(f"rows 1–{r['header_row'] - 1} above the header skipped")
+    blank = r.get("blank_rows") or []
+    if blank:
+        extra.append(f"blank row{'s' if len(blank) > 1 else ''} "
+                     f"{', '.join(map(str, blank))} skipped")
+    if not text and not extra:
+        return []
+    body = "; ".join(p for p in (text, *extra) if p)
+    return [f"Input: {body}."]
 
 
 def resolve_poll(
     toplines: str | os.PathLike[str] | pd.DataFrame,
     card: PollCard | str | os.PathLike[str] | None = None,
+    *,
+    encoding: str | None = None,
+    percent: bool | None = None,
 ) -> tuple[pd.DataFrame, PollCard]:
     """Validated toplines and their poll card.
 
     ``card`` None means the card beside a toplines file (``poll.toml`` for ``poll.csv``) if
     there is one, else an empty card; a path is read; ``PollCard()`` says "no card".
+    ``encoding`` and ``percent`` are passed to :func:`load_toplines`.
     """
-    table = load_toplines(toplines)
+    table = load_toplines(toplines, encoding=encoding, percent=percent)
     if isinstance(card, PollCard):
         found = card
     elif card is not None:

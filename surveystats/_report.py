@@ -26,7 +26,7 @@ from surveystats._deff import deff_scenarios
 from surveystats._engine import METHODS
 from surveystats._output import output_folder, target_path
 from surveystats._planning import implied_deff
-from surveystats._poll import PollCard, load_toplines, resolve_poll
+from surveystats._poll import PollCard, load_toplines, reading_notes, resolve_poll
 from surveystats._proportion import proportion_ci
 from surveystats._scenario import PRESETS, Scenario
 from surveystats._tipping import tipping_point
@@ -171,7 +171,7 @@ def _markdown(tables: dict[str, pd.DataFrame], toplines: pd.DataFrame, title: st
     t = load_toplines(toplines)
     poll = card if card is not None else PollCard()
     out = [f"# {title}", ""]
-    about = poll.markdown()
+    about = [*poll.markdown(), *reading_notes(t)]
     if about:
         out += [*about, ""]
     if "stated_margin" in tables:

@@ -175,7 +175,8 @@ def test_toplines_errors_name_the_item_and_the_column(extra: dict[str, Any],
 def test_errors_name_the_file(tmp_path: Path) -> None:
     csv = tmp_path / "mine.csv"
     OTHER.assign(base_item=["", "nobody"]).to_csv(csv, index=False)
-    with pytest.raises(ValueError, match=re.escape(f"{csv}, item 'disapprove': base_item")):
+    where = f"toplines file '{csv}', row 3, column 'base_item', item 'disapprove': base_item"
+    with pytest.raises(ValueError, match=re.escape(where)):
         load_toplines(csv)
 
 

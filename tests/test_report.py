@@ -104,10 +104,15 @@ def test_user_toplines(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("frame", "match"), [
     (pd.DataFrame({"item": ["a"], "estimate": [0.5]}), r"missing column\(s\) 'n'"),
-    (pd.DataFrame({"item": ["a"], "estimate": [50], "n": [100]}), "did you pass a percentage"),
+    # one estimate a share, one a percentage: refused (every estimate in (1, 100] would be
+    # read as percentages, and the summary would say so: tests/test_toplines_input.py)
+    (pd.DataFrame({"item": ["a", "b"], "estimate": [0.5, 50], "n": [100, 100]}),
+     r"index 1, column 'estimate', item 'b': estimate \(50\) must be in \[0, 1\]; .*--percent.*"
+     "did you pass a percentage"),
     (pd.DataFrame({"item": ["a", "a"], "estimate": [0.5, 0.4], "n": [100, 100]}),
      "appears twice"),
-    (pd.DataFrame({"item": ["a"], "estimate": ["x"], "n": [100]}), "must be numbers"),
+    (pd.DataFrame({"item": ["a"], "estimate": ["x"], "n": [100]}),
+     r"toplines, index 0, column 'estimate', item 'a': 'x' is not a share such as 0\.55"),
 ])
 def test_bad_toplines(frame: pd.DataFrame, match: str) -> None:
     with pytest.raises(ValueError, match=match):
