@@ -83,16 +83,20 @@ def _cmd_report(args: argparse.Namespace) -> int:
                           "'vtsiom_2025' (or pass --toplines FILE.csv)")
     if args.case and args.toplines:
         raise _UsageError(f"give a bundled case ({args.case!r}) or --toplines, not both")
+    if not args.toplines:
+        given = [o for o, v in (("--card", args.card), ("--encoding", args.encoding),
+                                ("--percent/--no-percent", args.percent)) if v is not None]
+        if given:
+            raise _UsageError(f"{given[0]} goes with --toplines; the bundled case has its own "
+                              "poll card and file format")
     formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
     try:
         if args.toplines:
             card: Any = None if args.card is None else (
                 PollCard() if args.card.strip().lower() == "none" else args.card)
-            toplines, poll = resolve_poll(args.toplines, card)
+            toplines, poll = resolve_poll(args.toplines, card, encoding=args.encoding,
+                                          percent=args.percent)
         else:
-            if args.card is not None:
-                raise _UsageError("--card goes with --toplines; the bundled case has its own "
-                                  "poll card")
             toplines, poll = resolve_poll(vtsiom_toplines(), vtsiom_card())
         if args.stated_margin is not None:
             poll = dataclasses.replace(poll, stated_margin=_stated_margin(args.stated_margin))
@@ -261,7 +265,15 @@ def _parser() -> argparse.ArgumentParser:
                      help="bundled case (default: vtsiom_2025)")
     rep.add_argument("--toplines", metavar="FILE.csv", help="CSV of your own toplines, one "
                      "row per item: item, estimate, n (optional: label, deff, base_item, "
-                     "ambiguous_base_item, group_label, dont_know, base); see below")
+                     "ambiguous_base_item, group_label, dont_know, base); comma, semicolon or "
+                     "tab separated, UTF-8, UTF-16, cp1251 or cp1252 (detected), numbers such "
+                     "as 0.55, 55%%, 55,5%%, 1,600 or 1 600; see below")
+    rep.add_argument("--encoding", metavar="NAME", help="encoding of --toplines, e.g. utf-8, "
+                     "cp1251, cp1252, utf-16 (default: detected from the file)")
+    rep.add_argument("--percent", action=argparse.BooleanOptionalAction, default=None,
+                     help="estimates without a %% sign are percentages (86 = 86%%); "
+                     "--no-percent: they are shares (0.86). Default: percentages when every "
+                     "one is above 1 and at most 100, and the summary says so")
     rep.add_argument("--card", metavar="FILE.toml", help="poll card (default: FILE.toml "
                      "beside --toplines FILE.csv, if there is one; 'none' to use no card)")
     rep.add_argument("--stated-margin", metavar="MARGIN", help="the pollster's stated margin "

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 import surveystats as ss
+from surveystats._cli import main
 from surveystats._poll import READING_ATTR, load_toplines, reading_notes, resolve_poll
 from surveystats._report import write_report
 from surveystats._textinput import decode
@@ -302,6 +303,37 @@ def test_the_reading_survives_a_second_pass() -> None:
     again = load_toplines(t)
     assert list(again["estimate"]) == [0.46, 0.41]
     assert again.attrs[READING_ATTR]["percent"] == "detected"
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+def test_cli_encoding_and_percent_options(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "item;label;estimate;n\nyes;Да, согласен;86;1 600\n"
+                            "rare;Редко;1;1 600\n", "cp1251")
+    assert main(["report", "--toplines", str(path)]) == 2  # 86 and 1: shares or percent?
+    err = capsys.readouterr().err
+    assert "row 2, column 'estimate', item 'yes'" in err and "--percent" in err
+    assert main(["report", "--toplines", str(path), "--percent", "--encoding", "cp1251"]) == 0
+    out = capsys.readouterr().out
+    assert "| yes | wilson | 86.0% |" in out and "| rare | wilson | 1.0% |" in out
+    assert "Input: `poll.csv`, cp1251, semicolon-separated; estimates read as percentages " \
+           "(as given: 86 = 86%)." in out
+    assert main(["report", "--toplines", str(path), "--no-percent"]) == 2
+    assert "estimate (86) must be in [0, 1]" in capsys.readouterr().err
+    assert main(["report", "--toplines", str(path), "--percent", "--encoding", "utf-8"]) == 2
+    assert "row 2: byte 0xc4 cannot be read as utf-8 text" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "match"), [
+    (["report", "--encoding", "cp1251"], "--encoding goes with --toplines"),
+    (["report", "vtsiom_2025", "--percent"], "--percent/--no-percent goes with --toplines"),
+])
+def test_cli_refuses_options_it_would_ignore(argv: list[str], match: str,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and match in err, err
 
 
 def test_resolve_poll_passes_the_options_on(tmp_path: Path) -> None:
