@@ -81,7 +81,9 @@ CARD_KEYS: Final[dict[str, str]] = {
     "n": "number of interviews in the whole poll, a whole number",
     "stated_margin": "the margin of error the pollster states, as a share (0.03 for 3%, or "
                      "\"3%\"); leave it out when none is stated",
-    "margin_confidence_level": "confidence level of the stated margin (default 0.95)",
+    "margin_confidence_level": "confidence level of the stated margin, e.g. 0.95; leave it "
+                               "out when the source states none (the report then says so, "
+                               "and computes at 0.95, the usual reading)",
     "source": "where the figures were read (citation)",
     "url": "address of that source",
     "language": "language of the questionnaire, e.g. \"ru\"",
@@ -114,6 +116,9 @@ ITEM_COLUMNS: Final[dict[str, str]] = {
 
 _TEXT_COLUMNS: Final = ("label", "base_item", "ambiguous_base_item", "group_label", "base")
 _N_INTERVAL: Final = Interval(1.0, math.inf, "left")
+#: The level used for a stated margin whose confidence level the source does not give: 95% is
+#: the usual reading of a published margin (a judgement, stated as such in the report).
+_ASSUMED_LEVEL: Final = 0.95
 _MONTHS: Final = ("January", "February", "March", "April", "May", "June", "July", "August",
                   "September", "October", "November", "December")
 
@@ -192,8 +197,13 @@ class PollCard:
     stated_margin : float or None
         The pollster's stated margin of error as a share (0.025 for "2.5%"); None when none
         is stated.
-    margin_confidence_level : float, default 0.95
-        Confidence level of the stated margin.
+    margin_confidence_level : float
+        Confidence level of the stated margin. Not given (or None): the source states none,
+        and 0.95, the usual reading, is used where a level is needed, with
+        ``margin_level_stated`` False so that the report says so.
+    margin_level_stated : bool
+        Whether the source states the margin's confidence level (default: whether
+        ``margin_confidence_level`` is given).
     source, url : str or None
         Where the figures were read.
     language : str or None
@@ -218,7 +228,8 @@ class PollCard:
     population: str | None = None
     n: int | None = None
     stated_margin: float | None = None
-    margin_confidence_level: float = 0.95
+    margin_confidence_level: float = math.nan
+    margin_level_stated: bool | None = None
     source: str | None = None
     url: str | None = None
     language: str | None = None
@@ -233,12 +244,18 @@ class PollCard:
             values[key] = _date(key, getattr(self, key))
         values["n"] = _whole("n", self.n)
         values["stated_margin"] = _card_share("stated_margin", self.stated_margin, MARGIN)
-        level = _card_share("margin_confidence_level", self.margin_confidence_level,
-                       CONFIDENCE_LEVEL)
-        if level is None:
-            raise TypeError("margin_confidence_level (None) must be a number in (0, 1), "
-                            "e.g. 0.95")
-        values["margin_confidence_level"] = level
+        raw = self.margin_confidence_level
+        unstated = raw is None or (isinstance(raw, float) and math.isnan(raw))
+        level = None if unstated else _card_share("margin_confidence_level", raw,
+                                                  CONFIDENCE_LEVEL)
+        stated = self.margin_level_stated
+        if stated is None:
+            stated = not unstated
+        elif check_bool("margin_level_stated", stated) and unstated:
+            raise ValueError("margin_level_stated (True) needs the level: give "
+                             "margin_confidence_level too")
+        values["margin_confidence_level"] = _ASSUMED_LEVEL if level is None else level
+        values["margin_level_stated"] = bool(stated)
         start, end = values["fieldwork_start"], values["fieldwork_end"]
         if start is not None and end is not None and end < start:
             raise ValueError(f"fieldwork_end ({end.isoformat()}) must not be before "

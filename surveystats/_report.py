@@ -129,7 +129,8 @@ def summary_tables(
         n0 = float(poll.n if poll.n is not None else t["n"].max())
         level = poll.margin_confidence_level
         tables["stated_margin"] = pd.DataFrame([{
-            "stated_margin": poll.stated_margin, "confidence_level": level, "n": n0,
+            "stated_margin": poll.stated_margin, "confidence_level": level,
+            "confidence_level_stated": bool(poll.margin_level_stated), "n": n0,
             "implied_deff": float(implied_deff(poll.stated_margin, n0,
                                                confidence_level=level)),
         }])
@@ -178,6 +179,9 @@ def _markdown(tables: dict[str, pd.DataFrame], toplines: pd.DataFrame, title: st
         sm = tables["stated_margin"].iloc[0]
         level = float(sm.confidence_level)
         at = "" if level == 0.95 else f" (at {100 * level:g}% confidence)"
+        if not sm.confidence_level_stated:
+            at = (f" (no confidence level stated; read at {100 * level:g}%, the usual "
+                  "reading)")
         out += [f"The stated margin of {100 * sm.stated_margin:g}%{at} at n = {sm.n:,.0f} "
                 f"implies a design effect of {sm.implied_deff:.2f}: it covers sampling error "
                 "only.", ""]

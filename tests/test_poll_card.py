@@ -7,6 +7,7 @@ a default taken from the bundled case.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import inspect
 import re
@@ -38,7 +39,7 @@ from surveystats._poll import (
     read_poll_card,
     resolve_poll,
 )
-from surveystats._report import summary_tables, write_report
+from surveystats._report import _markdown, summary_tables, write_report
 from surveystats.plotting import chart_jobs
 
 #: Text that belongs to the bundled case and must not appear in another poll's report.
@@ -395,10 +396,13 @@ def test_cli_stated_margin_and_card_options(tmp_path: Path,
     assert main(["report", "--toplines", str(csv)]) == 0
     out = capsys.readouterr().out
     assert "No margin of error is stated" in out and not CASE_TEXT.search(out)
+    # a margin given on the command line states no confidence level, and the report says so
+    unstated = ("The stated margin of 3% (no confidence level stated; read at 95%, the usual "
+                "reading) at n = 1,000")
     assert main(["report", "--toplines", str(csv), "--stated-margin", "0.03"]) == 0
-    assert "The stated margin of 3% at n = 1,000" in capsys.readouterr().out
+    assert unstated in capsys.readouterr().out
     assert main(["report", "--toplines", str(csv), "--stated-margin", "3%"]) == 0
-    assert "The stated margin of 3% at n = 1,000" in capsys.readouterr().out
+    assert unstated in capsys.readouterr().out
     (tmp_path / "poll.toml").write_text(CARD_3, encoding="utf-8")
     assert main(["report", "--toplines", str(csv)]) == 0  # the card beside the file
     assert capsys.readouterr().out.startswith("# City omnibus, March 2025\n")
@@ -498,3 +502,24 @@ def test_docs_page_describes_every_column_and_key() -> None:
         assert f"| `{name}` |" in text, name
     index = (Path(__file__).resolve().parents[1] / "docs" / "index.md").read_text()
     assert "(toplines.md)" in index
+
+
+def test_a_margin_without_a_confidence_level_says_so(tmp_path: Path) -> None:
+    # a source that states a margin but no level: the card leaves the key out, the report
+    # computes at 0.95 (the usual reading) and says that the level is not stated
+    card = read_poll_card(_card(tmp_path, "n = 1307\nstated_margin = 0.03\n"))
+    assert (card.margin_confidence_level, card.margin_level_stated) == (0.95, False)
+    assert read_poll_card(_card(tmp_path, CARD_3)).margin_level_stated is True
+    assert PollCard(stated_margin=0.03).margin_level_stated is False
+    assert PollCard(stated_margin=0.03, margin_confidence_level=0.9).margin_level_stated is True
+    kept = dataclasses.replace(card, stated_margin=0.04)  # what --stated-margin does
+    assert kept.margin_level_stated is False
+    tables = summary_tables(OTHER.assign(n=[1307, 1307]), card=card)
+    sm = tables["stated_margin"].iloc[0]
+    assert (sm.confidence_level, bool(sm.confidence_level_stated)) == (0.95, False)
+    assert sm.implied_deff == pytest.approx(float(ss.implied_deff(0.03, 1307)))
+    md = _markdown(tables, OTHER.assign(n=[1307, 1307]), "t", card)
+    assert ("The stated margin of 3% (no confidence level stated; read at 95%, the usual "
+            f"reading) at n = 1,307 implies a design effect of {sm.implied_deff:.2f}") in md
+    with pytest.raises(ValueError, match=r"margin_level_stated \(True\) needs the level"):
+        PollCard(stated_margin=0.03, margin_level_stated=True)
