@@ -77,18 +77,28 @@ def _stated_margin(text: str) -> float | None:
     return value
 
 
-def _cmd_report(args: argparse.Namespace) -> int:
-    if args.case not in (None, "vtsiom_2025"):
-        raise _UsageError(f"case ({args.case!r}) is not a bundled case; the bundled case is "
-                          "'vtsiom_2025' (or pass --toplines FILE.csv)")
-    if args.case and args.toplines:
-        raise _UsageError(f"give a bundled case ({args.case!r}) or --toplines, not both")
+def _bundled_case(args: argparse.Namespace) -> str | None:
+    """The bundled poll asked for (positional or ``--case``), checked against the others."""
+    if args.case and args.case_option and args.case != args.case_option:
+        raise _UsageError(f"give the bundled poll once: {args.case!r} or --case "
+                          f"{args.case_option!r}")
+    case = args.case or args.case_option
+    if case is not None and case not in ss.datasets.POLLS:
+        raise _UsageError(f"case ({case!r}) is not a bundled poll; bundled: "
+                          f"{', '.join(ss.datasets.POLLS)} (or pass --toplines FILE.csv)")
+    if case and args.toplines:
+        raise _UsageError(f"give a bundled poll ({case!r}) or --toplines, not both")
     if not args.toplines:
         given = [o for o, v in (("--card", args.card), ("--encoding", args.encoding),
                                 ("--percent/--no-percent", args.percent)) if v is not None]
         if given:
-            raise _UsageError(f"{given[0]} goes with --toplines; the bundled case has its own "
-                              "poll card and file format")
+            raise _UsageError(f"{given[0]} goes with --toplines; the bundled poll "
+                              f"({case or 'vtsiom_2025'}) has its own poll card and file format")
+    return case
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    case = _bundled_case(args)
     formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
     try:
         if args.toplines:
@@ -96,8 +106,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
                 PollCard() if args.card.strip().lower() == "none" else args.card)
             toplines, poll = resolve_poll(args.toplines, card, encoding=args.encoding,
                                           percent=args.percent)
-        else:
+        elif case is None:
             toplines, poll = resolve_poll(vtsiom_toplines(), vtsiom_card())
+        else:
+            toplines, poll = resolve_poll(*ss.datasets.load_poll(case))  # type: ignore[arg-type]
         if args.stated_margin is not None:
             poll = dataclasses.replace(poll, stated_margin=_stated_margin(args.stated_margin))
         if args.out is None:  # print the summary tables only
@@ -261,8 +273,12 @@ def _parser() -> argparse.ArgumentParser:
         "(default: the bundled VTsIOM case). Every poll-specific word in the report comes "
         "from the poll's card; without one the report is neutral.",
         epilog=_REPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    rep.add_argument("case", nargs="?", default=None,
-                     help="bundled case (default: vtsiom_2025)")
+    polls = ", ".join(ss.datasets.POLLS)
+    rep.add_argument("case", nargs="?", default=None, metavar="POLL",
+                     help=f"a bundled poll: {polls} (default: vtsiom_2025; "
+                     "surveystats.datasets.list_polls() describes them)")
+    rep.add_argument("--case", dest="case_option", metavar="POLL", default=None,
+                     help="the same as POLL")
     rep.add_argument("--toplines", metavar="FILE.csv", help="CSV of your own toplines, one "
                      "row per item: item, estimate, n (optional: label, deff, base_item, "
                      "ambiguous_base_item, group_label, dont_know, base); comma, semicolon or "

@@ -8,6 +8,7 @@ one entry in ``_REGISTRY``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -287,6 +288,186 @@ def load_vtsiom_2025_card() -> PollCard:
     """
     with resources.as_file(_data_file(_VTSIOM_CARD)) as path:
         return read_poll_card(path)
+
+
+# --- Bundled polls: each one toplines file plus its poll card, in the report's input format. ---
+
+_POLLS_DIR: Final = "polls"
+#: The bundled polls, by name, in the order of the data cards (``surveystats report NAME``).
+POLLS: Final[tuple[str, ...]] = ("vtsiom_2025", "levada_ulyukaev_2018", "kiis_elections_2023",
+                                 "politbarometer_2019_08")
+PollName = Literal["vtsiom_2025", "levada_ulyukaev_2018", "kiis_elections_2023",
+                   "politbarometer_2019_08"]
+
+
+@dataclass(frozen=True)
+class _PollEntry:
+    """One bundled poll: its toplines, its poll card (TOML) and its data card (markdown)."""
+
+    name: str
+    toplines: str
+    card: str
+    data_card: str
+    description: str
+
+
+_POLL_REGISTRY: Final[dict[str, _PollEntry]] = {
+    entry.name: entry for entry in (
+        _PollEntry("vtsiom_2025", _VTSIOM_TOPLINES, _VTSIOM_CARD, "vtsiom_2025.md",
+                   "the running case: two headlines, one with an ambiguous base (both "
+                   "readings shown) and a 'hard to say' share"),
+        _PollEntry("levada_ulyukaev_2018", f"{_POLLS_DIR}/levada_ulyukaev_2018.csv",
+                   f"{_POLLS_DIR}/levada_ulyukaev_2018.toml",
+                   f"{_POLLS_DIR}/levada_ulyukaev_2018.md",
+                   "Russian labels, a cp1251 semicolon-separated file with '43%' values, and "
+                   "a question asked only of those aware of the trial (a stated nested base)"),
+        _PollEntry("kiis_elections_2023", f"{_POLLS_DIR}/kiis_elections_2023.csv",
+                   f"{_POLLS_DIR}/kiis_elections_2023.toml",
+                   f"{_POLLS_DIR}/kiis_elections_2023.md",
+                   "a poll that states its own margin and design effect (1.1 on the standard "
+                   "error, recorded as the variance deff 1.21), with a parallel wave of "
+                   "another size"),
+        _PollEntry("politbarometer_2019_08", f"{_POLLS_DIR}/politbarometer_2019_08.csv",
+                   f"{_POLLS_DIR}/politbarometer_2019_08.toml",
+                   f"{_POLLS_DIR}/politbarometer_2019_08.md",
+                   "a German multi-item release (7 items) whose stated margin has no "
+                   "confidence level"),
+    )
+}
+
+
+def _poll_entry(name: str) -> _PollEntry:
+    return _POLL_REGISTRY[check_choice("name", name, POLLS)]
+
+
+def load_poll_toplines(name: PollName) -> pd.DataFrame:
+    """Load the toplines of a bundled poll, as the report reads them.
+
+    Parameters
+    ----------
+    name : {"vtsiom_2025", "levada_ulyukaev_2018", "kiis_elections_2023", \
+"politbarometer_2019_08"}
+        The poll (:data:`POLLS`; :func:`list_polls` describes each).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new table validated by the report's loader (:func:`surveystats._poll.load_toplines`),
+        with the columns ``item``, ``label``, ``estimate`` (a share), ``n``, ``deff`` (1 where
+        none is stated), ``base_item``, ``ambiguous_base_item``, ``group_label``,
+        ``dont_know`` and ``base``.
+
+    Examples
+    --------
+    The Levada file is as a Russian spreadsheet saves it (cp1251, semicolons, ``43%``); it is
+    read as it comes:
+
+    >>> from surveystats.datasets import load_poll_toplines
+    >>> t = load_poll_toplines("levada_ulyukaev_2018")
+    >>> t.loc[t["item"].str.startswith("q2"), ["item", "estimate", "n", "base_item"]]
+                             item  estimate      n       base_item
+    5  q2_pressure_definitely_yes      0.10  912.0  q1_aware_total
+    6      q2_pressure_rather_yes      0.28  912.0  q1_aware_total
+    7       q2_pressure_rather_no      0.22  912.0  q1_aware_total
+    8   q2_pressure_definitely_no      0.05  912.0  q1_aware_total
+    9     q2_pressure_hard_to_say      0.35  912.0  q1_aware_total
+    """
+    with resources.as_file(_data_file(_poll_entry(name).toplines)) as path:
+        return load_toplines(path)
+
+
+def load_poll_card(name: PollName) -> PollCard:
+    """Load the poll card of a bundled poll (title, pollster, dates, mode, n, stated margin).
+
+    Examples
+    --------
+    >>> from surveystats.datasets import load_poll_card
+    >>> card = load_poll_card("politbarometer_2019_08")
+    >>> card.stated_margin, card.margin_level_stated, card.fieldwork()
+    (0.03, False, '6–8 Aug 2019')
+    """
+    with resources.as_file(_data_file(_poll_entry(name).card)) as path:
+        return read_poll_card(path)
+
+
+def load_poll(name: PollName) -> tuple[pd.DataFrame, PollCard]:
+    """Load a bundled poll as the report reads it: ``(toplines, card)``.
+
+    ``surveystats report NAME`` renders the same two; :func:`list_polls` lists the names.
+    Every figure is from the pollster's published release or press reports of it, cited in
+    the poll's data card (``data/polls/NAME.md``; ``vtsiom_2025.md`` for the running case).
+
+    Parameters
+    ----------
+    name : {"vtsiom_2025", "levada_ulyukaev_2018", "kiis_elections_2023", \
+"politbarometer_2019_08"}
+
+    Returns
+    -------
+    toplines : pandas.DataFrame
+        As :func:`load_poll_toplines`.
+    card : surveystats._poll.PollCard
+        As :func:`load_poll_card`.
+
+    Raises
+    ------
+    ValueError
+        For a name that is not a bundled poll (the message lists them).
+
+    Examples
+    --------
+    KIIS states a design effect of 1.1 that multiplies the standard error; the toplines
+    record the variance design effect, 1.1 squared:
+
+    >>> from surveystats.datasets import load_poll
+    >>> toplines, card = load_poll("kiis_elections_2023")
+    >>> toplines[["item", "estimate", "n", "deff"]].head(2)
+                        item  estimate       n  deff
+    0    elections_after_war      0.81  2007.0  1.21
+    1  elections_on_schedule      0.16  2007.0  1.21
+    >>> card.name, card.n, card.stated_margin
+    ('KIIS Omnibus', 2007, 0.024)
+    """
+    return load_poll_toplines(name), load_poll_card(name)
+
+
+def list_polls() -> pd.DataFrame:
+    """List the bundled polls (``surveystats report NAME`` renders each).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per poll, with columns ``name``, ``pollster`` (the card's short name),
+        ``fieldwork`` (text), ``n`` (the whole poll, int64), ``items`` (int64),
+        ``stated_margin`` (float64, NaN where none is stated), ``language``, ``description``
+        (what shape of poll it is) and ``data_card`` (path inside the package's ``data``
+        folder).
+
+    Examples
+    --------
+    >>> from surveystats.datasets import list_polls
+    >>> list_polls()[["name", "pollster", "n", "items", "stated_margin"]]
+                         name            pollster     n  items  stated_margin
+    0             vtsiom_2025   VTsIOM phone poll  1600      2          0.025
+    1    levada_ulyukaev_2018       Levada Center  1600     12          0.034
+    2     kiis_elections_2023        KIIS Omnibus  2007      8          0.024
+    3  politbarometer_2019_08  ZDF-Politbarometer  1307      7          0.030
+    """
+    records = []
+    for name, entry in _POLL_REGISTRY.items():
+        toplines, card = load_poll(name)  # type: ignore[arg-type]
+        records.append({
+            "name": name, "pollster": card.name, "fieldwork": card.fieldwork(), "n": card.n,
+            "items": len(toplines),
+            "stated_margin": math.nan if card.stated_margin is None else card.stated_margin,
+            "language": card.language, "description": entry.description,
+            "data_card": entry.data_card,
+        })
+    frame = pd.DataFrame.from_records(records)
+    return frame.astype({"name": "string", "pollster": "string", "fieldwork": "string",
+                         "n": "int64", "items": "int64", "stated_margin": "float64",
+                         "language": "string", "description": "string",
+                         "data_card": "string"})
 
 
 # --- Teaching data: a synthetic population with known truth, and samples drawn from it. ---
@@ -730,6 +911,18 @@ _REGISTRY: Final[tuple[_DatasetEntry, ...]] = (
         data_file=_VTSIOM_TOPLINES,
         card="vtsiom_2025.md",
     ),
+    *(
+        _DatasetEntry(
+            name=entry.name,
+            loader=load_poll_toplines,
+            description=f"Toplines and poll card ({entry.card.rsplit('/', 1)[-1]}): "
+                        f"{entry.description}",
+            data_file=entry.toplines,
+            card=entry.data_card,
+            arguments=(entry.name,),
+        )
+        for entry in _POLL_REGISTRY.values() if entry.name != "vtsiom_2025"
+    ),
     _DatasetEntry(
         name="teaching_population",
         loader=load_teaching_population,
@@ -803,19 +996,25 @@ def list_datasets() -> pd.DataFrame:
     --------
     >>> from surveystats.datasets import list_datasets
     >>> listing = list_datasets()
-    >>> listing[["name", "loader", "rows"]]
-                      name                              loader    rows
-    0           vtsiom_2025                    load_vtsiom_2025      14
-    1  vtsiom_2025_toplines           load_vtsiom_2025_toplines       2
-    2   teaching_population            load_teaching_population  197000
-    3          teaching_srs         load_teaching_sample("srs")    1600
-    4   teaching_stratified  load_teaching_sample("stratified")    1600
-    5     teaching_cluster1    load_teaching_sample("cluster1")   11830
-    6     teaching_cluster2    load_teaching_sample("cluster2")     420
-    7        teaching_truth                 load_teaching_truth     138
-    8      teaching_margins               load_teaching_margins      20
-    >>> listing["card"].unique().tolist()
-    ['vtsiom_2025.md', 'teaching/README.md']
+    >>> listing[["name", "rows"]]
+                          name    rows
+    0              vtsiom_2025      14
+    1     vtsiom_2025_toplines       2
+    2     levada_ulyukaev_2018      12
+    3      kiis_elections_2023       8
+    4   politbarometer_2019_08       7
+    5      teaching_population  197000
+    6             teaching_srs    1600
+    7      teaching_stratified    1600
+    8        teaching_cluster1   11830
+    9        teaching_cluster2     420
+    10          teaching_truth     138
+    11        teaching_margins      20
+    >>> listing.loc[[2, 6], "loader"].tolist()
+    ['load_poll_toplines("levada_ulyukaev_2018")', 'load_teaching_sample("srs")']
+    >>> listing["card"].unique().tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['vtsiom_2025.md', 'polls/levada_ulyukaev_2018.md', 'polls/kiis_elections_2023.md',
+     'polls/politbarometer_2019_08.md', 'teaching/README.md']
     """
     records = [
         {
