@@ -84,7 +84,7 @@ def _bundled_case(args: argparse.Namespace) -> str | None:
                           f"{args.case_option!r}")
     case = args.case or args.case_option
     if case is not None and case not in ss.datasets.POLLS:
-        raise _UsageError(f"case ({case!r}) is not a bundled poll; bundled: "
+        raise _UsageError(f"case ({case!r}) is not a bundled case; bundled polls: "
                           f"{', '.join(ss.datasets.POLLS)} (or pass --toplines FILE.csv)")
     if case and args.toplines:
         raise _UsageError(f"give a bundled poll ({case!r}) or --toplines, not both")

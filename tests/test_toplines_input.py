@@ -329,7 +329,7 @@ def test_cli_encoding_and_percent_options(tmp_path: Path,
     (["report", "--encoding", "cp1251"], "--encoding goes with --toplines"),
     (["report", "kiis_elections_2023", "--percent"], "--percent/--no-percent goes with "
                                                      "--toplines"),
-    (["report", "gallup_2024"], "case ('gallup_2024') is not a bundled poll; bundled: "
+    (["report", "gallup_2024"], "case ('gallup_2024') is not a bundled case; bundled polls: "
                                 "vtsiom_2025, levada_ulyukaev_2018"),
     (["report", "vtsiom_2025", "--case", "kiis_elections_2023"], "give the bundled poll once"),
 ])
