@@ -276,20 +276,13 @@ def test_the_scan_would_catch_a_leak(tmp_path: Path) -> None:
     assert _leaks("levada_ulyukaev_2018", tmp_path) == {}
 
 
-#: The bias-analysis chart cannot yet be drawn for a share below 15%: plotting/_report.py's
-#: ``_priors`` resolves the registry's high overstatement (15 points) at the item's share, and
-#: ``Falsification.from_overstatement(0.15, reported_p=0.13)`` refuses a negative true share.
-#: Every new poll has such an item. plotting/ belongs to another deliverable; the charts are
-#: drawn here without it, and ``test_full_report`` below turns into a failure (strict xfail)
-#: when that is fixed, so that this test is then run in full.
-PRIORS_BUG = "bias_analysis"
 
 
 @pytest.mark.parametrize("name", NEW_POLLS)
 def test_every_other_chart_is_drawn_and_mentions_nothing_of_the_case(
         name: str, tmp_path: Path) -> None:
     toplines, card = load_poll(name)  # type: ignore[arg-type]
-    wanted = [c for c in CHARTS if c != PRIORS_BUG]
+    wanted = list(CHARTS)
     first, nested = toplines["item"].iloc[0], toplines["item"].iloc[-1]
     jobs = [job for job in chart_jobs(toplines, tmp_path, card=card, formats=("svg",),
                                       charts=wanted)
@@ -311,18 +304,12 @@ def test_every_other_chart_is_drawn_and_mentions_nothing_of_the_case(
     assert source in _svg_texts(tmp_path / "intervals.svg")
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason="plotting/_report.py _priors: from_overstatement(0.15) fails for a "
-                          "share below 15% (see PRIORS_BUG)")
 @pytest.mark.parametrize("name", NEW_POLLS)
 def test_full_report(name: str, tmp_path: Path) -> None:
     toplines, card = load_poll(name)  # type: ignore[arg-type]
-    try:
-        out = write_report(toplines, tmp_path / "out", card=card, formats=("svg",))
-    except ValueError as exc:  # the known failure only; any other is a failure of this test
-        if "implies a true share of" not in str(exc):
-            pytest.fail(f"unexpected error: {exc}")
-        raise
+    # a share below the registry's high overstatement (a 13% item) gets priors too: the
+    # overstatement is capped at the share
+    out = write_report(toplines, tmp_path / "out", card=card, formats=("svg",))
     per_item = len([c for c in CHARTS if c in ("sensitivity_map", "error_budget",
                                                "bias_analysis", "poll_simulation", "manski")])
     assert len(list(out.glob("*.svg"))) >= per_item * len(toplines)

@@ -541,6 +541,10 @@ def plot_bias_analysis(
         else:
             title += "; no draw puts it below 50%"
         title += _directions_clause(result.directions())
+        total_draws = result.discarded + len(result.draws)
+        if result.discarded > 0.5 * total_draws:
+            title += (f"; {100 * result.discarded / total_draws:.0f}% of draws were impossible "
+                      "for this share and dropped: the priors do not fit it")
         st.set_title(ax, title)
         st.add_source(ax, st.source_text(result.n, source))
     return ax

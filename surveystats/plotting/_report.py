@@ -26,7 +26,14 @@ from surveystats._pba import probabilistic_bias_analysis
 from surveystats._poll import PollCard, load_toplines
 from surveystats._proportion import proportion_ci
 from surveystats._simulate import simulate_poll
-from surveystats.bias import Falsification, Nonresponse, Triangular, Uniform, default_range
+from surveystats.bias import (
+    Fixed,
+    Nonresponse,
+    Overstatement,
+    Triangular,
+    Uniform,
+    default_range,
+)
 from surveystats.plotting import _style as st
 from surveystats.plotting._bias import (
     plot_bias_analysis,
@@ -55,14 +62,26 @@ def _priors(p: float) -> dict[str, Any]:
     u = default_range("coverage", "uncovered_share")
     d = default_range("coverage", "difference")
     house = default_range("house_effect", "shift")
-    f_mode = Falsification.from_overstatement(over.central, reported_p=p).share
-    f_high = Falsification.from_overstatement(over.high, reported_p=p).share
+    # an overstatement larger than the share itself is capped there (true share 0), as a
+    # scenario resolves it, so a 13% item gets priors too
+    f_mode = Overstatement(over.central).resolve(p, clip=True).share
+    f_high = Overstatement(over.high).resolve(p, clip=True).share
+    # [judgement] for a small share the sourced ranges are capped at what the share allows:
+    # the uncovered group's share cannot fall below 0 (difference >= -p), and a house effect
+    # cannot exceed the share or its complement; otherwise every draw of a 3% item would be
+    # impossible
+    d_low, d_high = max(-d.high, -p), max(-d.low, -p)
+    h = min(house.central, p, 1.0 - p)
+
+    def spread(low: float, high: float) -> Any:
+        return Uniform(low, high) if high > low else Fixed(low)
+
     return {
         "odds_ratio": Triangular(odds.low, odds.central, odds.high),
-        "falsification": Triangular(0.0, f_mode, f_high),
+        "falsification": (Triangular(0.0, f_mode, f_high) if f_high > 0.0 else Fixed(0.0)),
         "uncovered_share": Uniform(u.low, u.high),
-        "coverage_difference": Uniform(-d.high, -d.low),
-        "house_effect": Uniform(-house.central, house.central),
+        "coverage_difference": spread(d_low, d_high),
+        "house_effect": spread(-h, h),
     }
 
 
