@@ -42,6 +42,7 @@ from surveystats.plotting._shares import plot_dont_know, plot_manski, plot_neste
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["CHARTS", "ChartJob", "chart_jobs", "render_all"]
 
@@ -140,7 +141,7 @@ CHARTS: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class ChartJob:
-    """One chart to render: ``job()`` draws it on a new figure, saves it and closes it.
+    """One chart to render: ``job()`` draws it on a new figure and saves it.
 
     Attributes
     ----------
@@ -163,17 +164,16 @@ class ChartJob:
     draw: Callable[[Axes], Any] = field(repr=False)
     figsize: tuple[float, float] = st.FIGSIZE
 
-    def __call__(self) -> list[Path]:
-        """Draw, save (one file per format) and close; return the paths written."""
-        import matplotlib.pyplot as plt
+    def figure(self) -> Figure:
+        """The chart drawn on a new figure made without pyplot (:func:`~surveystats.plotting.
+        _style.new_figure`: no backend, nothing to close), not yet laid out or saved."""
+        fig, ax = st.new_figure(self.figsize)
+        self.draw(ax)
+        return fig
 
-        with st.style():
-            fig, ax = plt.subplots(figsize=self.figsize, dpi=100, layout="constrained")
-        try:
-            self.draw(ax)
-            return st.save_figure(fig, self.outdir / self.name, formats=self.formats)
-        finally:
-            plt.close(fig)
+    def __call__(self) -> list[Path]:
+        """Draw and save (one file per format, one layout for all); return the paths."""
+        return st.save_figure(self.figure(), self.outdir / self.name, formats=self.formats)
 
 
 def _toplines(toplines: Any) -> pd.DataFrame:

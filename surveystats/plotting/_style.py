@@ -21,6 +21,7 @@ __all__ = [
     "FIGSIZE",
     "PALETTE",
     "RC",
+    "new_figure",
     "save_figure",
     "style",
 ]
@@ -214,6 +215,31 @@ def source_text(n: float | None = None, source: str | None = None) -> str:
     return f"n = {n:,.0f}; chart: surveystats"
 
 
+def new_figure(figsize: tuple[float, float] = FIGSIZE) -> tuple[Figure, Axes]:
+    """A figure and axes for one chart in the house style, made without pyplot.
+
+    The figure belongs to no pyplot state and no backend: nothing opens a window, nothing
+    needs closing, the user's backend and rcParams are untouched, and :func:`save_figure`
+    draws it with its own canvas. Constrained layout, 100 dpi.
+
+    Examples
+    --------
+    >>> from surveystats.plotting._style import new_figure
+    >>> fig, ax = new_figure()
+    >>> [round(v) for v in fig.get_size_inches()], fig.get_layout_engine() is not None
+    ([8, 4], True)
+    """
+    from matplotlib.figure import Figure
+
+    with style():
+        fig = Figure(figsize=figsize, dpi=100, layout="constrained")
+        ax = fig.subplots()
+    return fig, ax
+
+
+_METADATA: dict[str, dict[str, Any]] = {"svg": {"Date": None}, "png": {"Software": "surveystats"}}
+
+
 def save_figure(
     fig: Figure,
     path_without_ext: str | Path,
@@ -242,8 +268,15 @@ def save_figure(
     Notes
     -----
     The size is the figure's own (no ``bbox_inches="tight"``), so widths are predictable.
-    SVG files carry no date and a fixed hash salt, so re-rendering an unchanged chart gives
-    an identical file.
+    SVG files carry no date and (unless ``svg.hashsalt`` is set) a fixed hash salt, so
+    re-rendering an unchanged chart gives an identical file.
+
+    The figure is laid out once, by the first format drawn, and every format is drawn from
+    that layout: ``Figure.savefig`` alone would run the layout engine again, with a draw of
+    its own, for each file. A PNG is drawn once on an Agg canvas and its pixels written as
+    ``FigureCanvasAgg.print_png`` writes them (``savefig`` is used instead when rcParams ask
+    for a transparent, coloured or tight ``savefig``). The figure's canvas and layout engine
+    are restored afterwards.
 
     Examples
     --------
@@ -256,17 +289,66 @@ def save_figure(
     ['.png', '.svg']
     >>> plt.close("all")
     """
+    import matplotlib as mpl
+
     base = Path(path_without_ext)
     base.parent.mkdir(parents=True, exist_ok=True)
-    out: list[Path] = []
-    for fmt in formats:
-        fmt_l = fmt.lower().lstrip(".")
-        path = base.with_name(f"{base.name}.{fmt_l}")
-        metadata: dict[str, Any] | None = None
-        if fmt_l == "svg":
-            metadata = {"Date": None}
-        elif fmt_l == "png":
-            metadata = {"Software": "surveystats"}
-        fig.savefig(path, format=fmt_l, dpi=dpi, metadata=metadata)
-        out.append(path)
-    return out
+    targets = [(f, base.with_name(f"{base.name}.{f}")) for f in
+               (fmt.lower().lstrip(".") for fmt in formats)]
+    rc = {} if mpl.rcParams["svg.hashsalt"] is not None else {"svg.hashsalt": "surveystats"}
+    canvas, engine = fig.canvas, fig.get_layout_engine()
+    try:
+        with mpl.rc_context(cast(Any, rc)):
+            for fmt, path in targets:
+                if fmt == "png" and _plain_savefig():
+                    _write_png(fig, path, dpi)
+                else:
+                    fig.savefig(path, format=fmt, dpi=dpi, metadata=_METADATA.get(fmt))
+                _freeze_layout(fig)
+    finally:
+        fig.set_canvas(canvas)
+        if engine is not None:
+            fig.set_layout_engine(engine)
+    return [path for _, path in targets]
+
+
+def _plain_savefig() -> bool:
+    """Whether ``savefig`` would draw the figure as it is (no rcParams change its colours or
+    crop it), so its PNG equals the pixels of an Agg canvas."""
+    import matplotlib as mpl
+
+    rc = mpl.rcParams
+    return (not rc["savefig.transparent"] and rc["savefig.bbox"] in (None, "standard")
+            and all(isinstance(rc[k], str) and rc[k] == "auto"
+                    for k in ("savefig.facecolor", "savefig.edgecolor")))
+
+
+def _write_png(fig: Figure, path: Path, dpi: float) -> None:
+    """Draw ``fig`` once on an Agg canvas at ``dpi`` (layout included) and write the pixels,
+    as ``FigureCanvasAgg.print_png`` does."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.image import imsave
+
+    old = fig.dpi
+    fig.dpi = dpi
+    try:
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        imsave(path, canvas.buffer_rgba(), format="png", origin="upper", dpi=dpi,
+               metadata=_METADATA["png"])
+    finally:
+        fig.dpi = old
+
+
+def _freeze_layout(fig: Figure) -> None:
+    """Keep the layout just computed: no engine, so later draws place artists as they are.
+
+    ``set_layout_engine("none")`` would leave a placeholder engine, and ``savefig`` runs an
+    extra draw for any engine; ``None`` with the rcParams' automatic layouts off removes it.
+    """
+    import matplotlib as mpl
+
+    if fig.get_layout_engine() is not None:
+        with mpl.rc_context({"figure.autolayout": False,
+                             "figure.constrained_layout.use": False}):
+            fig.set_layout_engine(None)
