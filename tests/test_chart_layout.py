@@ -7,13 +7,24 @@ keeps every text and legend inside the figure.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
 
 import pandas as pd
 import pytest
+from matplotlib.artist import Artist
+from matplotlib.axis import Axis
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from surveystats.plotting import chart_jobs
 from surveystats.plotting._report import CHARTS, file_ids
+from surveystats.plotting._style import new_figure
 
 
 def test_cyrillic_items_get_transliterated_distinct_file_names() -> None:
@@ -78,3 +89,100 @@ def test_two_cyrillic_items_get_every_chart_each(tmp_path: Path, labels: bool) -
     for chart in ("sensitivity_map", "error_budget", "bias_analysis", "poll_simulation",
                   "manski", "dont_know"):
         assert {f"{chart}_{first}", f"{chart}_{second}"} <= set(names)
+
+
+def _ticklabels_in_view(axis: Axis) -> list[Text]:
+    """The tick labels an axis draws: those of ticks inside its view interval (matplotlib
+    keeps labels for ticks just outside it, which are not drawn)."""
+    lo, hi = sorted(axis.get_view_interval())
+    scale = axis.get_transform()
+    lo_t, hi_t = scale.transform([lo, hi])
+    tol = 1e-6 * (hi_t - lo_t)
+    labels = []
+    for ticks, locs in ((axis.get_major_ticks(), axis.get_majorticklocs()),
+                        (axis.get_minor_ticks(), axis.get_minorticklocs())):
+        for tick, loc in zip(ticks, locs, strict=False):
+            if lo_t - tol <= scale.transform([loc])[0] <= hi_t + tol:
+                labels += [tick.label1, tick.label2]
+    return labels
+
+
+def _drawn_texts(fig: Figure) -> list[Artist]:
+    """Every text the figure draws (titles, axis and tick labels in view, annotations, legend
+    texts, offsets) and every legend, on the main axes and the colour bars."""
+    found: list[Artist] = [*fig.texts, *fig.legends]
+    for ax in fig.axes:
+        found += [ax.title, ax._left_title, ax._right_title]
+        for axis in (ax.xaxis, ax.yaxis):
+            found += [axis.label, axis.offsetText, *_ticklabels_in_view(axis)]
+        found += list(ax.texts)
+        legend = ax.get_legend()
+        if legend is not None:
+            found += [legend, *legend.get_texts()]
+    return [a for a in found if a.get_visible()
+            and (not isinstance(a, Text) or a.get_text().strip())]
+
+
+def _outside(fig: Figure) -> list[str]:
+    """What sticks out of the figure by more than a pixel, once drawn as the report draws it."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # lays the figure out (constrained layout) and draws it once
+    renderer = canvas.get_renderer()
+    box = fig.bbox
+    out = []
+    for artist in _drawn_texts(fig):
+        ext = artist.get_window_extent(renderer)
+        if (ext.x0 < box.x0 - 1 or ext.y0 < box.y0 - 1 or ext.x1 > box.x1 + 1
+                or ext.y1 > box.y1 + 1):
+            what = artist.get_text() if isinstance(artist, Text) else type(artist).__name__
+            out.append(f"{what[:60]!r} at {ext.bounds}")
+    return out
+
+
+@pytest.mark.parametrize("labels", [False, True, None],
+                         ids=["cyrillic-labels", "english-labels", "bundled"])
+def test_every_text_and_legend_stays_inside_the_figure(labels: bool | None) -> None:
+    jobs = chart_jobs(None if labels is None else _cyrillic_toplines(labels), "unused")
+    assert {job.chart for job in jobs} == set(CHARTS)
+    problems = {}
+    for job in jobs:
+        fig = job.figure()
+        with warnings.catch_warnings():
+            # constrained layout gives up ("axes sizes collapsed") when labels leave no room
+            warnings.simplefilter("error", UserWarning)
+            outside = _outside(fig)
+        if outside:
+            problems[job.name] = outside
+    assert not problems
+
+
+@pytest.mark.filterwarnings("ignore:constrained_layout not applied")
+def test_the_check_sees_a_legend_that_sticks_out() -> None:
+    fig, ax = new_figure()
+    ax.plot([0, 1], [0, 1], label="a label far too long for one line " * 6)
+    ax.legend(loc="lower center")
+    assert _outside(fig)
+
+
+def test_long_labels_are_wrapped_not_cut() -> None:
+    table = _cyrillic_toplines(labels=True)
+    jobs = {job.chart: job for job in chart_jobs(table, "unused", charts=[
+        "bias_tornado", "deff_scenarios", "intervals", "coverage"])}
+    for chart, job in jobs.items():
+        fig = job.figure()
+        ax = fig.axes[0]
+        legend = ax.get_legend()
+        shown = [t.get_text() for t in legend.get_texts()] if chart != "intervals" else []
+        shown += [t.get_text() for t in ax.texts]
+        flat = " ".join(" ".join(shown).split())
+        for label in table["label"]:
+            assert label in flat, (chart, label)  # every word, in order
+        assert any("\n" in text for text in shown), chart  # and wrapped
+
+
+def test_the_tornado_makes_room_below_its_bars_for_a_deeper_legend() -> None:
+    short = chart_jobs(None, "unused", charts=["bias_tornado"])[0].figure().axes[0]
+    long = chart_jobs(_cyrillic_toplines(labels=True), "unused",
+                      charts=["bias_tornado"])[0].figure().axes[0]
+    assert long.get_ylim()[0] < short.get_ylim()[0] < -1.0
+    assert long.get_ylim()[1] == short.get_ylim()[1]

@@ -299,7 +299,10 @@ def chart_jobs(
     n_eff = round(n_all / deff_c)
     about = poll.describe()
     add("coverage", lambda ax: plot_coverage(
-        n_eff, ax=ax, mark=shares, source=None if about is None else
+        # the labels run up the plot from 30% of its height: wrapped to stay below the
+        # curves near 95% (legends wrap their own labels, _style.legend)
+        n_eff, ax=ax, mark={st.wrap(k, 130, 8.5): p for k, p in shares.items()},
+        source=None if about is None else
         f"Exact binomial coverage at the effective size n = {n_all:,.0f} / {deff_c:g} = "
         f"{n_eff:,} of the {about}; surveystats"))
 
@@ -355,7 +358,9 @@ def chart_jobs(
     for key in nested:
         parent = str(column["ambiguous_base_item"][key])
         p_parent, n_parent = raw[parent]
-        group = str(column["group_label"][parent]) or "subgroup"
+        # the chart names the group on one line, in bold sentences beside its bars and over
+        # them: a long name is cut short with "…" (group_label is meant to be a short name)
+        group = st.shorten(str(column["group_label"][parent]) or "subgroup", 90, 9, "bold")
         result = functools.partial(nested_shares, raw[key][0], p_parent, n_parent,
                                    deff=float(column["deff"][key]))
         add("nested_shares", functools.partial(
