@@ -125,7 +125,7 @@ def plot_bias_tornado(
         st.percent_axis(ax, "x")
         ax.set_xlabel("true share implied, one mechanism at a time (%)")
         st.legend(ax, loc="lower center", handlelength=1.2, ncol=k_items, borderaxespad=0.2,
-                  columnspacing=1.5)
+                  columnspacing=1.5, room="bottom")
         top = tor.largest
         title = (f"{tor.label(top).split(chr(10))[0].capitalize()} "
                  f"moves the headlines most: up to {100 * tor.move(top):.0f} points")

@@ -147,6 +147,7 @@ def plot_intervals(
         y = 0.0
         ticks: list[float] = []
         labels: list[str] = []
+        headings = []
         for i, item in enumerate(items):
             rows = table[table["item"].astype(str) == item]
             rows = rows.set_index(rows["method"].astype(str)).reindex(
@@ -172,9 +173,10 @@ def plot_intervals(
             }
             style.update(kwargs)
             ax.errorbar(est, ys, xerr=np.vstack([est - low, high - est]), **style)
-            ax.annotate(f"{item}: {st.pct(center, None)}",
-                        xy=(center, header_y), ha="center", va="center", fontsize=9.5,
-                        fontweight="bold", color=st.COLORS[i % len(st.COLORS)])
+            headings.append(ax.annotate(
+                f"{item}: {st.pct(center, None)}", xy=(center, header_y), ha="center",
+                va="center", fontsize=9.5, fontweight="bold",
+                color=st.COLORS[i % len(st.COLORS)]))
             ticks.extend(ys.tolist())
             labels.extend(method_label(m) for m in rows.index)
             y = ys[-1] - 1.6
@@ -189,6 +191,7 @@ def plot_intervals(
         pad = 0.08 * (hi - lo) + 1e-3
         ax.set_xlim(max(0.0, lo - pad), min(1.0, hi + pad))
         st.percent_axis(ax, "x")
+        _keep_inside(ax, headings)
         level = table["confidence_level"].iloc[0] if "confidence_level" in table else 0.95
         ax.set_xlabel(f"share of respondents, {100 * float(level):g}% interval (%)")
         if stated_margin is not None:
@@ -197,6 +200,28 @@ def plot_intervals(
         n = table["n"].iloc[0] if "n" in table and table["n"].nunique() == 1 else None
         st.add_source(ax, st.source_text(None if n is None else float(n), source))
     return ax
+
+
+def _keep_inside(ax: Axes, headings: list[Any]) -> None:
+    """Keep each item's heading inside the axes: wrapped to the axes' width, and moved from
+    the centre of its intervals to the nearer edge where it would stick out.
+
+    A heading moved to an edge needs no room from constrained layout and is left out of it:
+    a text tied to the axes' edge that the layout made room for would move with the room.
+    """
+    width = st.axes_width_pt(ax)
+    lo, hi = ax.get_xlim()
+    for ann in headings:
+        ann.set_text(st.wrap(ann.get_text(), width, 9.5, "bold"))
+        half = 0.5 * st.text_width(ann.get_text(), 9.5, "bold") / width
+        x, y = ann.xy
+        at = (x - lo) / (hi - lo)
+        if at - half < 0 or at + half > 1:
+            edge, side = (lo, "left") if at - half < 0 else (hi, "right")
+            ann.set_horizontalalignment(side)
+            ann.xy = (edge, y)
+            ann.set_position((edge, y))  # where the text is drawn
+            ann.set_in_layout(False)
 
 
 def _intervals_finding(table: pd.DataFrame, methods: list[str],
@@ -406,12 +431,13 @@ def plot_deff_scenarios(
                      f"{need:,} interviews for the {st.pct(items[worst], None)}, "
                      f"not {n_f:,.0f}")
             ax.set_ylim(bottom=0.0)
-            st.legend(ax, handles=handles, loc="upper right", handlelength=2.4, ncol=2)
+            st.legend(ax, handles=handles, loc="upper right", handlelength=2.4, ncol=2,
+                      room="top")
         if by == "deff":
             ax.set_ylim(bottom=0.8 * min(m_stated or np.inf, float(np.min(
                 [margin_of_error(v, n_f, deff=float(d.min()), confidence_level=cl)
                  for v in items.values()]))))
-            st.legend(ax, loc="lower right", handlelength=2.2)
+            st.legend(ax, loc="lower right", handlelength=2.2, room="bottom")
         st.percent_axis(ax, "y", decimals=1)
         ax.set_ylabel(f"margin of error at {100 * cl:g}% (±, %)")
         st.set_title(ax, title)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
@@ -47,12 +49,65 @@ from surveystats.plotting._shares import plot_dont_know, plot_manski, plot_neste
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["CHARTS", "ChartJob", "chart_jobs", "render_all"]
 
 
-def _slug(name: str) -> str:
-    return re.sub(r"[^0-9A-Za-z]+", "_", name).strip("_").lower() or "item"
+# Cyrillic to Latin for file names: Russian as in the passport (ICAO Doc 9303) system, with
+# the two signs dropped and й as y; Ukrainian letters as in the national system of 2010
+# (Cabinet of Ministers resolution 55), which also reads г as h and и as y for language "uk".
+_CYRILLIC: Final = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
+    "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+    "я": "ya", "є": "ye", "і": "i", "ї": "yi", "ґ": "g", "ў": "u", "'": "", "’": "",
+    "ʼ": "",
+}
+_UKRAINIAN: Final = {**_CYRILLIC, "г": "h", "и": "y"}
+# Latin letters that Unicode does not decompose into a base letter and an accent
+_LATIN: Final = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d",
+                 "þ": "th", "ı": "i"}
+_SLUG_MAX: Final = 48
+
+
+def _slug(name: str, language: str | None = None) -> str:
+    """``name`` as a lower-case ASCII file-name part: Cyrillic transliterated, accents
+    dropped, anything else between letters and digits turned into one ``_``; at most 48
+    characters, cut at a ``_`` where one is near the end. ``""`` when nothing is left (a
+    name in a script without a table here)."""
+    table = _UKRAINIAN if (language or "").lower().startswith("uk") else _CYRILLIC
+    text = "".join(table.get(c, _LATIN.get(c, c)) for c in name.lower())
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    slug = re.sub(r"[^0-9a-z]+", "_", text.lower()).strip("_")
+    if len(slug) > _SLUG_MAX:
+        cut = slug.rfind("_", _SLUG_MAX // 2, _SLUG_MAX + 1)
+        slug = slug[:cut if cut > 0 else _SLUG_MAX].strip("_")
+    return slug
+
+
+def file_ids(items: Sequence[str], language: str | None = None) -> dict[str, str]:
+    """Item -> the part of its charts' file names: unique, readable ASCII, stable across runs.
+
+    The item's slug (:func:`_slug`: a transliteration for Cyrillic); an item whose slug is
+    empty is ``item_<i>``, and items whose slugs coincide get ``_<i>`` appended, ``i`` being
+    the item's 1-based position in the toplines. Nothing is refused.
+
+    Examples
+    --------
+    >>> ids = file_ids(["smo_end_hope", "Надежды на 2026", "Надежды на 2026!", "是"])
+    >>> list(ids.values())
+    ['smo_end_hope', 'nadezhdy_na_2026_2', 'nadezhdy_na_2026_3', 'item_4']
+    """
+    names = [_slug(str(item), language) or f"item_{i}" for i, item in enumerate(items, 1)]
+    while True:
+        counts = Counter(names)
+        clash = [i for i, name in enumerate(names) if counts[name] > 1]
+        if not clash:
+            return dict(zip(map(str, items), names, strict=True))
+        for i in clash:
+            names[i] = f"{names[i]}_{i + 1}"
 
 
 def _priors(p: float) -> dict[str, Any]:
@@ -85,7 +140,8 @@ def _priors(p: float) -> dict[str, Any]:
     }
 
 
-#: Names of the charts :func:`render_all` can draw (per-item charts get the item's id appended).
+#: Names of the charts :func:`render_all` can draw (per-item charts get the item's file id
+#: appended, see :func:`file_ids`).
 CHARTS: tuple[str, ...] = (
     "intervals",
     "deff_scenarios",
@@ -104,7 +160,7 @@ CHARTS: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class ChartJob:
-    """One chart to render: ``job()`` draws it on a new figure, saves it and closes it.
+    """One chart to render: ``job()`` draws it on a new figure and saves it.
 
     Attributes
     ----------
@@ -127,17 +183,16 @@ class ChartJob:
     draw: Callable[[Axes], Any] = field(repr=False)
     figsize: tuple[float, float] = st.FIGSIZE
 
-    def __call__(self) -> list[Path]:
-        """Draw, save (one file per format) and close; return the paths written."""
-        import matplotlib.pyplot as plt
+    def figure(self) -> Figure:
+        """The chart drawn on a new figure made without pyplot (:func:`~surveystats.plotting.
+        _style.new_figure`: no backend, nothing to close), not yet laid out or saved."""
+        fig, ax = st.new_figure(self.figsize)
+        self.draw(ax)
+        return fig
 
-        with st.style():
-            fig, ax = plt.subplots(figsize=self.figsize, dpi=100, layout="constrained")
-        try:
-            self.draw(ax)
-            return st.save_figure(fig, self.outdir / self.name, formats=self.formats)
-        finally:
-            plt.close(fig)
+    def __call__(self) -> list[Path]:
+        """Draw and save (one file per format, one layout for all); return the paths."""
+        return st.save_figure(self.figure(), self.outdir / self.name, formats=self.formats)
 
 
 def _toplines(toplines: Any) -> pd.DataFrame:
@@ -263,7 +318,10 @@ def chart_jobs(
     n_eff = round(n_all / deff_c)
     about = poll.describe()
     add("coverage", lambda ax: plot_coverage(
-        n_eff, ax=ax, mark=shares, source=None if about is None else
+        # the labels run up the plot from 30% of its height: wrapped to stay below the
+        # curves near 95% (legends wrap their own labels, _style.legend)
+        n_eff, ax=ax, mark={st.wrap(k, 130, 8.5): p for k, p in shares.items()},
+        source=None if about is None else
         f"Exact binomial coverage at the effective size n = {n_all:,.0f} / {deff_c:g} = "
         f"{n_eff:,} of the {about}; surveystats"))
 
@@ -298,8 +356,9 @@ def chart_jobs(
         value = float(column["dont_know"][key])
         return None if np.isnan(value) else value
 
+    ids = file_ids(list(raw), poll.language)
     for key, (p, n) in raw.items():
-        slug = _slug(key)
+        slug = ids[key]
         add("sensitivity_map", functools.partial(sensitivity, p, n), slug)
         add("error_budget", functools.partial(budget, p, n), slug)
         add("bias_analysis", functools.partial(analysis, p, n), slug)
@@ -313,18 +372,20 @@ def chart_jobs(
         dk = dont_know(key)
         add("dont_know", functools.partial(
             lambda p, dk, n, ax: plot_dont_know(p, dk, ax=ax, source=source(n)), p, dk, n),
-            _slug(key) if len(with_dk) > 1 else "")
+            ids[key] if len(with_dk) > 1 else "")
     nested = [k for k in raw if column["ambiguous_base_item"][k]]
     for key in nested:
         parent = str(column["ambiguous_base_item"][key])
         p_parent, n_parent = raw[parent]
-        group = str(column["group_label"][parent]) or "subgroup"
+        # the chart names the group on one line, in bold sentences beside its bars and over
+        # them: a long name is cut short with "…" (group_label is meant to be a short name)
+        group = st.shorten(str(column["group_label"][parent]) or "subgroup", 90, 9, "bold")
         result = functools.partial(nested_shares, raw[key][0], p_parent, n_parent,
                                    deff=float(column["deff"][key]))
         add("nested_shares", functools.partial(
             lambda result, group, n, ax: plot_nested_shares(
                 result(), ax=ax, subgroup=group, source=source(n)),
-            result, group, n_parent), _slug(key) if len(nested) > 1 else "")
+            result, group, n_parent), ids[key] if len(nested) > 1 else "")
     return jobs
 
 
@@ -359,7 +420,10 @@ def render_all(
     -------
     list of Path
         Every file written, in drawing order (one per chart and format). Per-item charts are
-        named ``<chart>_<item id>``, e.g. ``error_budget_smo_end_hope.png``.
+        named ``<chart>_<file id>``, e.g. ``error_budget_smo_end_hope.png``: the item id as
+        lower-case ASCII, Cyrillic transliterated (``"Надежды"`` -> ``nadezhdy``), with the
+        item's position appended where two items would share a name or nothing is left
+        (``item_3``); see :func:`file_ids`.
 
     Notes
     -----
