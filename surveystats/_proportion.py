@@ -178,10 +178,10 @@ class ProportionCI(Result):
 
 def _share_of_counts(successes: Any, n: Any, p: Any, nan_policy: NanPolicy) -> Any:
     """``successes / n``, checked: a count in [0, n] (a Series keeps its index)."""
-    if p is not None:
-        raise ValueError(f"give p ({p!r}) or successes ({successes!r}), not both")
     x = check_interval("successes", successes, NON_NEGATIVE, nan_policy=nan_policy)
     n_a = check_positive("n", n, nan_policy=nan_policy)
+    if p is not None:
+        raise ValueError(f"give p ({p!r}) or successes ({successes!r}), not both")
     with np.errstate(invalid="ignore"):
         over = np.asarray(x > n_a)
     if np.any(over):
@@ -333,6 +333,11 @@ def proportion_ci(
         raise TypeError("n is required: proportion_ci(p, n) or proportion_ci(successes=..., "
                         "n=...)")
     if successes is not None:
+        # every other argument is checked before the choice between p and successes, so a
+        # bad deff is named as such
+        check_positive("deff", deff, nan_policy=nan_policy)
+        if df is not None:
+            check_interval("df", df, DF, nan_policy=nan_policy)
         p = _share_of_counts(successes, n, p, nan_policy)
     elif p is None:
         raise TypeError("give p (a share, e.g. 0.70) or successes (a count, e.g. 1120) with n")
