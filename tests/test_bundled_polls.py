@@ -28,7 +28,7 @@ from surveystats._engine import METHODS
 from surveystats._poll import READING_ATTR
 from surveystats._report import write_report
 from surveystats.datasets import POLLS, list_datasets, list_polls, load_poll
-from surveystats.plotting import CHARTS, chart_jobs
+from surveystats.plotting import CHARTS
 
 NEW_POLLS = ("levada_ulyukaev_2018", "kiis_elections_2023", "politbarometer_2019_08")
 
@@ -276,34 +276,6 @@ def test_the_scan_would_catch_a_leak(tmp_path: Path) -> None:
     assert _leaks("levada_ulyukaev_2018", tmp_path) == {}
 
 
-
-
-@pytest.mark.parametrize("name", NEW_POLLS)
-def test_every_other_chart_is_drawn_and_mentions_nothing_of_the_case(
-        name: str, tmp_path: Path) -> None:
-    toplines, card = load_poll(name)  # type: ignore[arg-type]
-    wanted = list(CHARTS)
-    first, nested = toplines["item"].iloc[0], toplines["item"].iloc[-1]
-    jobs = [job for job in chart_jobs(toplines, tmp_path, card=card, formats=("svg",),
-                                      charts=wanted)
-            # every poll-level chart; the per-item ones for the first and the last item
-            if job.name == job.chart or job.name.endswith((first, nested))]
-    assert len(jobs) >= 10
-    for job in jobs:
-        job()
-        plt.close("all")
-    svgs = sorted(p.name for p in tmp_path.glob("*.svg"))
-    assert "intervals.svg" in svgs and any(first in s for s in svgs)
-    assert _leaks(name, tmp_path) == {}
-    source = {"levada_ulyukaev_2018": "Source: Levada Center, 19–23 Jan 2018, n = 1,600; "
-                                      "surveystats",
-              "kiis_elections_2023": "Source: KIIS Omnibus, 30 Sep – 13 Oct 2023, n = 2,007; "
-                                     "surveystats",
-              "politbarometer_2019_08": "Source: ZDF-Politbarometer, 6–8 Aug 2019, n = 1,307; "
-                                        "surveystats"}[name]
-    assert source in _svg_texts(tmp_path / "intervals.svg")
-
-
 @pytest.mark.parametrize("name", NEW_POLLS)
 def test_full_report(name: str, tmp_path: Path) -> None:
     toplines, card = load_poll(name)  # type: ignore[arg-type]
@@ -314,3 +286,10 @@ def test_full_report(name: str, tmp_path: Path) -> None:
                                                "bias_analysis", "poll_simulation", "manski")])
     assert len(list(out.glob("*.svg"))) >= per_item * len(toplines)
     assert _leaks(name, out) == {}
+    source = {"levada_ulyukaev_2018": "Source: Levada Center, 19–23 Jan 2018, n = 1,600; "
+                                      "surveystats",
+              "kiis_elections_2023": "Source: KIIS Omnibus, 30 Sep – 13 Oct 2023, n = 2,007; "
+                                     "surveystats",
+              "politbarometer_2019_08": "Source: ZDF-Politbarometer, 6–8 Aug 2019, n = 1,307; "
+                                        "surveystats"}[name]
+    assert source in _svg_texts(out / "intervals.svg")
