@@ -544,9 +544,10 @@ def sensitivity_map(
     >>> round(m.tipping["odds_ratio"], 4), round(m.tipping["falsification"], 4)
     (1.2222, 0.1)
     """
-    p_f = float(check_share("p", p))
-    if np.ndim(p) != 0:
-        raise ValueError("sensitivity_map takes one reported share; make one map per item")
+    p_arr = check_share("p", p)
+    if p_arr.ndim != 0:
+        raise ValueError(f"p ({p!r}) must be one reported share; make one map per item")
+    p_f = float(p_arr)
     n_f = float(check_positive("n", n))
     thr = float(check_share("threshold", threshold))
     for axis_name, name in (("x", x), ("y", y)):

@@ -203,11 +203,12 @@ def shorten(text: str, width: float, size: float, weight: str = "normal") -> str
 
     Examples
     --------
-    >>> from surveystats.plotting._style import shorten
+    >>> from surveystats.plotting._style import shorten, text_width
     >>> shorten("optimists", 100, 9)
     'optimists'
-    >>> shorten("those who expect a successful year for the country", 100, 9)
-    'those who expect…'
+    >>> cut = shorten("those who expect a successful year for the country", 100, 9)
+    >>> cut.endswith("…") and text_width(cut, 9) <= 100
+    True
     """
     text = " ".join(text.split())
     if text_width(text, size, weight) <= width:
