@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from surveystats._display import fmt, html_table, pct_text
-from surveystats._params import MARGIN
+from surveystats._params import MARGIN, POSITIVE, SHARE
 from surveystats._proportion import proportion_ci
 from surveystats._result import Result
 from surveystats._scenario import PRESETS, Scenario, ScenarioResult, scenario_grid
@@ -195,7 +195,7 @@ def _items(p: Any) -> dict[str, float]:
         items = {fmt(v) if arr.size == 1 else f"item {i + 1}": v for i, v in enumerate(arr)}
     if not items:
         raise ValueError("p is empty; give at least one reported share")
-    return {k: float(check_share(f"p[{k!r}]", v)) for k, v in items.items()}
+    return {k: check_scalar(f"p[{k!r}]", v, SHARE) for k, v in items.items()}
 
 
 def bias_tornado(p: Any, n: float, *, ranges: Mapping[str, Any] | None = None) -> Tornado:
@@ -247,9 +247,7 @@ def bias_tornado(p: Any, n: float, *, ranges: Mapping[str, Any] | None = None) -
     0.463
     """
     items = _items(p)
-    n_f = float(check_positive("n", n))
-    if np.ndim(n) != 0:
-        raise ValueError(f"n must be a single number for a tornado; got {n!r}")
+    n_f = check_scalar("n", n, POSITIVE)
     settings = _tornado_defaults()
     if ranges is not None:
         if not isinstance(ranges, Mapping):
@@ -548,8 +546,8 @@ def sensitivity_map(
     if p_arr.ndim != 0:
         raise ValueError(f"p ({p!r}) must be one reported share; make one map per item")
     p_f = float(p_arr)
-    n_f = float(check_positive("n", n))
-    thr = float(check_share("threshold", threshold))
+    n_f = check_scalar("n", n, POSITIVE)
+    thr = check_scalar("threshold", threshold, SHARE)
     for axis_name, name in (("x", x), ("y", y)):
         if name not in MAP_PARAMETERS:
             raise ValueError(f"{axis_name} ({name!r}) must be one of "
@@ -702,10 +700,10 @@ def error_budget(
         if preset not in PRESETS:
             raise ValueError(f"preset ({preset!r}) is not one of "
                              f"{', '.join(map(repr, PRESETS))}")
-        p_f = float(check_share("result_or_p", result_or_p))
+        p_f = check_scalar("result_or_p", result_or_p, SHARE)
         scen = Scenario.preset(preset)  # type: ignore[arg-type]
         if deff is not None:
-            scen = Scenario(scen.mechanisms, deff=float(check_positive("deff", deff)),
+            scen = Scenario(scen.mechanisms, deff=check_scalar("deff", deff, POSITIVE),
                             name=scen.name, description=scen.description)
         res = scen.apply(p_f, n)
     p_f = float(res.reported)
