@@ -44,10 +44,9 @@ def _json_default(value: Any) -> Any:
 
 def _json_record(frame: pd.DataFrame) -> str:
     """The first row of a result's ``to_frame()`` as one JSON object (NaN becomes null)."""
-    record = {k: (None if isinstance(v, float) and np.isnan(v)
-                  else int(v) if isinstance(v, float) and v.is_integer() else v)
-              for k, v in frame.iloc[0].to_dict().items()}
-    return json.dumps(record, default=float)
+    record = {k: (None if isinstance(v, float) and np.isnan(v) else v)
+              for k, v in _whole_numbers(frame.iloc[:1]).iloc[0].to_dict().items()}
+    return json.dumps(record, default=_json_default)
 
 
 _BAR = {"open": False}  # whether the progress bar's line on stderr is unfinished

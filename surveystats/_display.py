@@ -38,8 +38,11 @@ def html_table(title: str, frame: pd.DataFrame, note: str = "", max_rows: int = 
     return f"<div>{caption}{body}{foot}</div>"
 
 
-def pct_text(x: float, digits: int = 1) -> str:
-    """A share as a percentage for human text: ``0.7 -> '70.0%'``."""
+def pct_text(x: float, digits: int | None = 1) -> str:
+    """A share as a percentage: ``0.7 -> '70.0%'``; ``digits=None`` gives one decimal only
+    when the value is not a whole percentage (``0.55 -> '55%'``, ``0.385 -> '38.5%'``)."""
+    if digits is None:
+        digits = 0 if abs(100 * x - round(100 * x)) < 1e-6 else 1
     return f"{100 * float(x):.{digits}f}%"
 
 

@@ -21,9 +21,15 @@ from surveystats._display import fmt, html_table, pct_text
 from surveystats._params import MARGIN, POSITIVE, SHARE
 from surveystats._proportion import proportion_ci
 from surveystats._result import Result
-from surveystats._scenario import PRESETS, Scenario, ScenarioResult, scenario_grid
+from surveystats._scenario import PRESETS, Scenario, ScenarioResult
 from surveystats._tipping import crossing
-from surveystats._validation import as_float_array, check_positive, check_scalar, check_share
+from surveystats._validation import (
+    as_float_array,
+    check_positive,
+    check_scalar,
+    check_share,
+    share_items,
+)
 from surveystats.bias import _pipeline, _spec
 from surveystats.bias._defaults import default_range
 from surveystats.bias._mechanisms import Overstatement
@@ -182,22 +188,6 @@ class Tornado(Result):
         return plot_bias_tornado(self, ax=ax, **kwargs)
 
 
-def _items(p: Any) -> dict[str, float]:
-    if isinstance(p, Mapping):
-        items = {str(k): v for k, v in p.items()}
-    elif isinstance(p, pd.Series):
-        items = {str(k): v for k, v in p.items()}
-    else:
-        arr = np.atleast_1d(as_float_array("p", p))
-        if arr.ndim != 1:
-            raise ValueError(f"p must be a share, a sequence of shares or a mapping of item "
-                             f"to share; got an array of shape {arr.shape}")
-        items = {fmt(v) if arr.size == 1 else f"item {i + 1}": v for i, v in enumerate(arr)}
-    if not items:
-        raise ValueError("p is empty; give at least one reported share")
-    return {k: check_scalar(f"p[{k!r}]", v, SHARE) for k, v in items.items()}
-
-
 def bias_tornado(p: Any, n: float, *, ranges: Mapping[str, Any] | None = None) -> Tornado:
     """How far each bias mechanism, from its low to its high sourced setting, moves each
     reported share: the numbers of a tornado chart.
@@ -246,7 +236,7 @@ def bias_tornado(p: Any, n: float, *, ranges: Mapping[str, Any] | None = None) -
     >>> round(float(row["low"].iloc[0]), 3)
     0.463
     """
-    items = _items(p)
+    items = share_items(p)
     n_f = check_scalar("n", n, POSITIVE)
     settings = _tornado_defaults()
     if ranges is not None:
@@ -578,9 +568,11 @@ def sensitivity_map(
             _pipeline.check_parameters({**others, **neutral, par: values})
         except ValueError as exc:
             raise ValueError(f"{name}: {exc}") from None
-    axes: dict[str, Any] = {x: xv, y: yv, **others}
-    grid = scenario_grid(p_f, n_f, **axes)
-    z = grid["estimate"].to_numpy().reshape(xv.size, yv.size).T
+    # the point estimates only (a map has no sampling interval): the pipeline on the mesh,
+    # rows y and columns x, as scenario_grid's estimate column
+    gx, gy = np.meshgrid(xv, yv)
+    z = _pipeline.adjust(np.full(gx.shape, p_f),
+                         {**{k: np.float64(v) for k, v in others.items()}, x: gx, y: gy})
     central = {x: map_default(x, p_f, "central"), y: map_default(y, p_f, "central")}
     central_est = float(_pipeline.adjust(np.float64(p_f), _arrays({**others, **central})))
     tipping = {x: crossing(p_f, x, x_alone, thr)[0], y: crossing(p_f, y, y_alone, thr)[0]}

@@ -254,8 +254,6 @@ def tipping_point(
     if missing:
         raise ValueError(f"fix {', '.join(missing)} to solve for {free} "
                          f"(e.g. {missing[0]}=0.1)")
-    _pipeline.check_parameters({k: v for k, v in fixed_p.items()}
-                               | {free: _search_range(free)[0]})
     _engine.canonical_method(method)
     if n is not None:
         check_scalar("n", n, POSITIVE)

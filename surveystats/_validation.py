@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from surveystats._display import pct_text
 from surveystats._params import CONFIDENCE_LEVEL, POSITIVE, SHARE, Interval
 
 NanPolicy = Literal["raise", "propagate"]
@@ -236,6 +237,26 @@ def check_integer(name: str, value: Any, interval: Interval, *, hint: str = "") 
         raise domain_error(name, np.asarray(x), np.asarray(True), interval, hint=hint,
                            integer=True)
     return int(x)
+
+
+def share_items(p: Any) -> dict[str, float]:
+    """Item name -> reported share, from a share, a mapping, a Series or a 1-D sequence.
+
+    A single share is named by its percentage (``0.55 -> "55%"``), a sequence's items
+    ``item_0, item_1, ...``; each value is checked as a share, a mapping's by its key.
+    """
+    if isinstance(p, (pd.Series, Mapping)):
+        items = {str(k): check_scalar(f"p[{str(k)!r}]", v, SHARE) for k, v in p.items()}
+    else:
+        arr = check_interval("p", as_float_array("p", p), SHARE)
+        if arr.ndim > 1:
+            raise ValueError(f"p must be a share, a sequence of shares or a mapping of item to "
+                             f"share; got an array of shape {arr.shape}")
+        items = ({pct_text(float(arr), None): float(arr)} if arr.ndim == 0
+                 else {f"item_{i}": v for i, v in enumerate(arr.tolist())})
+    if not items:
+        raise ValueError("p is empty; give a share or a dict of item name -> share")
+    return items
 
 
 def check_share(name: str, value: Any, *, nan_policy: NanPolicy = "raise") -> np.ndarray:

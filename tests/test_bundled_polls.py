@@ -9,7 +9,6 @@ called directly. Nothing in these reports may mention the bundled VTsIOM case.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -21,6 +20,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+from report_scan import report_texts, svg_texts
 
 import surveystats as ss
 from surveystats._cli import main
@@ -89,39 +89,13 @@ def _close_figures() -> Iterator[None]:
     plt.close("all")
 
 
-def _svg_texts(path: Path) -> list[str]:
-    """The words of an SVG chart (matplotlib keeps each text as a comment), numeric tick
-    labels excluded."""
-    parser = ET.XMLParser(target=ET.TreeBuilder(insert_comments=True))
-    root = ET.parse(path, parser=parser).getroot()
-    found: list[str] = []
-
-    def walk(node: ET.Element, tick: bool) -> None:
-        tick = tick or bool(re.match(r"[xy]tick_\d+$", node.get("id", "")))
-        text = (node.text or "").strip()
-        if (node.tag is ET.Comment or str(node.tag).endswith("text")) and text and not (
-                tick and re.fullmatch(r"[−-]?[\d.,]+%?", text)):
-            found.append(text)
-        for child in node:
-            walk(child, tick)
-
-    walk(root, False)
-    return found
-
-
 def _leaks(name: str, folder: Path) -> dict[str, list[str]]:
     found = {}
-    for path in sorted(folder.iterdir()):
-        if path.suffix == ".svg":
-            texts = _svg_texts(path)
-        elif path.suffix in (".md", ".csv", ".html"):
-            texts = path.read_text(encoding="utf-8").splitlines()
-        else:
-            continue
+    for file, texts in report_texts(folder):
         bad = [t for t in texts if CASE_TEXT.search(t)
                or (name != "levada_ulyukaev_2018" and CASE_N.search(t))]
         if bad:
-            found[path.name] = bad
+            found[file] = bad
     return found
 
 
@@ -292,4 +266,4 @@ def test_full_report(name: str, tmp_path: Path) -> None:
                                      "surveystats",
               "politbarometer_2019_08": "Source: ZDF-Politbarometer, 6–8 Aug 2019, n = 1,307; "
                                         "surveystats"}[name]
-    assert source in _svg_texts(out / "intervals.svg")
+    assert source in svg_texts(out / "intervals.svg")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -11,7 +11,11 @@ import pandas as pd
 from surveystats._coverage import coverage
 from surveystats._planning import implied_deff, margin_of_error, required_sample_size
 from surveystats._proportion import ProportionCI
-from surveystats._validation import check_confidence_level, check_positive, check_share
+from surveystats._validation import (
+    check_confidence_level,
+    check_positive,
+    share_items,
+)
 from surveystats.plotting import _style as st
 
 if TYPE_CHECKING:
@@ -38,20 +42,8 @@ def method_label(method: str) -> str:
     return _METHOD_NAMES.get(method, method.replace("_", " "))
 
 
-def items_dict(p: Any) -> dict[str, float]:
-    """Item name -> share from a float, a mapping, a Series or a sequence (validated)."""
-    if isinstance(p, pd.Series):
-        raw = {str(k): float(v) for k, v in p.items()}
-    elif isinstance(p, Mapping):
-        raw = {str(k): float(v) for k, v in p.items()}
-    elif np.ndim(p) == 0:
-        raw = {st.pct(float(p), None): float(p)}
-    else:
-        raw = {f"item_{i}": float(v) for i, v in enumerate(np.ravel(p))}
-    if not raw:
-        raise ValueError("p is empty; give a share or a dict of item name -> share")
-    check_share("p", np.array(list(raw.values())))
-    return raw
+#: item name -> share (the one reader, shared with the core's tornado)
+items_dict = share_items
 
 
 def _interval_table(ci_or_table: Any) -> pd.DataFrame:

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
+from surveystats._display import pct_text
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -347,9 +349,7 @@ def percent_axis(ax: Axes, which: str = "x", *, decimals: int | None = 0) -> Non
 def pct(x: float, decimals: int | None = 0) -> str:
     """``0.553 -> "55%"`` (``decimals=1``: ``"55.3%"``; ``None``: one decimal only when the
     value is not a whole percentage, so ``0.55 -> "55%"`` and ``0.385 -> "38.5%"``)."""
-    if decimals is None:
-        decimals = 0 if abs(100 * x - round(100 * x)) < 1e-6 else 1
-    return f"{100 * x:.{decimals}f}%"
+    return pct_text(x, decimals)
 
 
 def points(x: float, decimals: int = 1) -> str:
