@@ -27,6 +27,7 @@ from surveystats._deff import (
 )
 from surveystats._engine import ALIASES as INTERVAL_ALIASES
 from surveystats._engine import METHODS as _METHODS
+from surveystats._methods import MethodComparison, compare_methods
 from surveystats._pba import BiasAnalysis, probabilistic_bias_analysis
 from surveystats._planning import implied_deff, margin_of_error, required_sample_size
 from surveystats._proportion import ProportionCI, proportion_ci
@@ -58,6 +59,7 @@ __all__ = [
     "DegenerateIntervalWarning",
     "DesignEstimate",
     "ErrorBudget",
+    "MethodComparison",
     "NestedShares",
     "PollSimulation",
     "ProportionCI",
@@ -74,6 +76,7 @@ __all__ = [
     "bias_tornado",
     "cluster_deff",
     "combine_deff",
+    "compare_methods",
     "coverage",
     "datasets",
     "deff_scenarios",

@@ -433,8 +433,9 @@ _BETA_MESSAGE = (
 )
 
 
-def canonical_method(method: str) -> str:
-    """Map a method name or alias to its canonical name, or raise a ValueError listing them."""
+def canonical_method(method: str, *, name: str = "method") -> str:
+    """Map a method name or alias to its canonical name, or raise a ValueError naming the
+    parameter (``name``) and listing them."""
     if method == "beta":
         raise ValueError(_BETA_MESSAGE)
     if isinstance(method, str):
@@ -447,7 +448,7 @@ def canonical_method(method: str) -> str:
             return ALIASES[key]
     valid = ", ".join(repr(m) for m in METHODS)
     aliases = ", ".join(f"{a!r} ({c})" for a, c in ALIASES.items())
-    raise ValueError(f"method ({method!r}) is not one of {valid}; aliases: {aliases}")
+    raise ValueError(f"{name} ({method!r}) is not one of {valid}; aliases: {aliases}")
 
 
 def interval(

@@ -329,6 +329,12 @@ SIGNATURES: dict[str, dict[str, Param]] = {
         "threshold": Param(SHARE),
         "fixed": Param(Kind("map_fixed"), optional=True),
     },
+    "compare_methods": {
+        "p": Param(SHARE, array=True, required=True, broadcast=False), "n": _N,
+        "methods": Param(Kind("interval_methods"), optional=True),
+        "deff": _DEFF, "confidence_level": _CL,
+        "stated_margin": Param(MARGIN, optional=True),
+    },
     "error_budget": {
         "result_or_p": Param(SHARE, required=True), "n": _N,
         "preset": Param(Options(("benign", "plausible", "stress"))),

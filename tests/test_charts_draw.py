@@ -152,6 +152,17 @@ def check_intervals() -> None:
         assert [xs.min(), xs.max()] == [items[item] - 0.03, items[item] + 0.03]
     half = np.concatenate([ci.margin.to_numpy() for ci in cis])  # the title's half-widths
     assert f"{100 * half.min():.1f} to ±{100 * half.max():.1f}" in _title(ax)
+    # the title's count and the band centres are compare_methods' numbers
+    cmp = ss.compare_methods(items, 900, methods=["wilson", "wald", "jeffreys"],
+                             stated_margin=0.01)
+    ax = sp.plot_intervals(cmp, ax=plt.figure().gca())
+    assert _title(ax).startswith(f"{cmp.beyond_stated} of {len(cmp.table)} intervals reach")
+    bands = [c for c in ax.collections if c.get_gid() == "stated_margin"]
+    assert [_vertices(b)[:, 0].min() + 0.01 for b in bands] == pytest.approx(
+        cmp.centres.to_numpy(), abs=1e-15)
+    cmp = ss.compare_methods(items, 900)  # no stated margin: the spread between methods
+    ax = sp.plot_intervals(cmp, ax=plt.figure().gca())
+    assert f"differ by at most {100 * cmp.spread:.1f} points" in _title(ax)
 
 
 def check_deff_scenarios() -> None:
@@ -232,9 +243,10 @@ def check_dont_know() -> None:
     low, high = dk.bounds(p)
     among = dk.among_opinion(p)
     assert [bar.get_width() for bar in readings] == [low, among, high]
-    (yes,), (dont,), _no = answers  # the stacked answers: yes, don't know, no
+    (yes,), (dont,), no = answers  # the stacked answers: yes, don't know, no
     edges = [yes.get_width(), dont.get_x(), dont.get_x() + dont.get_width()]
     assert np.allclose(edges, [p, p, high], rtol=0, atol=1e-15)  # barh stores x1 - x0
+    assert no.patches[0].get_width() == dk.no_share(p)  # the "no" segment
     title = _title(ax)
     assert f"{100 * low:.0f}% to {100 * high:.0f}% of everyone, or {100 * among:.0f}%" in title
 

@@ -114,6 +114,12 @@ def check_tornado(res: Any, call: Call) -> None:
     check_interval((f["low"] + f["high"]) / 2, f["low"], f["high"], what="tornado span")
 
 
+def check_methods(res: Any, call: Call) -> None:
+    f = res.to_frame()
+    check_interval(f["estimate"], f["low"], f["high"], what="compared interval")
+    assert 0 <= res.beyond_stated <= len(f) and res.spread >= 0
+
+
 def check_map(res: Any, call: Call) -> None:
     z = np.asarray(res.estimate)
     ok = np.isfinite(z)
@@ -210,6 +216,7 @@ TARGETS: dict[str, tuple[Callable[..., Any], Callable[[Any, Call], None]]] = {
     "bias_tornado": (surveystats.bias_tornado, check_tornado),
     "sensitivity_map": (surveystats.sensitivity_map, check_map),
     "error_budget": (surveystats.error_budget, check_budget),
+    "compare_methods": (surveystats.compare_methods, check_methods),
     "Scenario": (surveystats.Scenario, check_object),
     "Scenario.apply": (_SCENARIO.apply, check_scenario_result),
     "simulate_poll": (surveystats.simulate_poll, check_simulation),
@@ -271,7 +278,7 @@ def test_fuzz(target: str, data: st.DataObject) -> None:
 _RESULTS_AND_TYPES = {
     "ProportionCI", "Comparison", "CoverageResult", "NestedShares", "PollSimulation",
     "ScenarioResult", "TippingPoint", "Tornado", "SensitivityMap", "ErrorBudget",
-    "WeightingDeff", "BiasAnalysis", "DesignEstimate",
+    "WeightingDeff", "BiasAnalysis", "DesignEstimate", "MethodComparison",
     "DefaultRange", "Prior", "BiasMechanism", "MechanismName", "Bounds", "FloatOrArray",
     "SurveyDesign", "ReplicateDesign",  # fuzzed in test_fuzz_design.py
 }

@@ -198,7 +198,7 @@ def test_intervals_from_proportion_ci_and_its_plot_method() -> None:
 
 
 def test_intervals_rejects_bad_input() -> None:
-    with pytest.raises(TypeError, match="ProportionCI or a DataFrame"):
+    with pytest.raises(TypeError, match="MethodComparison, a ProportionCI or a DataFrame"):
         sp.plot_intervals([0.7, 0.55])
     with pytest.raises(ValueError, match="lacks column"):
         sp.plot_intervals(pd.DataFrame({"item": ["a"], "low": [0.1]}))

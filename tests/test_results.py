@@ -61,6 +61,9 @@ CASES: dict[type, tuple[Callable[[], Any], Callable[[], Any]]] = {
                         lambda: ss.sensitivity_map(0.58, 900)),
     ss.ErrorBudget: (lambda: ss.error_budget(0.58, 900, stated_margin=0.03),
                      lambda: ss.error_budget(0.58, 900)),
+    ss.MethodComparison: (lambda: ss.compare_methods({"a": 0.6, "b": 0.45}, 900,
+                                                     stated_margin=0.03),
+                          lambda: ss.compare_methods({"a": 0.6, "b": 0.45}, 900)),
     DesignEstimate: (lambda: _design().mean("income", by="region"),
                      lambda: _design().mean("income")),
 }

@@ -987,6 +987,13 @@ class DontKnow(_Mechanism):
         self._check_room(r)
         return _out(np.clip(r / (1.0 - self.share), 0.0, 1.0))
 
+    def no_share(self, p: ArrayLike) -> FloatOrArray:
+        """The "no" share of all respondents, ``1 - p - share``: everyone who answered neither
+        "yes" nor "don't know"."""
+        r = _shares("p", p)
+        self._check_room(r)
+        return _out(np.clip(1.0 - r - self.share, 0.0, 1.0))
+
     def bounds(self, p: ArrayLike) -> Bounds:
         """``Bounds(p, p + share)``: every don't-know read as "no", or every one as "yes"."""
         r = _shares("p", p)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from surveystats._coverage import coverage
+from surveystats._methods import MethodComparison, compare_methods
 from surveystats._planning import implied_deff, margin_of_error, required_sample_size
 from surveystats._proportion import ProportionCI
 from surveystats._validation import (
@@ -46,33 +47,6 @@ def method_label(method: str) -> str:
 items_dict = share_items
 
 
-def _interval_table(ci_or_table: Any) -> pd.DataFrame:
-    """Tidy ``item, method, estimate, low, high`` (plus ``n`` when known)."""
-    if isinstance(ci_or_table, ProportionCI):
-        frame = ci_or_table.to_frame()
-        est = ci_or_table.estimate
-        if isinstance(est, pd.Series):
-            names = [str(i) for i in est.index]
-        elif np.ndim(est) == 0:
-            names = [st.pct(float(est), None)]
-        else:
-            names = [f"item_{i}" for i in range(len(frame))]
-        frame = frame.reset_index(drop=True)
-        frame.insert(0, "item", names)
-        return frame
-    if isinstance(ci_or_table, pd.DataFrame):
-        missing = [c for c in ("item", "method", "estimate", "low", "high")
-                   if c not in ci_or_table.columns]
-        if missing:
-            raise ValueError(
-                f"the table lacks column(s) {', '.join(missing)}; plot_intervals needs item, "
-                "method, estimate, low, high (one row per item and method)")
-        return ci_or_table.reset_index(drop=True)
-    raise TypeError(
-        f"ci_or_table ({type(ci_or_table).__name__}) must be a ProportionCI or a DataFrame "
-        "with columns item, method, estimate, low, high")
-
-
 def plot_intervals(
     ci_or_table: Any,
     *,
@@ -85,11 +59,14 @@ def plot_intervals(
 
     Parameters
     ----------
-    ci_or_table : ProportionCI or pandas.DataFrame
-        A :class:`surveystats.ProportionCI` (one or several items, one method), or a tidy
+    ci_or_table : MethodComparison, ProportionCI or pandas.DataFrame
+        A :class:`surveystats.MethodComparison` (from :func:`surveystats.compare_methods`),
+        a :class:`surveystats.ProportionCI` (one or several items, one method), or a tidy
         table with columns ``item, method, estimate, low, high`` (one row per item and
         method), e.g. ``proportion_ci(...).to_frame()`` for each of
-        :data:`surveystats.INTERVAL_METHODS`, concatenated with an ``item`` column.
+        :data:`surveystats.INTERVAL_METHODS`, concatenated with an ``item`` column. The last
+        two are compared by :func:`surveystats.compare_methods`, whose numbers the title
+        prints.
     ax : matplotlib Axes, optional
         Axes to draw on; default the current axes (``plt.gca()``).
     stated_margin : float, optional
@@ -128,11 +105,24 @@ def plot_intervals(
     'Axes'
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
-    table = _interval_table(ci_or_table)
-    if stated_margin is not None:
-        stated_margin = float(check_positive("stated_margin", stated_margin))
-    items = list(dict.fromkeys(table["item"].astype(str)))
-    methods = list(dict.fromkeys(table["method"].astype(str)))
+    if isinstance(ci_or_table, MethodComparison):
+        cmp = ci_or_table
+        if stated_margin is not None and stated_margin != cmp.stated_margin:
+            raise ValueError(
+                f"stated_margin ({stated_margin!r}) differs from the MethodComparison's "
+                f"({cmp.stated_margin!r}); give it to compare_methods")
+    elif isinstance(ci_or_table, (ProportionCI, pd.DataFrame)):
+        cmp = compare_methods(ci_or_table, stated_margin=stated_margin)
+    else:
+        raise TypeError(
+            f"ci_or_table ({type(ci_or_table).__name__}) must be a MethodComparison, a "
+            "ProportionCI or a DataFrame with columns item, method, estimate, low, high; for "
+            "shares, call compare_methods(p, n) first")
+    stated_margin = cmp.stated_margin
+    table = cmp.to_frame()
+    items = list(cmp.items)
+    methods = list(cmp.methods)
+    centres = cmp.centres
     with st.style():
         ax = st.get_axes(ax)
         st.prepare_axes(ax, grid="x")
@@ -141,15 +131,15 @@ def plot_intervals(
         labels: list[str] = []
         headings = []
         for i, item in enumerate(items):
-            rows = table[table["item"].astype(str) == item]
-            rows = rows.set_index(rows["method"].astype(str)).reindex(
-                [m for m in methods if m in set(rows["method"].astype(str))])
+            rows = table[table["item"] == item]
+            rows = rows.set_index(rows["method"]).reindex(
+                [m for m in methods if m in set(rows["method"])])
             est = rows["estimate"].to_numpy(dtype=float)
             low = rows["low"].to_numpy(dtype=float)
             high = rows["high"].to_numpy(dtype=float)
             header_y = y
             ys = y - 1.0 - np.arange(len(rows))
-            center = float(np.median(est))
+            center = float(centres[item])
             if stated_margin is not None:
                 band = ax.fill_betweenx(
                     [header_y - 0.5, ys[-1] - 0.5], center - stated_margin,
@@ -184,13 +174,11 @@ def plot_intervals(
         ax.set_xlim(max(0.0, lo - pad), min(1.0, hi + pad))
         st.percent_axis(ax, "x")
         _keep_inside(ax, headings)
-        level = table["confidence_level"].iloc[0] if "confidence_level" in table else 0.95
-        ax.set_xlabel(f"share of respondents, {100 * float(level):g}% interval (%)")
+        ax.set_xlabel(f"share of respondents, {100 * cmp.confidence_level:g}% interval (%)")
         if stated_margin is not None:
             st.legend(ax, loc="lower right", handlelength=1.2)
-        st.set_title(ax, _intervals_finding(table, methods, stated_margin))
-        n = table["n"].iloc[0] if "n" in table and table["n"].nunique() == 1 else None
-        st.add_source(ax, st.source_text(None if n is None else float(n), source))
+        st.set_title(ax, _intervals_finding(cmp))
+        st.add_source(ax, st.source_text(cmp.n, source))
     return ax
 
 
@@ -216,33 +204,25 @@ def _keep_inside(ax: Axes, headings: list[Any]) -> None:
             ann.set_in_layout(False)
 
 
-def _intervals_finding(table: pd.DataFrame, methods: list[str],
-                       stated_margin: float | None) -> str:
-    est = table["estimate"].to_numpy(dtype=float)
-    low = table["low"].to_numpy(dtype=float)
-    high = table["high"].to_numpy(dtype=float)
-    half = 0.5 * (high - low)
+def _intervals_finding(cmp: MethodComparison) -> str:
+    methods = cmp.methods
     k = len(methods)
     what = f"All {k} methods give" if k > 1 else f"The {method_label(methods[0])} interval gives"
-    span = (f"±{st.points(half.min())}" if np.isclose(half.min(), half.max(), atol=5e-4)
-            else f"±{st.points(half.min())} to ±{st.points(half.max())}")
-    at_n = ""
-    if "n" in table and table["n"].nunique() == 1:
-        at_n = f"at n = {float(table['n'].iloc[0]):,.0f} "
-    if stated_margin is None:
+    lo, hi = cmp.half_widths
+    span = (f"±{st.points(lo)}" if st.points(lo) == st.points(hi)
+            else f"±{st.points(lo)} to ±{st.points(hi)}")
+    at_n = "" if cmp.n is None else f"at n = {cmp.n:,.0f} "
+    if cmp.stated_margin is None:
         if k == 1:
             return f"{what} {span} points {at_n}".strip()
-        spread = float(table.groupby("item")["low"].agg(np.ptp).max())
-        spread = max(spread, float(table.groupby("item")["high"].agg(np.ptp).max()))
-        return (f"{what} {span} points {at_n}and differ by at most {st.points(spread)} points: "
-                "the choice of method hardly matters here")
-    outside = int(np.sum((low < est - stated_margin - 1e-9) | (high > est + stated_margin + 1e-9)))
-    stated = f"±{st.points(stated_margin)}"
-    if outside == 0:
+        return (f"{what} {span} points {at_n}and differ by at most {st.points(cmp.spread)} "
+                "points: the choice of method hardly matters here")
+    stated = f"±{st.points(cmp.stated_margin)}"
+    if cmp.beyond_stated == 0:
         return (f"{what} {span} points {at_n}, inside the stated {stated}: the stated margin is "
                 "sampling error alone").replace(" ,", ",")
-    return (f"{outside} of {len(table)} intervals reach beyond the stated {stated} points "
-            f"(half-widths {span[1:]})")
+    return (f"{cmp.beyond_stated} of {len(cmp.table)} intervals reach beyond the stated "
+            f"{stated} points (half-widths {span[1:]})")
 
 
 def plot_deff_scenarios(

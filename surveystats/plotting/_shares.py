@@ -196,7 +196,7 @@ def plot_dont_know(
     dk = DontKnow(float(dont_know))
     lo, hi = (float(v) for v in dk.bounds(p_f))
     among = float(dk.among_opinion(p_f))
-    no = 1.0 - p_f - dk.share
+    no = float(dk.no_share(p_f))
     name = label or st.pct(p_f)
     with st.style():
         ax = st.get_axes(ax)
