@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import math
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -76,6 +77,20 @@ def _stated_margin(text: str) -> float | None:
     return value
 
 
+def _poll_deff(text: str) -> float | None:
+    """``report --deff``: the poll's design effect (a number > 0), or "none"."""
+    if text.strip().lower() == "none":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise _UsageError(f"--deff ({text!r}) must be a design effect > 0 such as 1.3, or "
+                          "none")
+    return value
+
+
 def _bundled_case(args: argparse.Namespace) -> str | None:
     """The bundled poll asked for (positional or ``--case``), checked against the others."""
     if args.case and args.case_option and args.case != args.case_option:
@@ -111,6 +126,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
             toplines, poll = resolve_poll(*ss.datasets.load_poll(case))  # type: ignore[arg-type]
         if args.stated_margin is not None:
             poll = dataclasses.replace(poll, stated_margin=_stated_margin(args.stated_margin))
+        if args.deff is not None:
+            poll = dataclasses.replace(poll, deff=_poll_deff(args.deff))
         if args.out is None:  # print the summary tables only
             tables = summary_tables(toplines, card=poll,
                                     confidence_level=args.confidence_level)
@@ -293,6 +310,11 @@ def _parser() -> argparse.ArgumentParser:
                      "beside --toplines FILE.csv, if there is one; 'none' to use no card)")
     rep.add_argument("--stated-margin", metavar="MARGIN", help="the pollster's stated margin "
                      "of error, e.g. 0.03 or 3%%, overriding the card's; 'none' drops it")
+    rep.add_argument("--deff", metavar="DEFF", help="the design effect the pollster states "
+                     "for the whole poll, e.g. 1.3, overriding the card's; used for every item "
+                     "whose toplines row states none; 'none' drops the card's. With no design "
+                     "effect stated, the sourced central value (1.5) is assumed and the report "
+                     "says so")
     rep.add_argument("--title", help="heading of the report (default: from the card)")
     rep.add_argument("--out", metavar="DIR", help="output folder (without it: print the "
                      "tables). DIR must be new, empty, or an earlier surveystats report "

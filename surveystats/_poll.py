@@ -19,6 +19,7 @@ below the report, the charts and the datasets; it imports only the validation he
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import math
@@ -40,6 +41,7 @@ from surveystats._params import (
     SHARE_BELOW_ONE,
     Interval,
 )
+from surveystats._scenario import Scenario
 from surveystats._textinput import (
     DELIMITERS,
     NumberColumn,
@@ -49,15 +51,19 @@ from surveystats._textinput import (
     read_table,
 )
 from surveystats._validation import check_bool, check_integer, check_scalar
+from surveystats.bias._defaults import default_range
 
 __all__ = [
     "CARD_KEYS",
+    "DEFF_BASIS",
     "ITEM_COLUMNS",
     "OPTIONAL_COLUMNS",
     "READING_ATTR",
     "REQUIRED_COLUMNS",
     "PollCard",
     "card_beside",
+    "design_effects",
+    "item_preset",
     "load_toplines",
     "read_poll_card",
     "reading_notes",
@@ -84,6 +90,8 @@ CARD_KEYS: Final[dict[str, str]] = {
     "margin_confidence_level": "confidence level of the stated margin, e.g. 0.95; leave it "
                                "out when the source states none (the report then says so, "
                                "and computes at 0.95, the usual reading)",
+    "deff": "design effect the pollster states for the whole poll (e.g. 1.3), used for every "
+            "item whose toplines row states none; leave it out when none is stated",
     "source": "where the figures were read (citation)",
     "url": "address of that source",
     "language": "language of the questionnaire, e.g. \"ru\"",
@@ -102,7 +110,8 @@ ITEM_COLUMNS: Final[dict[str, str]] = {
     "estimate": "reported share: 0.70, 70% or 70 (numbers without a % sign are read as "
                 "percentages when every one is above 1 and at most 100, or with --percent)",
     "n": "number of interviews the share is based on",
-    "deff": "design effect the pollster states for the item (default: none stated, 1)",
+    "deff": "design effect the pollster states for the item (default: the poll card's, else "
+            "none stated: the sourced central value is assumed, and the report says so)",
     "base_item": "the item whose \"yes\" group this share is a share of (a nested base); "
                  "empty: all respondents",
     "ambiguous_base_item": "the item whose \"yes\" group this share may be a share of when "
@@ -204,6 +213,9 @@ class PollCard:
     margin_level_stated : bool
         Whether the source states the margin's confidence level (default: whether
         ``margin_confidence_level`` is given).
+    deff : float or None
+        The design effect the pollster states for the whole poll; an item's own ``deff``
+        column overrides it (see :func:`design_effects`).
     source, url : str or None
         Where the figures were read.
     language : str or None
@@ -230,6 +242,7 @@ class PollCard:
     stated_margin: float | None = None
     margin_confidence_level: float = math.nan
     margin_level_stated: bool | None = None
+    deff: float | None = None
     source: str | None = None
     url: str | None = None
     language: str | None = None
@@ -244,6 +257,8 @@ class PollCard:
             values[key] = _date(key, getattr(self, key))
         values["n"] = _whole("n", self.n)
         values["stated_margin"] = _card_share("stated_margin", self.stated_margin, MARGIN)
+        values["deff"] = (None if self.deff is None
+                          else check_scalar("deff", self.deff, POSITIVE))
         raw = self.margin_confidence_level
         unstated = raw is None or (isinstance(raw, float) and math.isnan(raw))
         level = None if unstated else _card_share("margin_confidence_level", raw,
@@ -667,8 +682,7 @@ def load_toplines(
     _check_column("n", n.values, POSITIVE, cells, hint="the number of interviews")
     deff = (numbers["deff"].values if "deff" in numbers
             else np.full(len(frame), np.nan))
-    _check_column("deff", deff, POSITIVE, cells, hint="1 means none stated")
-    deff = np.where(np.isnan(deff), 1.0, deff)
+    _check_column("deff", deff, POSITIVE, cells, hint="leave the cell empty when none is stated")
     if "dont_know" in numbers:
         dk = numbers["dont_know"]
         dk_scale = scale
@@ -789,6 +803,73 @@ def reading_notes(toplines: pd.DataFrame) -> list[str]:
         return []
     body = "; ".join(p for p in (text, *extra) if p)
     return [f"Input: {body}."]
+
+
+#: How an item's design effect was found; every table and chart of a report reads it from
+#: :func:`design_effects`.
+DEFF_BASIS: Final[dict[str, str]] = {
+    "item": "stated for the item",
+    "card": "stated for the poll",
+    "assumed": "assumed: sourced central",
+}
+
+
+def design_effects(toplines: pd.DataFrame, card: PollCard | None = None) -> pd.DataFrame:
+    """The design effect of each item, by one rule, and how it was found.
+
+    The rule: the design effect the item's toplines row states; else the one the poll card
+    states for the whole poll; else the central value of the sourced range
+    (``default_range("design_effect", "deff")``, 1.5: a judgement inside the 1.1-1.7 that
+    published phone-poll margins imply), labelled "assumed". Every table and chart of a
+    report uses this value for the item; the sourced scenarios (1, central, high) are shown
+    beside it, never instead of it.
+
+    Parameters
+    ----------
+    toplines : DataFrame
+        From :func:`load_toplines` (``deff`` empty where the file states none).
+    card : PollCard, optional
+
+    Returns
+    -------
+    DataFrame
+        ``item, deff, deff_basis`` in the toplines' order; ``deff_basis`` is a key of
+        :data:`DEFF_BASIS` (``"item"``, ``"card"`` or ``"assumed"``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = load_toplines(pd.DataFrame({"item": ["a", "b"], "estimate": [0.4, 0.6],
+    ...                                 "n": [900, 900], "deff": [1.2, None]}))
+    >>> design_effects(t)
+      item  deff deff_basis
+    0    a   1.2       item
+    1    b   1.5    assumed
+    >>> design_effects(t, PollCard(deff=1.8))["deff"].tolist()
+    [1.2, 1.8]
+    """
+    stated = toplines["deff"].to_numpy(dtype=float)
+    card_deff = None if card is None else card.deff
+    central = float(default_range("design_effect", "deff").central)
+    fallback = central if card_deff is None else float(card_deff)
+    own = ~np.isnan(stated)
+    return pd.DataFrame({
+        "item": toplines["item"].to_numpy(),
+        "deff": np.where(own, stated, fallback),
+        "deff_basis": np.where(own, "item", "assumed" if card_deff is None else "card"),
+    })
+
+
+def item_preset(name: str, deff: float, basis: str) -> Scenario:
+    """A sourced preset for one item under the deff rule of :func:`design_effects`.
+
+    A design effect stated for the item or the poll (``basis`` ``"item"`` or ``"card"``)
+    replaces the preset's own; an assumed one leaves each preset its sourced design effect
+    (benign 1, plausible the central value that was assumed, stress the high one), so the
+    presets still span the sourced range.
+    """
+    preset = Scenario.preset(name)  # type: ignore[arg-type]
+    return preset if basis == "assumed" else dataclasses.replace(preset, deff=float(deff))
 
 
 def resolve_poll(

@@ -26,9 +26,17 @@ from surveystats._deff import deff_scenarios
 from surveystats._engine import METHODS
 from surveystats._output import output_folder, target_path
 from surveystats._planning import implied_deff
-from surveystats._poll import PollCard, load_toplines, reading_notes, resolve_poll
+from surveystats._poll import (
+    DEFF_BASIS,
+    PollCard,
+    design_effects,
+    item_preset,
+    load_toplines,
+    reading_notes,
+    resolve_poll,
+)
 from surveystats._proportion import proportion_ci
-from surveystats._scenario import PRESETS, Scenario
+from surveystats._scenario import PRESETS
 from surveystats._tipping import tipping_point
 from surveystats.bias import default_range
 from surveystats.plotting import _report as _charts
@@ -74,55 +82,66 @@ def summary_tables(
         The items (:func:`surveystats._poll.load_toplines`).
     card : PollCard or path, optional
         The poll card; default the card beside a toplines file, if any
-        (:func:`surveystats._poll.resolve_poll`). Only the card's stated margin is used here.
+        (:func:`surveystats._poll.resolve_poll`). Its stated margin and design effect are
+        used here.
     confidence_level : float, default 0.95
 
     Returns
     -------
     dict of str to DataFrame
-        ``intervals`` (item x method), ``deff_scenarios``, ``scenarios`` (the sourced presets
-        per item), ``tipping_points`` (falsification and nonresponse, for the estimate and the
-        upper bound, at the item's stated design effect or the registry's central one,
-        whichever is larger), ``nested_shares`` when an item names a ``base_item`` (reading B)
-        or an ``ambiguous_base_item`` (both readings), and ``stated_margin`` (with the design
+        ``design_effects`` (each item's design effect by the one rule of
+        :func:`surveystats._poll.design_effects`: the item's, else the card's, else the
+        sourced central value, "assumed"), and at that design effect: ``intervals`` (item x
+        method), ``deff_scenarios`` (the item's design effect with the sourced low, central
+        and high beside it; ``used`` marks the item's), ``scenarios`` (the sourced presets
+        per item; a stated design effect replaces each preset's own, otherwise each preset
+        keeps its sourced one, the plausible preset's being the assumed central value),
+        ``tipping_points`` (falsification and nonresponse, for the estimate and the upper
+        bound), ``nested_shares`` when an item names a ``base_item`` (reading B) or an
+        ``ambiguous_base_item`` (both readings), and ``stated_margin`` (with the design
         effect it implies) when the card states one.
     """
     t, poll = resolve_poll(toplines, card)
     cl = confidence_level
-    tables: dict[str, pd.DataFrame] = {}
+    rule = design_effects(t, poll)  # the one deff rule: item's, else the card's, else assumed
+    deff = rule["deff"].to_numpy()
+    basis = rule["deff_basis"].to_numpy()
+    tables: dict[str, pd.DataFrame] = {"design_effects": rule}
     rows = []
     for method in METHODS:
-        ci = proportion_ci(t["estimate"].to_numpy(), t["n"].to_numpy(),
-                           deff=t["deff"].to_numpy(), method=method, confidence_level=cl)
+        ci = proportion_ci(t["estimate"].to_numpy(), t["n"].to_numpy(), deff=deff,
+                           method=method, confidence_level=cl)
         frame = ci.to_frame()
         frame.insert(0, "item", t["item"].to_numpy())
+        frame["deff_basis"] = basis
         rows.append(frame)
     tables["intervals"] = pd.concat(rows, ignore_index=True)
-    items = pd.Series(t["estimate"].to_numpy(), index=t["item"])
-    tables["deff_scenarios"] = deff_scenarios(items, t["n"].to_numpy(), confidence_level=cl)
+    tables["deff_scenarios"] = pd.concat(
+        [_deff_rows(row, d, b, cl) for (_, row), d, b in zip(t.iterrows(), deff, basis,
+                                                              strict=True)],
+        ignore_index=True)
     scen = []
-    for _, row in t.iterrows():
+    for (_, row), d, b in zip(t.iterrows(), deff, basis, strict=True):
         for name in PRESETS:
-            res = Scenario.preset(name).apply(  # type: ignore[arg-type]
-                row["estimate"], row["n"], confidence_level=cl)
-            s = res.summary()
+            preset = item_preset(name, d, b)  # a stated design effect replaces the preset's
+            s = preset.apply(row["estimate"], row["n"], confidence_level=cl).summary()
             s.insert(0, "item", row["item"])
+            s["deff_basis"] = b if b != "assumed" else "preset"
             scen.append(s)
     tables["scenarios"] = pd.concat(scen, ignore_index=True)
-    central = float(default_range("design_effect", "deff").central)
     tips = []
-    for _, row in t.iterrows():
-        deff = max(float(row["deff"]), central)
+    for (_, row), d, b in zip(t.iterrows(), deff, basis, strict=True):
         for mech in ("falsification", "nonresponse"):
             for bound in ("estimate", "high"):
                 tp = tipping_point(row["estimate"], mech, bound=bound, n=row["n"],  # type: ignore[arg-type]
-                                   deff=deff, confidence_level=cl)
+                                   deff=float(d), confidence_level=cl)
                 f = tp.to_frame()
                 f.insert(0, "item", row["item"])
-                f["deff"] = deff
+                f["deff"] = float(d)
+                f["deff_basis"] = b
                 tips.append(f)
     tables["tipping_points"] = pd.concat(tips, ignore_index=True)
-    nested = _nested(t, cl)
+    nested = _nested(t, dict(zip(t["item"], deff, strict=True)), cl)
     if nested is not None:
         tables["nested_shares"] = nested
     if poll.stated_margin is not None:
@@ -137,7 +156,51 @@ def summary_tables(
     return tables
 
 
-def _nested(t: pd.DataFrame, confidence_level: float) -> pd.DataFrame | None:
+def _deff_lines(rule: pd.DataFrame) -> list[str]:
+    """The design-effect rule in words, for ``summary.md``."""
+    def items(rows: pd.DataFrame) -> str:
+        return ", ".join(f"{i} {d:g}" for i, d in zip(rows["item"], rows["deff"], strict=True))
+
+    parts = []
+    for key, what in (("item", "stated for the item in the toplines"),
+                      ("card", "stated for the whole poll in the poll card")):
+        rows = rule[rule["deff_basis"] == key]
+        if len(rows):
+            parts.append(f"{what}: {items(rows)}")
+    rows = rule[rule["deff_basis"] == "assumed"]
+    if len(rows):
+        rng = default_range("design_effect", "deff")
+        parts.append(f"none stated for {', '.join(rows['item'])}: the central value of the "
+                     f"sourced range {rng.low:g}–{rng.high:g} ({rng.central:g}, a judgement; "
+                     "see docs/bias.md) is assumed")
+    return ["Design effect used by every table and chart (the item's, else the poll's, else "
+            f"assumed): {'; '.join(parts)}."]
+
+
+def _deff_rows(row: pd.Series, deff: float, basis: str, cl: float) -> pd.DataFrame:
+    """One item's margin at its own design effect and at the sourced scenarios beside it.
+
+    ``scenario`` names each row: the item's design effect by its basis (:data:`DEFF_BASIS`),
+    and ``sourced low`` / ``sourced central`` / ``sourced high`` for the registry's range
+    (a value equal to the item's own appears once, under the item's basis).
+    """
+    rng = default_range("design_effect", "deff")
+    sourced = {"sourced low": float(rng.low), "sourced central": float(rng.central),
+               "sourced high": float(rng.high)}
+    names = {float(deff): DEFF_BASIS[basis]}
+    for name, value in sourced.items():
+        names.setdefault(value, name)
+    values = sorted(names)
+    f = deff_scenarios(pd.Series([row["estimate"]], index=[row["item"]]), row["n"],
+                       deff=values, confidence_level=cl)
+    f.insert(list(f.columns).index("deff") + 1, "scenario",
+             [names[float(v)] for v in f["deff"]])
+    f["used"] = f["deff"].to_numpy() == float(deff)
+    return f
+
+
+def _nested(t: pd.DataFrame, deffs: dict[str, float],
+            confidence_level: float) -> pd.DataFrame | None:
     """Shares of another item's group, from the explicit ``base_item`` columns.
 
     An ``ambiguous_base_item`` gives both readings (of all respondents, of the group); a
@@ -151,8 +214,8 @@ def _nested(t: pd.DataFrame, confidence_level: float) -> pd.DataFrame | None:
         if not parent_id:
             continue
         parent = by_item.loc[parent_id]
-        ns = nested_shares(row["estimate"], parent["estimate"], parent["n"], deff=row["deff"],
-                           confidence_level=confidence_level)
+        ns = nested_shares(row["estimate"], parent["estimate"], parent["n"],
+                           deff=deffs[row["item"]], confidence_level=confidence_level)
         f = ns.to_frame()
         if row["base_item"]:
             f = f[f["reading"] == "B"].reset_index(drop=True)
@@ -189,17 +252,20 @@ def _markdown(tables: dict[str, pd.DataFrame], toplines: pd.DataFrame, title: st
         out += ["No margin of error is stated for this poll (give one as `stated_margin` in "
                 "the poll card, or with `--stated-margin`, to see the design effect it "
                 "implies).", ""]
+    out += [*_deff_lines(tables["design_effects"]), ""]
     level = float(tables["intervals"]["confidence_level"].iloc[0])
-    out += [f"## Intervals by method ({100 * level:g}%)", "",
+    out += [f"## Intervals by method ({100 * level:g}%, at each item's design effect)", "",
             "| item | method | estimate | low | high |", "|---|---|---:|---:|---:|"]
     for _, r in tables["intervals"].iterrows():
         out.append(f"| {r['item']} | {r['method']} | {_pct(r['estimate'])} | {_pct(r['low'])} | "
                    f"{_pct(r['high'])} |")
-    out += ["", "## Design-effect scenarios", "", "| item | deff | n_eff | margin | interval |",
-            "|---|---:|---:|---:|---|"]
+    out += ["", "## Design-effect scenarios", "",
+            "The item's design effect (in bold) with the sourced range beside it.", "",
+            "| item | deff | which | n_eff | margin | interval |", "|---|---:|---|---:|---:|---|"]
     for _, r in tables["deff_scenarios"].iterrows():
-        out.append(f"| {r['item']} | {r['deff']:g} | {r['n_eff']:.0f} | ±{100 * r['margin']:.1f} | "
-                   f"{_pct(r['low'])} – {_pct(r['high'])} |")
+        which = f"**{r['scenario']}**" if r["used"] else r["scenario"]
+        out.append(f"| {r['item']} | {r['deff']:g} | {which} | {r['n_eff']:.0f} | "
+                   f"±{100 * r['margin']:.1f} | {_pct(r['low'])} – {_pct(r['high'])} |")
     out += ["", "## Bias scenarios (sourced presets; see docs/bias.md)", "",
             "| item | scenario | deff | adjusted | plausible range |", "|---|---|---:|---:|---|"]
     for _, r in tables["scenarios"].iterrows():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -69,6 +69,13 @@ class ScenarioResult(Result):
     steps : pandas.DataFrame
         One row per step: ``step, mechanism, description, estimate, low, high, shift``
         (``shift`` is the step's contribution to the estimate, in share units).
+    parameters : dict of str to float
+        The bias pipeline's parameters (names of :data:`surveystats.bias._spec.PARAMETERS`)
+        that move the estimate, as applied: an overstatement as the shares of falsifiers it
+        was resolved to at its step. A house effect of unknown sign and a total-error
+        multiplier only widen the interval and are not among them. ``_pipeline.adjust`` with
+        these parameters (and ``clip=True``, as a scenario clips a step that would leave
+        [0, 1]) gives ``estimate``, so a sensitivity map can be centred on the scenario.
     """
 
     scenario: Scenario
@@ -78,6 +85,7 @@ class ScenarioResult(Result):
     low: float
     high: float
     steps: pd.DataFrame
+    parameters: dict[str, float] = field(default_factory=dict)
 
     def __iter__(self) -> Any:
         return iter((self.low, self.high))
@@ -244,6 +252,7 @@ class Scenario:
             description += ("; the mechanisms are undone in the data-generating order ("
                             + " -> ".join(m.name for m in mechanisms)
                             + "), not in the order listed")
+        applied: dict[str, float] = {}
         rows = [{"step": 0, "mechanism": "reported", "description": description,
                  "estimate": est, "low": low, "high": high, "shift": 0.0}]
         for mech in mechanisms:
@@ -261,6 +270,8 @@ class Scenario:
                 continue
             if isinstance(mech, Overstatement):  # known only now: the share at this step
                 mech = mech.resolve(est, clip=True)
+            for name, value in mech.parameters().items():
+                applied[_spec.by_field(mech.name, name).name] = float(value)
             est = float(mech.true(est, clip=True))
             lo, hi = (float(v) for v in mech.true(np.array([low, high]), clip=True))
             low, high = min(lo, hi), max(lo, hi)
@@ -269,7 +280,7 @@ class Scenario:
         rows.append({"step": len(rows), "mechanism": "adjusted", "description":
                      "after undoing every mechanism", "estimate": est, "low": low,
                      "high": high, "shift": est - p})
-        return ScenarioResult(self, p, sampling, est, low, high, pd.DataFrame(rows))
+        return ScenarioResult(self, p, sampling, est, low, high, pd.DataFrame(rows), applied)
 
     @classmethod
     def preset(cls, name: PresetName) -> Scenario:

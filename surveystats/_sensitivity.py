@@ -426,14 +426,17 @@ class SensitivityMap(Result):
     fixed : dict
         The other parameters, held fixed (companions at their central registry values).
     central : dict
-        The central registry values of ``x`` and ``y``; ``central_estimate`` the adjusted share
-        there.
+        The marked point: the central registry values of ``x`` and ``y``, or a scenario's
+        values; ``central_estimate`` the adjusted share there.
     tipping : dict
-        For each axis parameter alone (the other at its neutral value), the value nearest
-        neutral at which the share crosses ``threshold``, or None (Brent's method, as
-        :func:`surveystats.tipping_point`).
+        For each axis parameter alone (the other at its neutral value, ``fixed`` held), the
+        value nearest neutral at which the share crosses ``threshold``, or None (Brent's
+        method, as :func:`surveystats.tipping_point`).
     contour : pandas.DataFrame
         Points ``x, y`` of the threshold contour inside the grid, sorted along the curve.
+    centred_on : str or None
+        The name of the scenario the map is centred on (its other parameters are ``fixed``),
+        or None for the registry's central values.
     """
 
     reported: float
@@ -449,6 +452,7 @@ class SensitivityMap(Result):
     central_estimate: float = float("nan")
     tipping: dict[str, float | None] = field(default_factory=dict)
     contour: pd.DataFrame = field(default_factory=pd.DataFrame)
+    centred_on: str | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """The grid, one row per cell: ``x, y`` (the parameter names), ``x_value, y_value,
@@ -462,8 +466,10 @@ class SensitivityMap(Result):
         tips = "; ".join(f"{k} alone crosses {pct_text(self.threshold, 0)} at {v:.4g}"
                          if v is not None else f"{k} alone does not cross"
                          for k, v in self.tipping.items())
-        return (f"reported {pct_text(self.reported)}; at the central values of {self.x} and "
-                f"{self.y}: {pct_text(self.central_estimate)}; {tips}")
+        at = (f"the central values of {self.x} and {self.y}" if self.centred_on is None
+              else f"the {self.centred_on} scenario (its other biases held)")
+        return (f"reported {pct_text(self.reported)}; at {at}: "
+                f"{pct_text(self.central_estimate)}; {tips}")
 
     def __repr__(self) -> str:
         tips = ", ".join(f"{k}={fmt(v)}" for k, v in self.tipping.items())
@@ -487,8 +493,8 @@ class SensitivityMap(Result):
 
 
 def sensitivity_map(
-    p: float,
-    n: float,
+    p: Any,
+    n: float | None = None,
     *,
     x: str = "odds_ratio",
     y: str = "falsification",
@@ -502,10 +508,12 @@ def sensitivity_map(
 
     Parameters
     ----------
-    p : float
-        Reported share.
+    p : float or ScenarioResult
+        Reported share; or a scenario applied to one (``Scenario.preset("plausible").apply(
+        0.55, 1600)``): the map is then centred on it, with its other parameters held fixed
+        and its point marked, so that the marked share is the scenario's estimate.
     n : float
-        Nominal sample size.
+        Nominal sample size, with a share (taken from a ScenarioResult).
     x, y : str
         Two different parameters of :data:`MAP_PARAMETERS` (the pipeline's parameter names,
         as in :func:`surveystats.scenario_grid`).
@@ -531,7 +539,26 @@ def sensitivity_map(
     >>> m = sensitivity_map(0.55, 1600)
     >>> round(m.tipping["odds_ratio"], 4), round(m.tipping["falsification"], 4)
     (1.2222, 0.1)
+
+    Centred on the plausible preset, with ρ on the x axis (the preset's nonresponse is a
+    data-defect correlation), the marked share is the preset's adjusted estimate:
+
+    >>> from surveystats import Scenario
+    >>> plausible = Scenario.preset("plausible").apply(0.55, 1600)
+    >>> m = sensitivity_map(plausible, x="rho")
+    >>> round(m.central_estimate, 4) == round(plausible.estimate, 4) == 0.4601
+    True
     """
+    scenario = p if isinstance(p, ScenarioResult) else None
+    if scenario is not None:
+        if n is not None or fixed is not None:
+            given = ", ".join(k for k, v in (("n", n), ("fixed", fixed)) if v is not None)
+            raise ValueError(f"{given} cannot be given with a ScenarioResult: the map takes "
+                             "n and the held parameters from the scenario")
+        p, n = scenario.reported, float(scenario.sampling.n)
+        fixed = {k: v for k, v in scenario.parameters.items() if k not in (x, y)}
+    elif n is None:
+        raise ValueError("n is required with a share, e.g. sensitivity_map(0.55, 1000)")
     p_arr = check_share("p", p)
     if p_arr.ndim != 0:
         raise ValueError(f"p ({p!r}) must be one reported share; make one map per item")
@@ -573,12 +600,18 @@ def sensitivity_map(
     gx, gy = np.meshgrid(xv, yv)
     z = _pipeline.adjust(np.full(gx.shape, p_f),
                          {**{k: np.float64(v) for k, v in others.items()}, x: gx, y: gy})
-    central = {x: map_default(x, p_f, "central"), y: map_default(y, p_f, "central")}
-    central_est = float(_pipeline.adjust(np.float64(p_f), _arrays({**others, **central})))
+    if scenario is None:
+        central = {x: map_default(x, p_f, "central"), y: map_default(y, p_f, "central")}
+        central_est = float(_pipeline.adjust(np.float64(p_f), _arrays({**others, **central})))
+    else:  # the scenario's own point and estimate (it clips a step that would leave [0, 1])
+        pars = scenario.parameters
+        central = {k: float(pars.get(k, _spec.parameter(k).neutral)) for k in (x, y)}
+        central_est = float(scenario.estimate)
     tipping = {x: crossing(p_f, x, x_alone, thr)[0], y: crossing(p_f, y, y_alone, thr)[0]}
     contour = _contour(p_f, x, xv, y, yv, others, z, thr)
     return SensitivityMap(p_f, n_f, x, y, xv, yv, z, thr, others, central, central_est,
-                          tipping, contour)
+                          tipping, contour,
+                          None if scenario is None else scenario.scenario.name)
 
 
 # --- error budget -------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 from report_scan import report_texts, svg_texts
@@ -27,25 +28,28 @@ from surveystats._cli import main
 from surveystats._engine import METHODS
 from surveystats._poll import READING_ATTR
 from surveystats._report import write_report
+from surveystats.bias import default_range
 from surveystats.datasets import POLLS, list_datasets, list_polls, load_poll
 from surveystats.plotting import CHARTS
 
 NEW_POLLS = ("levada_ulyukaev_2018", "kiis_elections_2023", "politbarometer_2019_08")
 
-#: (item, estimate, n, deff) per poll, from the data cards; deff 1 where none is stated.
-KEY_NUMBERS = {
-    "levada_ulyukaev_2018": [("q1_followed_closely", 0.13, 1600, 1.0),
-                             ("q1_aware_total", 0.57, 1600, 1.0),
-                             ("q2_pressure_rather_yes", 0.28, 912, 1.0),
-                             ("q2_pressure_hard_to_say", 0.35, 912, 1.0),
-                             ("q4_set_up", 0.21, 912, 1.0)],
+#: (item, estimate, n, deff) per poll, from the data cards; deff None where none is stated
+#: (the report then assumes the sourced central value, ASSUMED_DEFF).
+ASSUMED_DEFF = float(default_range("design_effect", "deff").central)
+KEY_NUMBERS: dict[str, list[tuple[str, float, int, float | None]]] = {
+    "levada_ulyukaev_2018": [("q1_followed_closely", 0.13, 1600, None),
+                             ("q1_aware_total", 0.57, 1600, None),
+                             ("q2_pressure_rather_yes", 0.28, 912, None),
+                             ("q2_pressure_hard_to_say", 0.35, 912, None),
+                             ("q4_set_up", 0.21, 912, None)],
     "kiis_elections_2023": [("elections_after_war", 0.81, 2007, 1.21),
                             ("elections_hard_to_say", 0.03, 2007, 1.21),
                             ("recovery_restrict_rights", 0.07, 2007, 1.21),
-                            ("w2_online_voting_negative", 0.65, 1010, 1.0)],
-    "politbarometer_2019_08": [("afd_abgrenzung_richtig", 0.58, 1307, 1.0),
-                               ("afd_abgrenzung_weiss_nicht", 0.05, 1307, 1.0),
-                               ("afd_regierung_schlechter", 0.69, 1307, 1.0)],
+                            ("w2_online_voting_negative", 0.65, 1010, None)],
+    "politbarometer_2019_08": [("afd_abgrenzung_richtig", 0.58, 1307, None),
+                               ("afd_abgrenzung_weiss_nicht", 0.05, 1307, None),
+                               ("afd_regierung_schlechter", 0.69, 1307, None)],
 }
 #: What summary.md must say of each poll, from its card.
 CARD_TEXT = {
@@ -122,8 +126,10 @@ def test_key_numbers_as_the_sources_print_them(name: str) -> None:
     toplines, card = load_poll(name)  # type: ignore[arg-type]
     t = toplines.set_index("item")
     for item, estimate, n, deff in KEY_NUMBERS[name]:
-        assert (t.loc[item, "estimate"], t.loc[item, "n"], t.loc[item, "deff"]) == (
-            pytest.approx(estimate, abs=1e-15), n, deff), item
+        stated = t.loc[item, "deff"]
+        assert (t.loc[item, "estimate"], t.loc[item, "n"]) == (
+            pytest.approx(estimate, abs=1e-15), n), item
+        assert np.isnan(stated) if deff is None else stated == deff, item
     assert card.n == max(n for _, _, n, _ in KEY_NUMBERS[name])
     assert card.source and card.url and card.pollster and card.notes
 
@@ -181,10 +187,12 @@ def test_summary_numbers_are_proportion_ci_called_directly(summary: tuple[str, P
     for item, estimate, n, deff in KEY_NUMBERS[name]:
         rows = intervals[intervals["item"] == item]
         assert len(rows) == len(METHODS), item
+        used = ASSUMED_DEFF if deff is None else deff  # the one deff rule
         for _, row in rows.iterrows():
-            ci = ss.proportion_ci(estimate, n, deff=deff, method=row["method"])
-            assert (row["estimate"], row["n"], row["deff"]) == (
-                pytest.approx(estimate, abs=1e-15), n, deff), (item, row["method"])
+            ci = ss.proportion_ci(estimate, n, deff=used, method=row["method"])
+            assert (row["estimate"], row["n"], row["deff"], row["deff_basis"]) == (
+                pytest.approx(estimate, abs=1e-15), n, used,
+                "assumed" if deff is None else "item"), (item, row["method"])
             assert row["low"] == pytest.approx(ci.low, rel=1e-12, abs=1e-15)
             assert row["high"] == pytest.approx(ci.high, rel=1e-12, abs=1e-15)
     margin = table[table["table"] == "stated_margin"].iloc[0]
@@ -202,7 +210,7 @@ def test_levada_nested_base_is_reading_b_of_the_aware(summary: tuple[str, Path])
     table = pd.read_csv(folder / "summary.csv")
     ns = table[(table["table"] == "nested_shares") & (table["item"] == "q2_pressure_rather_yes")]
     assert set(ns["reading"]) == {"B"} and set(ns["parent_item"]) == {"q1_aware_total"}
-    want = ss.nested_shares(0.28, 0.57, 1600).to_frame()
+    want = ss.nested_shares(0.28, 0.57, 1600, deff=ASSUMED_DEFF).to_frame()  # none stated
     want = want[want["reading"] == "B"].set_index("quantity")
     got = ns.set_index("quantity")
     for quantity in want.index:

@@ -54,7 +54,16 @@ def test_report_prints_tables(capsys: pytest.CaptureFixture[str]) -> None:
     assert "korn_graubard" in out and "smo_end_hope" in out
     assert "38.5%" in out
     assert main(["report", "--confidence-level", "0.9"]) == 0
-    assert "Intervals by method (90%)" in capsys.readouterr().out
+    assert "Intervals by method (90%, at each item's design effect)" in capsys.readouterr().out
+
+
+def test_report_deff_overrides_the_card(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--deff", "1.2"]) == 0
+    out = capsys.readouterr().out
+    assert "stated for the whole poll in the poll card: successful_2026 1.2" in out
+    assert "| successful_2026 | 1.2 | **stated for the poll** |" in out
+    assert main(["report", "--deff", "0"]) == 2
+    assert "--deff ('0') must be a design effect > 0" in capsys.readouterr().err
 
 
 def test_report_confidence_level_with_charts_is_refused(

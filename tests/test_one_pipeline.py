@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +24,7 @@ from surveystats.bias import (
     Falsification,
     Fixed,
     Nonresponse,
+    _pipeline,
     _spec,
 )
 
@@ -128,3 +130,23 @@ def test_an_infeasible_step_stays_infeasible_through_later_ones() -> None:
     # produces it, and undoing the data defect after that must not turn it into 0
     g = ss.scenario_grid(0.95, 1600, dont_know=[0.075], rho=[0.0], response_rate=[0.05])
     assert np.isnan(g["estimate"].iloc[0]) and not g["feasible"].iloc[0]
+
+
+@pytest.mark.parametrize("name", ["plausible", "stress"])
+@pytest.mark.parametrize("p", [0.31, 0.55, 0.7, 0.93])
+def test_a_scenario_s_parameters_are_its_pipeline_and_its_map_centre(name: str, p: float) -> None:
+    # ScenarioResult.parameters through the pipeline give the scenario's estimate, and a map
+    # centred on the scenario marks that estimate at those parameters (issue 10, D4)
+    res = ss.Scenario.preset(name).apply(p, 1200)  # type: ignore[arg-type]
+    pars = {k: np.float64(v) for k, v in res.parameters.items()}
+    # (clip=True: the scenario clips a step that would leave [0, 1], as the stress one at 31%)
+    assert float(_pipeline.adjust(np.float64(p), pars, clip=True)) == pytest.approx(
+        res.estimate, abs=1e-12)
+    m = ss.sensitivity_map(res, x="rho", y="falsification")
+    assert m.central_estimate == res.estimate and m.centred_on == name
+    assert m.central == {"rho": res.parameters["rho"],
+                         "falsification": res.parameters["falsification"]}
+    assert m.fixed == {k: v for k, v in res.parameters.items() if k not in ("rho",
+                                                                             "falsification")}
+    with pytest.raises(ValueError, match="n cannot be given with a ScenarioResult"):
+        ss.sensitivity_map(res, 1200)

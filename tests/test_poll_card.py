@@ -149,7 +149,7 @@ def test_optional_columns_get_neutral_values() -> None:
     assert list(t.columns) == ["item", "label", "estimate", "n", "deff", "base_item",
                                "ambiguous_base_item", "group_label", "dont_know", "base"]
     assert list(t["label"]) == ["approve", "disapprove"]
-    assert (t["deff"] == 1.0).all() and (t["base_item"] == "").all()
+    assert t["deff"].isna().all() and (t["base_item"] == "").all()  # none stated
     assert t["dont_know"].isna().all() and (t["base"] == "all respondents").all()
 
 
@@ -187,7 +187,7 @@ def test_a_stated_nested_base_gives_reading_b_with_its_parent() -> None:
     ns = summary_tables(t)["nested_shares"]
     assert set(ns["reading"]) == {"B"} and set(ns["parent_item"]) == {"approve"}
     assert set(ns["base_status"]) == {"stated"}
-    want = ss.nested_shares(0.55, 0.70, 1000).to_frame()
+    want = ss.nested_shares(0.55, 0.70, 1000, deff=1.5).to_frame()  # deff assumed: central
     share_of_all = ns[ns["quantity"] == "share of all"]
     assert share_of_all["estimate"].item() == pytest.approx(0.385)
     assert share_of_all["low"].item() == pytest.approx(
@@ -238,10 +238,11 @@ def test_bundled_report_numbers_unchanged() -> None:
     ns = tables["nested_shares"]
     assert set(ns["parent_item"]) == {"successful_2026"} and set(ns["base_status"]) == {
         "ambiguous"}
-    want = ss.nested_shares(0.55, 0.70, 1600).to_frame()
+    # the case states no design effect: every table uses the sourced central one, assumed
+    want = ss.nested_shares(0.55, 0.70, 1600, deff=1.5).to_frame()
     pd.testing.assert_frame_equal(ns[list(want.columns)], want)
     tp = tables["tipping_points"]
-    assert (tp["deff"] == 1.5).all()  # the registry's central design effect
+    assert (tp["deff"] == 1.5).all() and (tp["deff_basis"] == "assumed").all()
     scen = tables["scenarios"]
     plaus = scen[(scen["item"] == "smo_end_hope") & (scen["scenario"] == "plausible")]
     assert plaus["estimate"].item() == pytest.approx(
@@ -272,9 +273,11 @@ def test_bundled_charts_say_what_they_said() -> None:
     assert line in _texts(_draw(jobs["error_budget_smo_end_hope"]))
     nested = _texts(_draw(jobs["nested_shares"]))
     assert line in nested and any("optimists" in t for t in nested)
-    assert any("of the VTsIOM phone poll, 13 Dec 2025" in t
-               for t in _texts(_draw(jobs["coverage"])))
-    assert "inside the stated ±2.5" in _draw(jobs["intervals"]).get_title().replace("\n", " ")
+    assert any("(deff assumed: sourced central); VTsIOM phone poll, 13 Dec 2025" in
+               t.replace("\n", " ") for t in _texts(_draw(jobs["coverage"])))
+    # at the assumed design effect every interval is wider than the stated (SRS) margin
+    assert _draw(jobs["intervals"]).get_title().replace("\n", " ").startswith(
+        "20 of 20 intervals reach beyond the stated ±2.5 points")
     assert "1.04" in _draw(jobs["deff_scenarios"]).get_title()
     legend = _texts(_draw(jobs["deff_scenarios"]))
     assert "2026 will be successful (70%)" in legend  # the label column
@@ -413,7 +416,7 @@ def test_report_help_documents_the_columns_and_the_card(
     text = capsys.readouterr().out
     for word in ("item", "label", "estimate", "deff", "base_item", "ambiguous_base_item",
                  "stated_margin", "margin_confidence_level", "fieldwork_start", "--card",
-                 "--stated-margin", "docs/toplines.md"):
+                 "--stated-margin", "--deff", "docs/toplines.md"):
         assert word in text, word
 
 
@@ -421,9 +424,6 @@ def test_report_help_documents_the_columns_and_the_card(
 
 #: The bundled case's n, headline shares and stated margin.
 CASE_VALUES = {1600, 0.7, 0.55, 0.025}
-#: Defaults in plotting/_bias.py, whose signatures the lead is reworking (issue 9 D2).
-PENDING = {"surveystats.plotting.plot_error_budget.stated_margin",
-           "surveystats.plotting.plot_sensitivity_map.n"}
 
 
 def _public_callables() -> Iterator[tuple[str, Any]]:
@@ -456,10 +456,6 @@ def _case_defaults() -> list[str]:
 
 def test_no_public_default_is_the_bundled_case() -> None:
     assert len(list(_public_callables())) > 50  # the walk reaches the API
-    assert set(_case_defaults()) <= PENDING
-
-
-def test_the_bias_charts_have_no_case_defaults_either() -> None:
     assert _case_defaults() == []
 
 

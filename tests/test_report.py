@@ -21,6 +21,7 @@ import surveystats as ss
 from surveystats import _output
 from surveystats._cli import main
 from surveystats._output import MARKER, OutputError, read_marker
+from surveystats._poll import PollCard
 from surveystats._report import load_toplines, summary_tables, vtsiom_toplines, write_report
 
 
@@ -85,7 +86,11 @@ def test_summary_matches_the_library(report: Path) -> None:
             "nested_shares"} <= set(table["table"])
     wilson = table[(table["table"] == "intervals") & (table.method == "wilson")
                    & (table["item"] == "successful_2026")]
-    assert wilson.low.item() == pytest.approx(ss.proportion_ci(0.70, 1600).low, rel=1e-12)
+    # the case states no design effect: the sourced central value is assumed, and said so
+    assert wilson.deff_basis.item() == "assumed"
+    assert wilson.low.item() == pytest.approx(ss.proportion_ci(0.70, 1600, deff=1.5).low,
+                                              rel=1e-12)
+    assert "none stated for successful_2026, smo_end_hope" in md
     tp = table[(table["table"] == "tipping_points") & (table["item"] == "smo_end_hope")
                & (table.mechanism == "falsification") & (table.bound == "estimate")]
     assert tp.value.item() == pytest.approx(0.10)
@@ -153,19 +158,52 @@ def test_progress_bar_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "[" in err and "done" in err
 
 
-def test_charts_use_a_stated_design_effect_above_the_central_one() -> None:
+@pytest.mark.parametrize("stated", [1.2, 2.5])  # below and above the assumed central 1.5
+def test_one_deff_rule_for_every_table_and_chart(stated: float) -> None:
     import matplotlib.pyplot as plt
 
     from surveystats.plotting import chart_jobs
 
-    t = pd.DataFrame({"item": ["approve"], "estimate": [0.46], "n": [1000.0], "deff": [2.5]})
-    job = chart_jobs(t, "unused", charts=["coverage"])[0]
-    fig, ax = plt.subplots()
+    t = pd.DataFrame({"item": ["approve", "oppose"], "estimate": [0.46, 0.41],
+                      "n": [1000.0, 1000.0], "deff": [stated, None]})
+    card = PollCard(deff=1.8)  # the poll's design effect, for the item that states none
+    tables = summary_tables(t, card=card)
+    rule = tables["design_effects"].set_index("item")
+    assert rule.loc["approve"].tolist() == [stated, "item"]
+    assert rule.loc["oppose"].tolist() == [1.8, "card"]
+    for name in ("intervals", "tipping_points"):
+        f = tables[name].set_index("item")
+        assert set(f.loc["approve", "deff"]) == {stated}, name
+        assert set(f.loc["oppose", "deff"]) == {1.8}, name
+    scen = tables["scenarios"].set_index("item")  # a stated deff replaces each preset's own
+    assert set(scen.loc["approve", "deff"]) == {stated}
+    ds = tables["deff_scenarios"]  # the item's own, with the sourced range beside it
+    mine = ds[(ds["item"] == "approve")]
+    assert sorted(mine["deff"]) == sorted({1.0, 1.5, 2.25, stated})
+    assert mine.loc[mine["used"], "deff"].tolist() == [stated]
+    plaus = tables["scenarios"].query("item == 'approve' and scenario == 'plausible'")
+    jobs = {j.name: j for j in chart_jobs(t, "unused", card=card)}
     try:
-        job.draw(ax)
-        assert "n = 400" in ax.get_title()  # 1,000 / 2.5, not 1,000 / 1.5
+        _fig, ax = plt.subplots()
+        jobs["coverage"].draw(ax)  # one chart for all items: the largest design effect
+        d = max(stated, 1.8)
+        assert f"n = 1,000 (deff {d:g})" in ax.get_title()
+        (src,) = [x for x in ax.texts if x.get_gid() == "source"]
+        assert f"= {round(1000 / d):,} (deff stated for the" in src.get_text().replace("\n", " ")
+        _fig, ax = plt.subplots()
+        jobs["error_budget_approve"].draw(ax)
+        labels = [x.get_text() for x in ax.get_yticklabels()]
+        assert f"sampling at deff {stated:g}" in labels
+        _fig, ax = plt.subplots()
+        jobs["sensitivity_map_approve"].draw(ax)  # centred on the same plausible value
+        (centre,) = [x for x in ax.texts if x.get_text().startswith("plausible scenario")]
+        assert centre.get_text() == f"plausible scenario: {100 * plaus.estimate.item():.0f}%"
+        _fig, ax = plt.subplots()
+        jobs["bias_analysis_approve"].draw(ax)
+        (line,) = [ln for ln in ax.lines if ln.get_gid() == "plausible"]
+        assert line.get_xdata()[0] == pytest.approx(plaus.estimate.item(), abs=1e-15)
     finally:
-        plt.close(fig)
+        plt.close("all")
 
 
 # --- the report never destroys what it did not make (issue 8, deliverable 5) ---------------

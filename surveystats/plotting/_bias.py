@@ -270,7 +270,9 @@ def plot_sensitivity_map(
         ax.plot([xc], [yc], marker="o", markersize=8, color="white",
                 markeredgecolor=st.PALETTE["black"], markeredgewidth=1.5, linestyle="none",
                 gid="central")
-        ax.annotate(f"central defaults: {st.pct(res.central_estimate)}", xy=(xc, yc),
+        point = ("central defaults" if res.centred_on is None
+                 else f"{res.centred_on} scenario")
+        ax.annotate(f"{point}: {st.pct(res.central_estimate)}", xy=(xc, yc),
                     xytext=(8, 6), textcoords="offset points", fontsize=9, fontweight="bold",
                     color=st.PALETTE["black"],
                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none",
@@ -292,7 +294,12 @@ def plot_sensitivity_map(
             title = f"The {name} {below} {st.pct(thr)} with {clauses[0]} alone"
         else:
             title = f"The {name} does not cross {st.pct(thr)} with either parameter alone"
-        title += f"; the central defaults give {st.pct(res.central_estimate)}"
+        if res.centred_on is None:
+            title += f"; the central defaults give {st.pct(res.central_estimate)}"
+        else:
+            title = (title.replace(" alone", "")
+                     + f", the {res.centred_on} scenario's other biases held; that scenario "
+                     f"gives {st.pct(res.central_estimate)}")
         st.set_title(ax, title)
         st.add_source(ax, st.source_text(res.n, source))
     return ax

@@ -24,9 +24,11 @@ import pandas as pd
 from surveystats import datasets
 from surveystats._compare import nested_shares
 from surveystats._engine import METHODS
+from surveystats._methods import compare_methods
 from surveystats._pba import probabilistic_bias_analysis
-from surveystats._poll import PollCard, load_toplines
-from surveystats._proportion import proportion_ci
+from surveystats._poll import DEFF_BASIS, PollCard, design_effects, item_preset, load_toplines
+from surveystats._scenario import ScenarioResult
+from surveystats._sensitivity import sensitivity_map
 from surveystats._simulate import simulate_poll
 from surveystats.bias import (
     Fixed,
@@ -111,8 +113,11 @@ def file_ids(items: Sequence[str], language: str | None = None) -> dict[str, str
 
 
 def _priors(p: float) -> dict[str, Any]:
-    """Priors for the bias analysis, every number from the default-range registry."""
-    odds = default_range("nonresponse", "odds_ratio")
+    """Priors for the bias analysis, every number from the default-range registry, over the
+    plausible preset's mechanisms (nonresponse as a data-defect correlation at a response
+    rate, as the preset has it), each peaked at the preset's central value."""
+    rho = default_range("data_defect", "rho")
+    rate = default_range("data_defect", "response_rate")
     over = default_range("falsification", "overstatement")
     u = default_range("coverage", "uncovered_share")
     d = default_range("coverage", "difference")
@@ -132,7 +137,8 @@ def _priors(p: float) -> dict[str, Any]:
         return Uniform(low, high) if high > low else Fixed(low)
 
     return {
-        "odds_ratio": Triangular(odds.low, odds.central, odds.high),
+        "rho": Triangular(rho.low, rho.central, rho.high),
+        "response_rate": Triangular(rate.low, rate.central, rate.high),
         "falsification": (Triangular(0.0, f_mode, f_high) if f_high > 0.0 else Fixed(0.0)),
         "uncovered_share": Uniform(u.low, u.high),
         "coverage_difference": spread(d_low, d_high),
@@ -272,15 +278,21 @@ def chart_jobs(
     out = Path(outdir)
     labels = _labels(t)
     column = {c: dict(zip(t["item"], t[c], strict=True)) for c in
-              ("deff", "dont_know", "ambiguous_base_item", "group_label")}
+              ("dont_know", "ambiguous_base_item", "group_label")}
+    # the one deff rule (the item's, else the card's, else the sourced central, "assumed"):
+    # every chart of an item uses its design effect; the sourced scenarios are drawn beside
+    rule = design_effects(t, poll)
+    deffs = dict(zip(rule["item"], rule["deff"].astype(float), strict=True))
     raw = {str(i): (float(p), float(n)) for i, p, n in
            zip(t["item"], t["estimate"], t["n"], strict=True)}
     shares = {labels[k]: v[0] for k, v in raw.items()}
+    # how a per-item title names the item: its share and its label, "the 70% “2026 will be
+    # successful” becomes 61%"
+    named = {k: f"{st.pct(v[0], None)} “{labels[k]}”" for k, v in raw.items()}
     sizes = {v[1] for v in raw.values()}
     n_all = max(sizes)
-    # a design effect stated in the toplines counts when it exceeds the sourced central value
-    # (the same rule as the summary's tipping points)
-    deff_c = max(float(default_range("design_effect", "deff").central), float(t["deff"].max()))
+    rng = default_range("design_effect", "deff")
+    sourced = (float(rng.low), float(rng.central), float(rng.high))
     odds_hi = float(default_range("nonresponse", "odds_ratio").high)
     margin = poll.stated_margin
     # the design-effect charts draw margins at the stated margin's confidence level
@@ -296,74 +308,88 @@ def chart_jobs(
             name = f"{chart}_{suffix}" if suffix else chart
             jobs.append(ChartJob(name, chart, out, fmts, draw, figsize))
 
+    @functools.cache
+    def plausible(key: str) -> ScenarioResult:
+        """The plausible preset for an item, at the item's design effect when it states one
+        (as the summary's scenarios table): the one plausible value of every chart."""
+        basis = str(rule.loc[rule["item"] == key, "deff_basis"].iloc[0])
+        p, n = raw[key]
+        return item_preset("plausible", deffs[key], basis).apply(p, n)
+
     # sampling error ---------------------------------------------------------------------------
     def intervals(ax: Any) -> Any:
-        table = pd.concat([
-            proportion_ci(pd.Series(shares), n_all, method=m).to_frame()
-            .rename_axis("item").reset_index()
-            for m in METHODS])
-        return plot_intervals(table, ax=ax, stated_margin=margin, source=source(n_all))
+        cmp = compare_methods(pd.Series(shares), [raw[k][1] for k in raw],
+                              deff=[deffs[k] for k in raw], stated_margin=margin)
+        return plot_intervals(cmp, ax=ax, source=source(n_all))
 
     rows = len(shares) * (len(METHODS) + 1.6)
     add("intervals", intervals, figsize=(8.0, max(4.5, 1.6 + 0.2 * rows)))
+    scenario_deffs = sorted({*sourced, *deffs.values()})
     if len(sizes) == 1:
         add("deff_scenarios", lambda ax: plot_deff_scenarios(
-            shares, n_all, ax=ax, stated_margin=margin, confidence_level=level,
-            source=source(n_all)))
+            shares, n_all, ax=ax, deff=scenario_deffs, stated_margin=margin,
+            confidence_level=level, source=source(n_all)))
         add("deff_scenarios_by_n", lambda ax: plot_deff_scenarios(
-            shares, n_all, ax=ax, by="n", stated_margin=margin, confidence_level=level,
-            source=source(n_all)))
+            shares, n_all, ax=ax, by="n", deff=scenario_deffs, stated_margin=margin,
+            confidence_level=level, source=source(n_all)))
         add("bias_tornado", lambda ax: plot_bias_tornado(
             shares, n_all, ax=ax, source=source(n_all)))
-    n_eff = round(n_all / deff_c)
+    # one coverage chart for all items: at the largest design effect among them (the smallest
+    # effective n), which the source line names with its basis
+    d_cov = max(deffs.values())
+    basis_cov = str(rule.loc[rule["deff"] == d_cov, "deff_basis"].iloc[0])
     about = poll.describe()
+    n_eff = round(n_all / d_cov)
     add("coverage", lambda ax: plot_coverage(
         # the labels run up the plot from 30% of its height: wrapped to stay below the
         # curves near 95% (legends wrap their own labels, _style.legend)
-        n_eff, ax=ax, mark={st.wrap(k, 130, 8.5): p for k, p in shares.items()},
-        source=None if about is None else
-        f"Exact binomial coverage at the effective size n = {n_all:,.0f} / {deff_c:g} = "
-        f"{n_eff:,} of the {about}; surveystats"))
+        n_all, deff=d_cov, ax=ax, mark={st.wrap(k, 130, 8.5): p for k, p in shares.items()},
+        source=(f"Exact binomial coverage at the effective size n = {n_all:,.0f} / {d_cov:g} "
+                f"= {n_eff:,} (deff {DEFF_BASIS[basis_cov]})"
+                + ("" if about is None else f"; {about}") + "; surveystats")))
 
     # bias, per item ---------------------------------------------------------------------------
-    def sensitivity(p: float, n: float, ax: Any) -> Any:
-        return plot_sensitivity_map(p, n, ax=ax, source=source(n))
+    def sensitivity(key: str, ax: Any) -> Any:
+        # centred on the plausible preset: its nonresponse is a data-defect correlation, so rho
+        # is on the x axis, and its coverage bias is held; the marked share is its estimate
+        m = sensitivity_map(plausible(key), x="rho", y="falsification")
+        return plot_sensitivity_map(m, ax=ax, label=named[key], source=source(raw[key][1]))
 
-    def budget(p: float, n: float, ax: Any) -> Any:
-        # plot_error_budget cannot yet leave out its stated-margin row (plotting/_bias.py is
-        # being reworked); the card's margin is passed when it states one
-        if margin is None:
-            return plot_error_budget(p, n, ax=ax, source=source(n))
-        return plot_error_budget(p, n, ax=ax, stated_margin=margin, source=source(n))
+    def budget(key: str, ax: Any) -> Any:
+        return plot_error_budget(plausible(key), ax=ax, stated_margin=margin,
+                                 label=named[key], source=source(raw[key][1]))
 
-    def analysis(p: float, n: float, ax: Any) -> Any:
-        res = probabilistic_bias_analysis(p, n, _priors(p), deff=deff_c, draws=20_000,
+    def analysis(key: str, ax: Any) -> Any:
+        p, n = raw[key]
+        res = probabilistic_bias_analysis(p, n, _priors(p), deff=deffs[key], draws=20_000,
                                           rng=2025)
-        return plot_bias_analysis(res, ax=ax, source=source(n))
+        return plot_bias_analysis(res, ax=ax, plausible=plausible(key), label=named[key],
+                                  source=source(n))
 
-    def simulation(p: float, n: float, ax: Any) -> Any:
+    def simulation(key: str, ax: Any) -> Any:
+        p, n = raw[key]
         sim = simulate_poll(float(Nonresponse(odds_hi).true(p)), round(n), polls=10_000,
-                            response_odds_ratio=odds_hi, rng=2025)
+                            response_odds_ratio=odds_hi, deff=deffs[key], rng=2025)
         text = (f"Simulated: 10,000 polls of n = {n:,.0f}, “yes” holders {odds_hi:g}× as "
                 "likely to respond; surveystats")
-        return plot_poll_simulation(sim, ax=ax, source=text)
+        return plot_poll_simulation(sim, ax=ax, label=named[key], source=text)
 
-    def manski(p: float, dk: float | None, ax: Any) -> Any:
+    def manski(key: str, dk: float | None, ax: Any) -> Any:
         text = None if about is None else f"Manski (2005) bounds for the {about}; surveystats"
-        return plot_manski(p, dont_know=dk, ax=ax, source=text)
+        return plot_manski(raw[key][0], dont_know=dk, ax=ax, label=named[key], source=text)
 
     def dont_know(key: str) -> float | None:
         value = float(column["dont_know"][key])
         return None if np.isnan(value) else value
 
     ids = file_ids(list(raw), poll.language)
-    for key, (p, n) in raw.items():
+    for key in raw:
         slug = ids[key]
-        add("sensitivity_map", functools.partial(sensitivity, p, n), slug)
-        add("error_budget", functools.partial(budget, p, n), slug)
-        add("bias_analysis", functools.partial(analysis, p, n), slug)
-        add("poll_simulation", functools.partial(simulation, p, n), slug)
-        add("manski", functools.partial(manski, p, dont_know(key)), slug)
+        add("sensitivity_map", functools.partial(sensitivity, key), slug)
+        add("error_budget", functools.partial(budget, key), slug)
+        add("bias_analysis", functools.partial(analysis, key), slug)
+        add("poll_simulation", functools.partial(simulation, key), slug)
+        add("manski", functools.partial(manski, key, dont_know(key)), slug)
 
     # what the share is a share of: from the toplines' dont_know and ambiguous_base_item -------
     with_dk = [k for k in raw if dont_know(k) is not None]
@@ -371,7 +397,9 @@ def chart_jobs(
         p, n = raw[key]
         dk = dont_know(key)
         add("dont_know", functools.partial(
-            lambda p, dk, n, ax: plot_dont_know(p, dk, ax=ax, source=source(n)), p, dk, n),
+            lambda p, dk, n, name, ax: plot_dont_know(p, dk, ax=ax, label=name,
+                                                      source=source(n)),
+            p, dk, n, named[key]),
             ids[key] if len(with_dk) > 1 else "")
     nested = [k for k in raw if column["ambiguous_base_item"][k]]
     for key in nested:
@@ -381,7 +409,7 @@ def chart_jobs(
         # them: a long name is cut short with "…" (group_label is meant to be a short name)
         group = st.shorten(str(column["group_label"][parent]) or "subgroup", 90, 9, "bold")
         result = functools.partial(nested_shares, raw[key][0], p_parent, n_parent,
-                                   deff=float(column["deff"][key]))
+                                   deff=deffs[key])
         add("nested_shares", functools.partial(
             lambda result, group, n, ax: plot_nested_shares(
                 result(), ax=ax, subgroup=group, source=source(n)),

@@ -393,6 +393,9 @@ def add_source(ax: Axes, text: str | None) -> None:
     """
     if not text:
         return
+    # a long line (a poll card's long description) wraps to the axes' width instead of
+    # running off the figure
+    text = wrap(text, axes_width_pt(ax), _SOURCE_SIZE)
     label = ax.xaxis.label
     if label.get_text():
         xycoords: Any = ("axes fraction", label)
