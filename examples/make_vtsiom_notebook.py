@@ -155,6 +155,15 @@ axis are the tipping points above, computed again from the same pipeline."""),
 smap"""),
     ("chart", """smap.plot(source=src)
 plt.show()"""),
+    ("md", """The report draws this map centred on the *plausible* preset instead: its nonresponse is a
+data-defect correlation ρ, so ρ is on the x axis, and its coverage bias is held, so the marked
+point is the plausible value of the next section (46% for the 55%). Its tipping points are
+then those of each parameter *with the preset's other biases held*, and the title says so."""),
+    ("code", """smap_plausible = ss.sensitivity_map(ss.Scenario.preset("plausible").apply(hope, n),
+                                    x="rho")
+print(smap_plausible)"""),
+    ("chart", """smap_plausible.plot(source=src)
+plt.show()"""),
     ("md", """## 6. The error budget
 
 From the stated ±2.5 points, to the design effect, to each bias in turn, to the total plausible
@@ -177,7 +186,7 @@ nominal 95% interval covers the truth when the biases act."""),
      "uncovered_share": Uniform(0.02, 0.10), "coverage_difference": Uniform(-0.30, -0.10)},
     deff=1.5, draws=200_000, rng=2025)
 pba.to_frame().round(3)"""),
-    ("chart", """pba.plot(source=src)
+    ("chart", """pba.plot(plausible=plausible, source=src)  # the preset's value beside the draws
 plt.show()"""),
     ("md", """The simulation takes the truth the odds ratio of 1.42 implies and lets "yes" holders answer
 1.42 times as readily: how often does the nominal 95% interval of such a poll cover the truth?"""),
@@ -210,6 +219,7 @@ KEY = {
     "map_tipping_falsification_55": round(float(smap.tipping["falsification"]), 4),
     "map_tipping_odds_ratio_55": round(float(smap.tipping["odds_ratio"]), 4),
     "plausible_70": round(float(plausible.estimate), 3),
+    "map_plausible_55": round(float(smap_plausible.central_estimate), 4),
     "budget_total_70": round(float(budget.to_frame()["estimate"].iloc[-1]), 3),
     "budget_stated_low": round(float(budget.to_frame()["low"].iloc[0]), 4),
     "nested_b_share_of_all": round(float(nested.intervals["B: share of all"].estimate), 4),

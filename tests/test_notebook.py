@@ -26,7 +26,7 @@ NOTEBOOK = EXAMPLES / "vtsiom_2025.ipynb"
 TEACHING = EXAMPLES / "teaching_designs.ipynb"
 #: each notebook, the script that writes it and the number of charts it draws
 NOTEBOOKS = {
-    "vtsiom_2025": (NOTEBOOK, "make_vtsiom_notebook.py", 9),
+    "vtsiom_2025": (NOTEBOOK, "make_vtsiom_notebook.py", 10),
     "teaching_designs": (TEACHING, "make_teaching_notebook.py", 1),
 }
 #: a cell that draws: a plotting function, a result's .plot(), or plt.show()
@@ -135,6 +135,9 @@ def test_key_numbers() -> None:
     assert k["map_tipping_odds_ratio_55"] == k["tipping_odds_ratio_55"]
     assert k["plausible_70"] == pytest.approx(0.611, abs=1e-3)
     assert k["budget_total_70"] == k["plausible_70"]
+    # the map centred on the plausible preset marks the preset's value (as the report does)
+    assert k["map_plausible_55"] == round(
+        surveystats.Scenario.preset("plausible").apply(0.55, 1600).estimate, 4)
     assert k["budget_stated_low"] == 0.675  # the card's stated ±2.5% around 70%
     assert k["nested_b_share_of_all"] == 0.385
     assert k["sim_coverage"] < 0.01
