@@ -138,7 +138,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
             raise _UsageError("--confidence-level applies to the printed tables (without "
                               "--out); the chart set is drawn at 95%")
         out = write_report(toplines, args.out, card=poll, formats=formats, title=args.title,
-                           progress=None if args.quiet else _progress)
+                           progress=None if args.quiet else _progress, workers=args.workers)
     except (ValueError, TypeError, OSError) as exc:  # OSError: _output.OutputError and others
         raise _UsageError(str(exc)) from exc
     sys.stdout.write(f"Charts, summary.md, summary.csv and index.html written to {out}\n"
@@ -326,6 +326,10 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--confidence-level", type=float, default=0.95, metavar="LEVEL",
                      help="level of the printed tables' intervals, in (0, 1) (default: 0.95; "
                      "only without --out: the chart set is drawn at 0.95)")
+    rep.add_argument("--workers", type=int, default=None, metavar="N",
+                     help="processes drawing charts at once, N >= 1 (default: one per CPU, on "
+                     "Linux; 1 draws them one after another in this process). The files are "
+                     "the same either way")
     rep.add_argument("--quiet", action="store_true", help="no progress bar")
     rep.set_defaults(func=_cmd_report)
     sc = sub.add_parser("scenarios", help="bias scenarios for one share: the sourced presets, "

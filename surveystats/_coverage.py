@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +14,7 @@ from surveystats._display import count_text, fmt, html_table, pct_text
 from surveystats._result import Result
 from surveystats._validation import check_confidence_level, check_positive, check_share
 
-__all__ = ["CoverageResult", "coverage"]
+__all__ = ["CoverageResult", "coverage", "coverages"]
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -90,6 +91,25 @@ class CoverageResult(Result):
 _MAX_COUNT = 1e6
 
 
+def _binomial_pmf(x: np.ndarray, m: int, p: np.ndarray) -> np.ndarray:
+    """``P(X = x)`` for ``X ~ Binomial(m, p)``: counts down the rows, shares across.
+
+    Through log-gamma functions, ``exp(lnC(m, x) + x ln p + (m - x) ln(1 - p))``, with
+    ``xlogy``/``xlog1py`` so that ``p = 0`` and ``p = 1`` give exact zeros and ones. Agrees
+    with ``scipy.stats.binom.pmf`` to a relative 2e-12 at m = 1,000 and 3e-9 at m = 10^6
+    (``tests/test_coverage.py``), far below the 0.1 points a coverage is read to, and needs
+    only ``scipy.special``: ``scipy.stats`` takes most of a second to import.
+    """
+    from scipy import special
+
+    xc = x[:, None]
+    log_choose = special.gammaln(m + 1.0) - special.gammaln(xc + 1.0) - special.gammaln(
+        m - xc + 1.0)
+    with np.errstate(divide="ignore"):
+        return np.exp(log_choose + special.xlogy(xc, p[None, :])
+                      + special.xlog1py(m - xc, -p[None, :]))
+
+
 def coverage(
     method: str,
     n: float,
@@ -143,7 +163,20 @@ def coverage(
     >>> round(coverage("wald", 50).mean, 2), round(coverage("wilson", 50).mean, 2)
     (0.9, 0.95)
     """
-    method_c = _engine.canonical_method(method)
+    return coverages((method,), n, p, deff=deff, confidence_level=confidence_level)[0]
+
+
+def coverages(
+    methods: Sequence[str],
+    n: float,
+    p: Any = None,
+    *,
+    deff: float = 1.0,
+    confidence_level: float = 0.95,
+) -> list[CoverageResult]:
+    """:func:`coverage` for several methods at once, sharing the one matrix of binomial
+    probabilities (the costly part): what :func:`surveystats.plotting.plot_coverage` draws."""
+    methods_c = [_engine.canonical_method(m) for m in methods]
     cl = check_confidence_level(confidence_level)
     n_f = float(check_positive("n", n))
     d = float(check_positive("deff", deff))
@@ -159,11 +192,13 @@ def coverage(
                          "least 1 for a binomial count")
     x = np.arange(m + 1, dtype=np.float64)
     m_arr = np.full_like(x, float(m))
-    low, high = _engine.interval(method_c, x / m, m_arr, confidence_level=cl)
-    from scipy import stats  # imported here: scipy.stats is slow to import
-
-    pmf = stats.binom.pmf(x[:, None], m, grid[None, :])
-    covered = (low[:, None] <= grid[None, :] + 1e-15) & (grid[None, :] - 1e-15 <= high[:, None])
-    cov = np.einsum("ij,ij->j", pmf, covered.astype(np.float64))
-    np.clip(cov, 0.0, 1.0, out=cov)  # a sum of probabilities may round to 1 + 4e-16
-    return CoverageResult(grid.astype(np.float64), cov, method_c, n_f, d, m, cl)
+    pmf = _binomial_pmf(x, m, grid)
+    out = []
+    for method_c in methods_c:  # a handful of methods; each is whole-array work
+        low, high = _engine.interval(method_c, x / m, m_arr, confidence_level=cl)
+        covered = ((low[:, None] <= grid[None, :] + 1e-15)
+                   & (grid[None, :] - 1e-15 <= high[:, None]))
+        cov = np.einsum("ij,ij->j", pmf, covered.astype(np.float64))
+        np.clip(cov, 0.0, 1.0, out=cov)  # a sum of probabilities may round to 1 + 4e-16
+        out.append(CoverageResult(grid.astype(np.float64), cov, method_c, n_f, d, m, cl))
+    return out

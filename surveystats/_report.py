@@ -406,6 +406,7 @@ def write_report(
     title: str | None = None,
     progress: Progress | None = None,
     charts: bool = True,
+    workers: int | None = None,
 ) -> Path:
     """Render the chart set, ``summary.md``, ``summary.csv`` and ``index.html`` into ``out``.
 
@@ -434,6 +435,9 @@ def write_report(
         Called as ``progress(done, total, what)``.
     charts : bool, default True
         False writes the summaries only.
+    workers : int, optional
+        Processes drawing charts at once (:func:`surveystats.plotting.run_jobs`); default
+        one per CPU where that is safe, ``1`` for none. The files are the same either way.
 
     Returns
     -------
@@ -457,11 +461,15 @@ def write_report(
         if charts:
             steps = list(_charts.chart_jobs(t, tmp, card=poll, formats=tuple(formats)))
         total = len(steps) + 1
-        drawn: list[_Chart] = []
-        for i, job in enumerate(steps, start=1):
-            if progress:
-                progress(i - 1, total, job.name)
-            drawn.append(_run_chart(job))
+
+        def finished(i: int, job: Any) -> None:  # job i (1-based) done: the next one starts
+            if progress and i < len(steps):
+                progress(i, total, steps[i].name)
+
+        if progress and steps:
+            progress(0, total, steps[0].name)
+        # several charts at once in worker processes where that is safe (run_jobs)
+        drawn = _charts.run_jobs(steps, _run_chart, workers=workers, done=finished)
         if progress:
             progress(total - 1, total, "summary")
         tables = summary_tables(t, card=poll)

@@ -53,3 +53,18 @@ def test_deff_uses_effective_trials() -> None:
                                             "n_binomial", "confidence_level"]
     with pytest.raises(ValueError, match="must be at least 1"):
         ss.coverage("wilson", 1, deff=5.0)
+
+
+@pytest.mark.parametrize(("m", "rel"), [(20, 1e-13), (1067, 2e-12), (1_000_000, 3e-9)])
+def test_the_binomial_probabilities_are_scipy_s(m: int, rel: float) -> None:
+    # the log-gamma pmf against scipy.stats.binom.pmf, where the probability is not tiny
+    from surveystats._coverage import _binomial_pmf
+
+    grid = np.array([0.0, 0.001, 0.3, 0.5, 0.97, 1.0])
+    x = np.unique(np.linspace(0, m, 2001).round())
+    got = _binomial_pmf(x, m, grid)
+    want = stats.binom.pmf(x[:, None], m, grid[None, :])
+    big = want > 1e-100
+    assert np.allclose(got[big], want[big], rtol=rel, atol=0)
+    assert np.all(got[~big] < 1e-90)
+    assert got[0, 0] == 1.0 and got[-1, -1] == 1.0  # p = 0 and p = 1 exactly

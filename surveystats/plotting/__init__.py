@@ -13,7 +13,8 @@ Sampling error: :func:`plot_intervals`, :func:`plot_deff_scenarios`, :func:`plot
 Bias: :func:`plot_bias_tornado`, :func:`plot_sensitivity_map`, :func:`plot_error_budget`,
 :func:`plot_bias_analysis`, :func:`plot_poll_simulation`. What a share is a share of:
 :func:`plot_manski`, :func:`plot_dont_know`, :func:`plot_nested_shares`. Output:
-:func:`save_figure`, :func:`render_all` (and :func:`chart_jobs`, the same charts as jobs).
+:func:`save_figure`, :func:`render_all` (and :func:`chart_jobs`, the same charts as jobs, run
+by :func:`run_jobs`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from surveystats.plotting._report import (
     ChartJob,
     chart_jobs,
     render_all,
+    run_jobs,
 )
 from surveystats.plotting._shares import plot_dont_know, plot_manski, plot_nested_shares
 from surveystats.plotting._style import COLORS, FIGSIZE, PALETTE, RC, save_figure, style
@@ -55,6 +57,7 @@ __all__ = [
     "plot_poll_simulation",
     "plot_sensitivity_map",
     "render_all",
+    "run_jobs",
     "save_figure",
     "style",
 ]

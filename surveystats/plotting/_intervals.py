@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from surveystats._coverage import coverage
+from surveystats._coverage import coverages
 from surveystats._methods import MethodComparison, compare_methods
 from surveystats._planning import implied_deff, margin_of_error, required_sample_size
 from surveystats._proportion import ProportionCI
@@ -478,7 +478,7 @@ def plot_coverage(
     n_f = float(check_positive("n", n))
     if not methods:
         raise ValueError("methods is empty; give at least one interval method")
-    results = [coverage(m, n_f, p, deff=deff, confidence_level=cl) for m in methods]
+    results = coverages(methods, n_f, p, deff=deff, confidence_level=cl)
     with st.style():
         ax = st.get_axes(ax)
         st.prepare_axes(ax, grid="y")

@@ -10,13 +10,18 @@ toplines columns (:mod:`surveystats._poll`); with no card the charts are neutral
 from __future__ import annotations
 
 import functools
+import multiprocessing
+import os
 import re
+import signal
+import sys
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -25,11 +30,13 @@ from surveystats import datasets
 from surveystats._compare import nested_shares
 from surveystats._engine import METHODS
 from surveystats._methods import compare_methods
+from surveystats._params import AT_LEAST_ONE
 from surveystats._pba import probabilistic_bias_analysis
 from surveystats._poll import DEFF_BASIS, PollCard, design_effects, item_preset, load_toplines
 from surveystats._scenario import ScenarioResult
 from surveystats._sensitivity import sensitivity_map
 from surveystats._simulate import simulate_poll
+from surveystats._validation import check_integer
 from surveystats.bias import (
     Fixed,
     Nonresponse,
@@ -53,7 +60,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["CHARTS", "ChartJob", "chart_jobs", "render_all"]
+__all__ = ["CHARTS", "ChartJob", "chart_jobs", "render_all", "run_jobs", "worker_count"]
 
 
 # Cyrillic to Latin for file names: Russian as in the passport (ICAO Doc 9303) system, with
@@ -199,6 +206,13 @@ class ChartJob:
     def __call__(self) -> list[Path]:
         """Draw and save (one file per format, one layout for all); return the paths."""
         return st.save_figure(self.figure(), self.outdir / self.name, formats=self.formats)
+
+
+T = TypeVar("T")
+
+
+def _call(job: ChartJob) -> list[Path]:
+    return job()
 
 
 def _toplines(toplines: Any) -> pd.DataFrame:
@@ -455,18 +469,23 @@ def render_all(
 
     Notes
     -----
-    Charts: interval methods (all of :data:`surveystats.INTERVAL_METHODS` at design effect 1,
-    with the card's stated margin if it states one), margin against design effect and against
-    sample size, the bias tornado, exact coverage at the poll's effective size (``n`` over
-    the registry's central design effect, or the toplines' larger one), and per item the
-    sensitivity map, the error budget (``Scenario.preset("plausible")``), a probabilistic
-    bias analysis (triangular and uniform priors over the registry's low, central and high
-    values; 20,000 draws, seed 2025), a simulation of 10,000 polls in which "yes" holders
-    respond as often as the registry's high odds ratio says, and Manski bounds. The charts
-    comparing items (design effects, tornado) need one sample size for all items. Each
-    figure is 8 x 4.5 inches at 100 dpi (800 pixels wide); the interval forest plot is
-    taller, to give each method a row. Rendering everything takes about ten seconds;
-    :func:`chart_jobs` gives the same charts one job at a time.
+    Every chart of an item uses the item's design effect by the one rule of
+    :func:`surveystats._poll.design_effects` (the item's, else the card's, else the sourced
+    central value, assumed). Charts: interval methods (all of
+    :data:`surveystats.INTERVAL_METHODS`, with the card's stated margin if it states one),
+    margin against design effect and against sample size (the items' design effects with the
+    sourced 1, 1.5 and 2.25 beside them), the bias tornado, exact coverage at the effective
+    size (at the largest design effect among the items), and per item the sensitivity map
+    (centred on the plausible preset), the error budget (the plausible preset), a
+    probabilistic bias analysis (triangular and uniform priors over the registry's low,
+    central and high values of the plausible preset's mechanisms; 20,000 draws, seed 2025;
+    the preset's value marked), a simulation of 10,000 polls in which "yes" holders respond
+    as often as the registry's high odds ratio says, and Manski bounds. The charts comparing
+    items (design effects, tornado) need one sample size for all items. Each figure is
+    8 x 4.5 inches at 100 dpi (800 pixels wide); the interval forest plot is taller, to give
+    each method a row. :func:`chart_jobs` gives the same charts one job at a time;
+    :func:`run_jobs` runs them, several at once where it can. Timings:
+    ``docs/performance.md``.
 
     Examples
     --------
@@ -478,7 +497,102 @@ def render_all(
     ['bias_tornado.png', 'error_budget_successful_2026.png', 'error_budget_smo_end_hope.png']
     """
     Path(outdir).mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for job in chart_jobs(items, outdir, card=card, formats=formats, charts=charts):
-        written.extend(job())
-    return written
+    jobs = chart_jobs(items, outdir, card=card, formats=formats, charts=charts)
+    written: list[list[Path]] = run_jobs(jobs, _call)
+    return [path for paths in written for path in paths]
+
+
+def run_jobs(
+    jobs: Sequence[ChartJob],
+    run: Callable[[ChartJob], T] = _call,  # type: ignore[assignment]
+    *,
+    workers: int | None = None,
+    done: Callable[[int, ChartJob], Any] | None = None,
+) -> list[T]:
+    """Run chart jobs, several at a time in worker processes where that is safe.
+
+    Parameters
+    ----------
+    jobs : sequence of ChartJob
+        From :func:`chart_jobs`.
+    run : callable, optional
+        What to do with each job, ``run(job)``; default ``job()`` (draw and save, returning
+        the paths written). Its result must be picklable when workers are used.
+    workers : int, optional
+        Processes drawing at once. Default: one per CPU this process may use, at most one
+        per job. ``1`` runs every job in this process.
+    done : callable, optional
+        Called in this process as ``done(i, job)`` after the ``i``-th job (1-based, in
+        order) has finished.
+
+    Returns
+    -------
+    list
+        ``run(job)`` for each job, in the jobs' order.
+
+    Notes
+    -----
+    Each job draws one figure and writes only its own files, so the files are the same, byte
+    for byte, however many processes draw them (``tests/test_report_render.py``). Workers are
+    forked: cheap, as they start with this process's imports, fonts and jobs, but safe only
+    where the platform forks well and no other thread could hold a lock at that moment. So
+    they are used on Linux, from a process running one thread (the command line, a script;
+    not a notebook kernel, whose threads make it run the jobs here, one after another).
+    Workers ignore Ctrl-C: this process receives it and stops them.
+    """
+    jobs = list(jobs)
+    n = worker_count(workers, len(jobs))
+    results: list[T] = []
+    if n == 1:
+        for i, job in enumerate(jobs, start=1):
+            results.append(run(job))
+            if done is not None:
+                done(i, job)
+        return results
+    _warm_up()
+    _FORKED[:] = [jobs, run]
+    try:
+        with multiprocessing.get_context("fork").Pool(n, initializer=_worker_start) as pool:
+            for i, result in enumerate(pool.imap(_run_forked, range(len(jobs))), start=1):
+                results.append(result)
+                if done is not None:
+                    done(i, jobs[i - 1])
+    finally:
+        _FORKED.clear()
+    return results
+
+
+def worker_count(workers: int | None, n_jobs: int) -> int:
+    """How many processes :func:`run_jobs` uses: 1 unless forking is safe here."""
+    if workers is None:  # the CPUs this process may run on
+        cpus = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                else os.cpu_count() or 1)
+    else:
+        cpus = check_integer("workers", workers, AT_LEAST_ONE, hint="1 runs the jobs here")
+    n = min(cpus, max(n_jobs, 1))
+    forks = (sys.platform.startswith("linux") and threading.active_count() == 1
+             and "fork" in multiprocessing.get_all_start_methods())
+    return n if n > 1 and forks else 1
+
+
+def _warm_up() -> None:
+    """Load what every chart needs (renderers, fonts, the PNG writer) once, before the
+    workers fork, so that none of them loads it again."""
+    from matplotlib.backends import backend_agg, backend_svg  # noqa: F401
+    from PIL import PngImagePlugin  # noqa: F401
+
+    for weight in ("normal", "bold"):
+        st.text_width("0%", 9.0, weight)
+
+
+#: In a worker: the jobs and the function it was forked with (inherited, not pickled).
+_FORKED: list[Any] = []
+
+
+def _worker_start() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
+
+def _run_forked(i: int) -> Any:
+    jobs, run = _FORKED
+    return run(jobs[i])
