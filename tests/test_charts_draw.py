@@ -170,7 +170,7 @@ def check_deff_scenarios() -> None:
     # required_sample_size
     shares, n, stated = {"tax": 0.64, "roads": 0.47}, 2400, 0.022
     ax = sp.plot_deff_scenarios(shares, n, stated_margin=stated)
-    curves = [ln for ln in ax.get_lines() if ln.get_gid() is None]
+    curves = [ln for ln in ax.get_lines() if ln.get_gid() in (None, "used")]
     assert len(curves) == 4  # a curve and a dot at deff 1.5 per item
     for ln in curves:
         x = np.asarray(ln.get_xdata())
@@ -190,6 +190,19 @@ def check_deff_scenarios() -> None:
     assert _lines(ax, "poll_n")[0].get_xdata()[0] == n
     need = int(ss.required_sample_size(stated, p=0.47, deff=1.6))
     assert f"takes {need:,} interviews for the 47%" in _title(ax)
+    # each item's own design effect: marked at its margin, and named in the title
+    used = {"tax": 1.2, "roads": 1.9}
+    ax = sp.plot_deff_scenarios(shares, n, stated_margin=stated, used=used,
+                                ax=plt.figure().gca())
+    dots = _lines(ax, "used")
+    assert [(d.get_xdata()[0], d.get_ydata()[0]) for d in dots] == [
+        (u, ss.margin_of_error(shares[k], n, deff=u)) for k, u in used.items()]
+    m19 = ss.margin_of_error(0.47, n, deff=1.9)
+    assert f"at 1.9 the 47% has ±{100 * m19:.1f}" in _title(ax)
+    ax = sp.plot_deff_scenarios(shares, n, by="n", used=used, ax=plt.figure().gca())
+    styles = {ln.get_label().rsplit("deff ", 1)[1] for ln in ax.get_lines()
+              if "deff " in ln.get_label()}
+    assert styles == {"1", "1.2", "1.9", "2.25"}  # the items' beside the sourced low, high
 
 
 def check_coverage() -> None:

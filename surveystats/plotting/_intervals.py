@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -10,13 +10,16 @@ import pandas as pd
 
 from surveystats._coverage import coverages
 from surveystats._methods import MethodComparison, compare_methods
+from surveystats._params import POSITIVE
 from surveystats._planning import implied_deff, margin_of_error, required_sample_size
 from surveystats._proportion import ProportionCI
 from surveystats._validation import (
     check_confidence_level,
     check_positive,
+    check_scalar,
     share_items,
 )
+from surveystats.bias._defaults import default_range
 from surveystats.plotting import _style as st
 
 if TYPE_CHECKING:
@@ -235,6 +238,7 @@ def plot_deff_scenarios(
     by: Literal["deff", "n"] = "deff",
     n_values: Sequence[float] | np.ndarray | None = None,
     confidence_level: float = 0.95,
+    used: Any = None,
     source: str | None = None,
     **kwargs: Any,
 ) -> Axes:
@@ -264,6 +268,12 @@ def plot_deff_scenarios(
     n_values : array-like, optional
         ``by="n"``: sample sizes, default 121 values from ``n / 4`` to ``4 n``.
     confidence_level : float, default 0.95
+    used : float or dict of str to float, optional
+        The design effect each item is analysed at (one for all, or by item as ``p`` names
+        them), e.g. a report's rule of :func:`surveystats._poll.design_effects`. Default 1.5,
+        the sourced central value. ``by="deff"``: marked on each item's line with its margin
+        (``gid="used"``). ``by="n"``: drawn beside the sourced low and high (1 and 2.25);
+        the title's sample size is at the widest item's.
     source : str, optional
         Source line under the chart; default names ``n``.
     **kwargs
@@ -304,6 +314,16 @@ def plot_deff_scenarios(
     if by not in ("deff", "n"):
         raise ValueError(f"by ({by!r}) must be 'deff' or 'n'")
     worst = max(items, key=lambda k: items[k] * (1 - items[k]))
+    if used is None:
+        at = dict.fromkeys(items, 1.5)
+    elif isinstance(used, Mapping):
+        missing = [k for k in items if k not in used]
+        if missing:
+            raise ValueError(f"used names no design effect for item(s) {missing}; give one "
+                             f"per item of p ({list(items)}) or one number for all")
+        at = {k: check_scalar(f"used[{k!r}]", used[k], POSITIVE) for k in items}
+    else:
+        at = dict.fromkeys(items, check_scalar("used", used, POSITIVE))
     with st.style():
         ax = st.get_axes(ax)
         st.prepare_axes(ax, grid="y")
@@ -322,18 +342,22 @@ def plot_deff_scenarios(
                                          "label": f"{name} ({st.pct(share, None)})"}
                 style.update(kwargs)
                 ax.plot(d, margin_of_error(share, n_f, deff=d, confidence_level=cl), **style)
-                if d.min() <= 1.5 <= d.max():
-                    m15 = float(margin_of_error(share, n_f, deff=1.5, confidence_level=cl))
-                    ax.plot([1.5], [m15], "o", color=style["color"], markersize=5)
+                u = at[name]
+                if d.min() <= u <= d.max():
+                    m15 = float(margin_of_error(share, n_f, deff=u, confidence_level=cl))
+                    ax.plot([u], [m15], "o", color=style["color"], markersize=5, gid="used",
+                            label="● the item's design effect" if i == 0 and used is not None
+                            else None)
                     above = share == top
-                    ax.annotate(f"±{st.points(m15)}", xy=(1.5, m15),
+                    ax.annotate(f"±{st.points(m15)}", xy=(u, m15),
                                 xytext=(-5, 5) if above else (6, -6),
                                 textcoords="offset points", ha="right" if above else "left",
                                 va="bottom" if above else "top", fontsize=8.5,
                                 color=style["color"])
             ax.set_xlim(float(d.min()), float(d.max()))
             ax.set_xlabel("design effect (variance inflation, ×)")
-            m15w = float(margin_of_error(items[worst], n_f, deff=1.5, confidence_level=cl))
+            uw = at[worst]
+            m15w = float(margin_of_error(items[worst], n_f, deff=uw, confidence_level=cl))
             if m_stated is not None:
                 d0 = float(implied_deff(m_stated, n_f, confidence_level=cl))
                 vline = ax.axvline(d0, color=st.GREY, linestyle=":", linewidth=1.4)
@@ -346,16 +370,23 @@ def plot_deff_scenarios(
                          f"{d0:.2f}")
                 if d0 < 1.1:
                     title += ", no allowance for weighting"
-                title += (f"; at 1.5 the {st.pct(items[worst], None)} has "
+                title += (f"; at {uw:g} the {st.pct(items[worst], None)} has "
                           f"±{st.points(m15w)} points")
             else:
                 m1w = float(margin_of_error(items[worst], n_f, confidence_level=cl))
                 title = (f"At n = {n_f:,.0f} the {st.pct(items[worst], None)} has "
                          f"±{st.points(m1w)} points by simple random sampling and "
-                         f"±{st.points(m15w)} at design effect 1.5")
+                         f"±{st.points(m15w)} at design effect {uw:g}")
         else:
-            levels = ((1.0, 1.5, 2.25) if deff is None
-                      else tuple(np.atleast_1d(check_positive("deff", deff)).ravel()))
+            if deff is not None:
+                levels = tuple(np.atleast_1d(check_positive("deff", deff)).ravel())
+            elif used is None:
+                levels = (1.0, 1.5, 2.25)
+            else:  # the items' design effects (the smallest and largest) beside the sourced
+                # low and high (1 and 2.25)
+                rng = default_range("design_effect", "deff")
+                levels = tuple(sorted({float(rng.low), float(rng.high), min(at.values()),
+                                       max(at.values())}))
             if len(levels) > 4:
                 raise ValueError(f"with by='n', deff gives the lines to draw ({len(levels)} "
                                  "values); pass at most 4, e.g. (1.0, 1.5, 2.25)")
@@ -393,7 +424,7 @@ def plot_deff_scenarios(
             ax.xaxis.set_minor_locator(NullLocator())
             ax.set_xlim(float(nv.min()), float(nv.max()))
             ax.set_xlabel("nominal sample size (interviews, log scale)")
-            mid = levels[len(levels) // 2]
+            mid = at[worst] if used is not None else levels[len(levels) // 2]
             target = (m_stated if m_stated is not None else
                       float(margin_of_error(items[worst], n_f, confidence_level=cl)))
             need = int(required_sample_size(target, p=items[worst], deff=mid,

@@ -305,8 +305,6 @@ def chart_jobs(
     named = {k: f"{st.pct(v[0], None)} “{labels[k]}”" for k, v in raw.items()}
     sizes = {v[1] for v in raw.values()}
     n_all = max(sizes)
-    rng = default_range("design_effect", "deff")
-    sourced = (float(rng.low), float(rng.central), float(rng.high))
     odds_hi = float(default_range("nonresponse", "odds_ratio").high)
     margin = poll.stated_margin
     # the design-effect charts draw margins at the stated margin's confidence level
@@ -338,13 +336,14 @@ def chart_jobs(
 
     rows = len(shares) * (len(METHODS) + 1.6)
     add("intervals", intervals, figsize=(8.0, max(4.5, 1.6 + 0.2 * rows)))
-    scenario_deffs = sorted({*sourced, *deffs.values()})
+    # each item's own design effect marked on the curves, the sourced range beside it
+    used = {labels[k]: deffs[k] for k in raw}
     if len(sizes) == 1:
         add("deff_scenarios", lambda ax: plot_deff_scenarios(
-            shares, n_all, ax=ax, deff=scenario_deffs, stated_margin=margin,
+            shares, n_all, ax=ax, used=used, stated_margin=margin,
             confidence_level=level, source=source(n_all)))
         add("deff_scenarios_by_n", lambda ax: plot_deff_scenarios(
-            shares, n_all, ax=ax, by="n", deff=scenario_deffs, stated_margin=margin,
+            shares, n_all, ax=ax, by="n", used=used, stated_margin=margin,
             confidence_level=level, source=source(n_all)))
         add("bias_tornado", lambda ax: plot_bias_tornado(
             shares, n_all, ax=ax, source=source(n_all)))
