@@ -336,23 +336,26 @@ def _companions(names: Sequence[str], p: float, fixed: Mapping[str, float]
 
 def _default_values(name: str, p: float, others: dict[str, float], threshold: float
                     ) -> np.ndarray:
-    """121 values from the neutral value to 1.15 times the farther of the registry's high
-    value and the tipping point of the parameter alone, within its domain."""
+    """121 values spanning the neutral value, the registry's high value and the tipping point
+    of the parameter alone (which may lie on the other side of neutral, as for a small share
+    that a negative ρ would raise to 50%), each side past neutral extended by 15%, within the
+    parameter's domain."""
     spec = _spec.parameter(name)
     neutral = spec.neutral
-    far = map_default(name, p, "high")
     tip, _ = crossing(p, name, others, threshold)
-    if tip is not None and abs(tip - neutral) > abs(far - neutral):
-        far = tip
-    if far == neutral:
-        far = neutral + 0.1  # no registry value and no crossing: a tenth of a share [judgement]
-    end = neutral + 1.15 * (far - neutral)
+    points = [neutral, map_default(name, p, "high"), *([] if tip is None else [tip])]
+    lo, hi = min(points), max(points)
+    if lo == hi:
+        hi = neutral + 0.1  # no registry value and no crossing: a tenth of a share [judgement]
+    pad = 0.15 * (hi - lo)
+    lo, hi = (lo - pad if lo < neutral else lo), (hi + pad if hi > neutral else hi)
     d, eps = spec.domain, 1e-9
-    end = float(np.clip(end, d.low if d.low_closed else d.low + eps,
-                        d.high if d.high_closed else d.high - eps))
+    lo, hi = (float(np.clip(v, d.low if d.low_closed else d.low + eps,
+                            d.high if d.high_closed else d.high - eps)) for v in (lo, hi))
     if name == "house_effect":
-        return np.linspace(-abs(end), abs(end), 121)
-    return np.linspace(min(neutral, end), max(neutral, end), 121)
+        end = max(abs(lo), abs(hi))
+        return np.linspace(-end, end, 121)
+    return np.linspace(lo, hi, 121)
 
 
 def _contour(p: float, x: str, xv: np.ndarray, y: str, yv: np.ndarray,

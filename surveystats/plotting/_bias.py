@@ -257,7 +257,9 @@ def plot_sensitivity_map(
             cb.set_label("adjusted share (%)", fontsize=9)
             cb.set_ticks([v for v in levels if abs(v * 20 - round(v * 20)) < 1e-9])
             cb.ax.tick_params(labelsize=8.5)
-        text = f"{st.pct(thr)}: majority lost" if thr == 0.5 else st.pct(thr)
+        text = st.pct(thr)
+        if thr == 0.5:
+            text += ": majority lost" if res.reported > thr else ": majority reached"
         contour = res.contour
         if len(contour):
             cx, cy = contour["x"].to_numpy(), contour["y"].to_numpy()
@@ -281,10 +283,10 @@ def plot_sensitivity_map(
         ax.set_ylim(float(yv.min()), float(yv.max()))
         ax.set_xlabel(axis_label(xn))
         ax.set_ylabel(axis_label(yn))
-        if percent_scale(xn):
-            st.percent_axis(ax, "x")
-        if percent_scale(yn):
-            st.percent_axis(ax, "y")
+        for which, name_, values in (("x", xn, xv), ("y", yn, yv)):
+            if percent_scale(name_):  # whole percentages, or tenths on a narrow axis
+                span = float(values.max() - values.min())
+                st.percent_axis(ax, which, decimals=0 if span >= 0.05 else 1)
         ax.tick_params(axis="both", length=3)
         below = "falls below" if res.reported > thr else "rises above"
         clauses = [_map_phrase(nm, v) for nm, v in res.tipping.items() if v is not None]
