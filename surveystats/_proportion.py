@@ -178,8 +178,8 @@ class ProportionCI(Result):
 
 def _share_of_counts(successes: Any, n: Any, p: Any, nan_policy: NanPolicy) -> Any:
     """``successes / n``, checked: a count in [0, n] (a Series keeps its index)."""
-    x = check_interval("successes", successes, NON_NEGATIVE, nan_policy=nan_policy)
-    n_a = check_positive("n", n, nan_policy=nan_policy)
+    x = check_interval("successes", successes, NON_NEGATIVE, nan_policy=nan_policy, offered=True)
+    n_a = check_positive("n", n, nan_policy=nan_policy, offered=True)
     if p is not None:
         raise ValueError(f"give p ({p!r}) or successes ({successes!r}), not both")
     with np.errstate(invalid="ignore"):
@@ -335,17 +335,17 @@ def proportion_ci(
     if successes is not None:
         # every other argument is checked before the choice between p and successes, so a
         # bad deff is named as such
-        check_positive("deff", deff, nan_policy=nan_policy)
+        check_positive("deff", deff, nan_policy=nan_policy, offered=True)
         if df is not None:
-            check_interval("df", df, DF, nan_policy=nan_policy)
+            check_interval("df", df, DF, nan_policy=nan_policy, offered=True)
         p = _share_of_counts(successes, n, p, nan_policy)
     elif p is None:
         raise TypeError("give p (a share, e.g. 0.70) or successes (a count, e.g. 1120) with n")
     index = common_index(p, n, deff, df)
-    p_a = check_share("p", p, nan_policy=nan_policy)
-    n_a = check_positive("n", n, nan_policy=nan_policy)
-    deff_a = check_positive("deff", deff, nan_policy=nan_policy)
-    df_a = None if df is None else check_interval("df", df, DF, nan_policy=nan_policy)
+    p_a = check_share("p", p, nan_policy=nan_policy, offered=True)
+    n_a = check_positive("n", n, nan_policy=nan_policy, offered=True)
+    deff_a = check_positive("deff", deff, nan_policy=nan_policy, offered=True)
+    df_a = None if df is None else check_interval("df", df, DF, nan_policy=nan_policy, offered=True)
     shape = broadcast_shapes(p=p_a, n=n_a, deff=deff_a, df=df_a)
     if deff_a.ndim == 0 and deff_a == 1.0:
         n_eff = n_a

@@ -159,17 +159,19 @@ def as_float_array(name: str, value: Any) -> np.ndarray:
         raise _type_error(name, value, "convertible to float") from exc
 
 
-def check_nan(name: str, arr: np.ndarray, nan_policy: NanPolicy) -> None:
+def check_nan(name: str, arr: np.ndarray, nan_policy: NanPolicy, *,
+              offered: bool = False) -> None:
+    """Refuse NaN under ``nan_policy="raise"``. ``offered``: the calling function has a
+    ``nan_policy`` parameter, so the message may suggest it (no other function's may)."""
     if nan_policy not in ("raise", "propagate"):
         raise ValueError(f"nan_policy ({nan_policy!r}) must be 'raise' or 'propagate'")
     if nan_policy == "raise":
         bad = np.isnan(arr)
         if bad.any():
             count = int(bad.sum())
-            raise ValueError(
-                f"{name} contains NaN ({count} value(s)); pass nan_policy='propagate' to get "
-                "NaN results for those entries"
-            )
+            advice = ("pass nan_policy='propagate' to get NaN results for those entries"
+                      if offered else "every value must be a number; drop the missing ones")
+            raise ValueError(f"{name} contains NaN ({count} value(s)); {advice}")
 
 
 def check_interval(
@@ -180,6 +182,7 @@ def check_interval(
     nan_policy: NanPolicy | None = "raise",
     hint: str = "",
     slack: float = 0.0,
+    offered: bool = False,
 ) -> np.ndarray:
     """A float array whose non-NaN values lie in ``interval``.
 
@@ -195,7 +198,7 @@ def check_interval(
         # fast path: reductions only (NaN fails the comparison)
         return np.clip(arr, interval.low, interval.high) if slack else arr
     if nan_policy is not None:
-        check_nan(name, arr, nan_policy)
+        check_nan(name, arr, nan_policy, offered=offered)
     within = interval
     if slack:
         within = Interval(interval.low - slack, interval.high + slack, interval.closed)
@@ -259,9 +262,10 @@ def share_items(p: Any) -> dict[str, float]:
     return items
 
 
-def check_share(name: str, value: Any, *, nan_policy: NanPolicy = "raise") -> np.ndarray:
+def check_share(name: str, value: Any, *, nan_policy: NanPolicy = "raise",
+                offered: bool = False) -> np.ndarray:
     """A share in [0, 1]; a value in (1, 100] triggers the percentage hint."""
-    return check_interval(name, value, SHARE, nan_policy=nan_policy)
+    return check_interval(name, value, SHARE, nan_policy=nan_policy, offered=offered)
 
 
 def check_positive(
@@ -270,10 +274,11 @@ def check_positive(
     *,
     nan_policy: NanPolicy = "raise",
     allow_inf: bool = False,
+    offered: bool = False,
 ) -> np.ndarray:
     """Strictly positive and finite (inf is refused unless ``allow_inf``)."""
     interval = Interval(0.0, np.inf, "right") if allow_inf else POSITIVE
-    return check_interval(name, value, interval, nan_policy=nan_policy)
+    return check_interval(name, value, interval, nan_policy=nan_policy, offered=offered)
 
 
 def check_confidence_level(confidence_level: Any) -> float:

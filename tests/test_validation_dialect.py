@@ -206,3 +206,18 @@ def test_single_columns_and_design_columns() -> None:
     with pytest.raises(TypeError, match=re.escape(
             "strata (3) must be a column name, a list of column names or None")):
         SurveyDesign(df, weights="w", strata=3)  # type: ignore[arg-type]
+
+
+def test_only_a_function_with_nan_policy_suggests_it() -> None:
+    import numpy as np
+
+    import surveystats as ss
+
+    with pytest.raises(ValueError, match="pass nan_policy='propagate'"):
+        ss.proportion_ci([0.5, np.nan], 100)
+    for call in (lambda: ss.margin_of_error(np.nan, 100),
+                 lambda: ss.deff_scenarios([0.5, np.nan], 100),
+                 lambda: ss.compare_methods([0.5, np.nan], 100)):
+        with pytest.raises(ValueError) as info:
+            call()
+        assert "nan_policy" not in str(info.value) and "NaN" in str(info.value)
