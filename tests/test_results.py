@@ -23,7 +23,7 @@ import surveystats as ss
 from surveystats._result import Result
 from surveystats.bias import Uniform
 from surveystats.datasets import load_teaching_sample
-from surveystats.design import DesignEstimate, SurveyDesign
+from surveystats.design import DesignEstimate, SurveyDesign, TTest
 
 
 def _design() -> SurveyDesign:
@@ -64,6 +64,7 @@ CASES: dict[type, tuple[Callable[[], Any], Callable[[], Any]]] = {
     ss.MethodComparison: (lambda: ss.compare_methods({"a": 0.6, "b": 0.45}, 900,
                                                      stated_margin=0.03),
                           lambda: ss.compare_methods({"a": 0.6, "b": 0.45}, 900)),
+    TTest: (lambda: _design().ttest("income", "sex"), lambda: _design().ttest("income")),
     DesignEstimate: (lambda: _design().mean("income", by="region"),
                      lambda: _design().mean("income")),
 }
@@ -80,7 +81,7 @@ def case(request: pytest.FixtureRequest) -> tuple[type, Any, Any, Any]:
 def test_every_public_result_is_covered() -> None:
     public = [getattr(ss, name) for name in ss.__all__]
     results = {obj for obj in public if isinstance(obj, type) and issubclass(obj, Result)}
-    assert results | {DesignEstimate} == set(CASES)
+    assert results | {DesignEstimate, TTest} == set(CASES)
 
 
 def test_is_a_frozen_result(case: tuple[type, Any, Any, Any]) -> None:

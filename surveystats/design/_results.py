@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,9 +13,10 @@ import pandas as pd
 
 from surveystats import _engine
 from surveystats._display import fmt, html_table
+from surveystats._params import REAL
 from surveystats._proportion import ProportionCI, proportion_ci
 from surveystats._result import Result
-from surveystats._validation import check_confidence_level
+from surveystats._validation import as_float_array, check_confidence_level, check_scalar
 from surveystats._warnings import DegenerateIntervalWarning, SurveyStatsWarning
 
 __all__ = ["R_METHOD_ALIASES", "DesignEstimate", "canonical_proportion_method"]
@@ -234,6 +235,61 @@ class DesignEstimate(Result):
         frame["method"] = m
         return frame
 
+    def contrast(self, coefficients: Any) -> DesignEstimate:
+        """Linear combinations of the estimates, with their design-based covariance.
+
+        Parameters
+        ----------
+        coefficients : sequence of float, list of sequences, or dict of name to sequence
+            One weight per row of :meth:`to_frame` (in its order) for one contrast; a list
+            of such vectors, or a dict naming each, for several. A vector may also be a dict
+            of row label (as ``repr`` names rows, e.g. ``"api00"`` or ``"api00 [stype=E]"``)
+            to weight, the other rows weighted 0.
+
+        Returns
+        -------
+        DesignEstimate
+            ``statistic="contrast"``: one row per contrast, ``estimate = C θ``, covariance
+            ``C V C'``; ``confint()`` is a t interval with the smallest df of the rows a
+            contrast uses (all rows of a whole-design estimate share the design df).
+
+        Notes
+        -----
+        R survey's ``svycontrast(stat, coefficients)`` (for domain estimates,
+        ``svyby(..., covmat=TRUE)``). The covariance between domains is the joint one, as
+        R's with ``covmat=TRUE``. Quantiles carry no covariance and are refused; so are
+        results too large to keep it (more than 2,048 rows).
+
+        Examples
+        --------
+        >>> from surveystats.datasets import load_teaching_sample
+        >>> from surveystats.design import SurveyDesign
+        >>> df = load_teaching_sample("stratified")
+        >>> d = SurveyDesign(df, weights="weight", strata="region")
+        >>> by_sex = d.mean("income", by="sex")
+        >>> gap = by_sex.contrast({"male - female": [-1, 1]})
+        >>> gap.to_frame()[["variable", "estimate", "se"]].round(4)
+                variable  estimate      se
+        0  male - female    3.1879  1.7966
+        """
+        if self.statistic == "quantile" or self.var is None:
+            why = ("quantiles carry no covariance between rows" if self.statistic == "quantile"
+                   else f"this result has {self.estimate.size} rows, too many to keep their "
+                   "covariance")
+            raise ValueError(f"contrast needs the covariance of the estimates: {why}")
+        m = self.estimate.size
+        labels = [self._row_label(i) for i in range(m)]
+        names, rows = _contrast_rows(coefficients, labels)
+        c = np.asarray(rows, dtype=np.float64)
+        est = c @ self.estimate
+        var = c @ self.var @ c.T
+        used = c != 0
+        df = np.array([float(np.min(self.df[u])) if u.any() else float(np.min(self.df))
+                       for u in used])
+        n = np.array([int(np.max(self.n[u])) if u.any() else 0 for u in used])
+        return DesignEstimate("contrast", est, var, df, n, tuple(names),
+                              (None,) * len(names), (None,) * len(names))
+
     def _proportion_interval(self, method: str, cl: float) -> tuple[np.ndarray, np.ndarray]:
         p = self.estimate
         var = self.variances
@@ -346,3 +402,43 @@ class DesignEstimate(Result):
     def _repr_html_(self) -> str:
         note = f"design effect: {self.deff_kind}" if self.deff_kind else ""
         return html_table(f"Design-based {self._title()}", self.to_frame(), note)
+
+
+def _contrast_vector(name: str, value: Any, labels: list[str]) -> list[float]:
+    """One contrast's weights, one per row, from a sequence or a mapping of row label."""
+    m = len(labels)
+    if isinstance(value, Mapping):
+        unknown = [k for k in value if k not in labels]
+        if unknown:
+            raise ValueError(f"coefficients {name}: {unknown[0]!r} is not a row of this "
+                             f"estimate; rows: {', '.join(map(repr, labels[:10]))}")
+        return [float(check_scalar(f"coefficients {name}[{k!r}]", value.get(k, 0.0), REAL))
+                for k in labels]
+    arr = as_float_array(f"coefficients {name}", value)
+    if arr.ndim != 1 or arr.size != m:
+        raise ValueError(f"coefficients {name} must have one weight per row ({m}: "
+                         f"{', '.join(labels[:10])}); got shape {arr.shape}")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"coefficients {name} must be finite numbers; got {arr.tolist()}")
+    return arr.tolist()
+
+
+def _contrast_rows(coefficients: Any, labels: list[str]) -> tuple[list[str], list[list[float]]]:
+    """(names, weight vectors) from one vector, a list of vectors or a dict of them."""
+    if isinstance(coefficients, Mapping) and coefficients and all(
+            isinstance(v, (Mapping, Sequence, np.ndarray)) and not isinstance(v, str)
+            for v in coefficients.values()):
+        items = [(str(k), v) for k, v in coefficients.items()]
+    elif isinstance(coefficients, Mapping):  # one contrast by row label
+        items = [("contrast", coefficients)]
+    elif (isinstance(coefficients, (list, tuple)) and coefficients
+          and all(isinstance(v, (Mapping, Sequence, np.ndarray)) and not isinstance(v, str)
+                  for v in coefficients)):
+        items = [(f"contrast_{i + 1}", v) for i, v in enumerate(coefficients)]
+    elif isinstance(coefficients, np.ndarray) and coefficients.ndim == 2:
+        items = [(f"contrast_{i + 1}", v) for i, v in enumerate(coefficients)]
+    else:
+        items = [("contrast", coefficients)]
+    if not items:
+        raise ValueError("coefficients is empty; give one weight per row of the estimate")
+    return [k for k, _ in items], [_contrast_vector(k, v, labels) for k, v in items]
