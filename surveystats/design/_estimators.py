@@ -700,6 +700,7 @@ class _Sorted(NamedTuple):
     total: np.ndarray  # (D,) total weight per domain
     start: np.ndarray  # (D,)
     stop: np.ndarray  # (D,)
+    w: np.ndarray  # the weights, in the same order as x
 
 
 @dataclass(frozen=True)
@@ -721,16 +722,18 @@ class WoodruffInterval:
         crit = special.stdtrit(np.where(self.df > 0, self.df, np.nan), 0.5 + 0.5 * cl)[:, None]
         # a limit whose probability leaves [0, 1] is the smallest (largest) value; R's
         # svyquantile gives NA there (a deliberate difference, docs/design.md)
-        lo_p = np.clip(self.share - crit * self.share_se, 0.0, 1.0)
-        hi_p = np.clip(self.share + crit * self.share_se, 0.0, 1.0)
-        low = _apply_rule(self.sorted, lo_p, self.rule)
-        high = _apply_rule(self.sorted, hi_p, self.rule)
+        raw_lo = self.share - crit * self.share_se
+        raw_hi = self.share + crit * self.share_se
+        low = _apply_rule(self.sorted, np.clip(raw_lo, 0.0, 1.0), self.rule)
+        high = _apply_rule(self.sorted, np.clip(raw_hi, 0.0, 1.0), self.rule)
         srt = self.sorted
         filled = srt.stop > srt.start
         smallest = np.where(filled, srt.x[np.minimum(srt.start, srt.x.size - 1)], np.nan)
         largest = np.where(filled, srt.x[np.maximum(srt.stop - 1, 0)], np.nan)
-        low = np.where(lo_p == 0.0, smallest[:, None], low)
-        high = np.where(hi_p == 1.0, largest[:, None], high)
+        # only a limit beyond [0, 1] (R: NaN) is replaced; one exactly at 0 or 1 goes through
+        # the rule as in R (for "shahvaish" the rule at 1 need not give the largest value)
+        low = np.where(raw_lo < 0.0, smallest[:, None], low)
+        high = np.where(raw_hi > 1.0, largest[:, None], high)
         return low.ravel(), high.ravel()
 
 
@@ -759,7 +762,80 @@ def _sort_by_domain(x: np.ndarray, w: np.ndarray, dom: np.ndarray | None, n_dom:
         c = np.cumsum(ws[start[d]:stop[d]].astype(np.longdouble))
         cum[start[d]:stop[d]] = c
         total[d] = float(c[-1])
-    return _Sorted(x[rows], cum, total, start, stop)
+    return _Sorted(x[rows], cum, total, start, stop, ws)
+
+
+#: Quantile rules: R survey's ``qrule`` names (``svyquantile``); "hf1" is "math" and "hf2"
+#: is "school" there too.
+QUANTILE_RULES: tuple[str, ...] = ("math", "school", "shahvaish", "hf1", "hf2", "hf3", "hf4",
+                                   "hf5", "hf6", "hf7", "hf8", "hf9")
+
+
+def _qs(xs: np.ndarray, cw: np.ndarray, tot: float, p: np.ndarray
+        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """R's ``qs``: for each p the last position whose cumulative weight share is <= p (the
+    first when none is), the next one, and the shares by which p exceeds the first
+    (``wlow``) and falls short of the next (``wup``). Positions are 0-based."""
+    pos = np.maximum(np.searchsorted(cw, p * tot, side="right") - 1, 0)
+    nxt = np.minimum(pos + 1, xs.size - 1)
+    return pos, nxt, p - cw[pos] / tot, cw[nxt] / tot - p
+
+
+def _approx(pk: np.ndarray, xs: np.ndarray, p: np.ndarray, *, step: bool = False
+            ) -> np.ndarray:
+    """R's ``approx(pk, xs, p, rule = 2)``, linear or (``step``) constant with ``f = 0``:
+    the knots sorted by ``pk`` and tied knots replaced by the mean of their values, as R's
+    ``regularize.values(ties = mean)`` does."""
+    order = np.argsort(pk, kind="stable")
+    pk, xs = pk[order], xs[order]
+    if pk.size > 1 and np.any(pk[1:] == pk[:-1]):
+        knots, start = np.unique(pk, return_index=True)
+        xs = np.add.reduceat(xs, start) / np.diff(np.append(start, pk.size))
+        pk = knots
+    if not step:
+        return np.interp(p, pk, xs)
+    i = np.clip(np.searchsorted(pk, p, side="right") - 1, 0, pk.size - 1)
+    return xs[i]
+
+
+def _rule_values(rule: str, xs: np.ndarray, cw: np.ndarray, w: np.ndarray, tot: float,
+                 p: np.ndarray) -> np.ndarray:
+    """One domain's quantiles by R's ``qrule_<rule>`` (x sorted, w its weights, cw their
+    cumulative sums)."""
+    if rule in ("math", "hf1", "school", "hf2"):
+        pos, nxt, wlow, _ = _qs(xs, cw, tot, p)
+        if rule in ("math", "hf1"):
+            return np.where(wlow == 0.0, xs[pos], xs[nxt])
+        return np.where(wlow == 0.0, (xs[pos] + xs[nxt]) / 2.0, xs[nxt])
+    if rule == "hf3":  # on the distinct values, each with its summed weight
+        last = np.append(np.flatnonzero(xs[1:] != xs[:-1]), xs.size - 1)
+        xu, cu = xs[last], cw[last]
+        pos, nxt, wlow, _ = _qs(xu, cu, tot, p)
+        even = (pos + 1) % 2 == 0  # R's 1-based ilow %% 2 == 0
+        return np.where((wlow == 0.0) & even, xu[pos], xu[nxt])
+    if rule == "hf4":
+        pos, nxt, wlow, wup = _qs(xs, cw, tot, p)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            gamma = wlow / (wup + wlow)
+        return xs[pos] * (1.0 - gamma) + xs[nxt] * gamma
+    if xs.size == 1:
+        return np.full(p.shape, xs[0])
+    before = np.concatenate([[0.0], cw[:-1]])
+    if rule == "shahvaish":  # R: (S + 0.5 - w / 2) / (n + 1), S the cumsum of w / mean(w)
+        n = xs.size
+        s_bar = np.cumsum(w / w.mean())
+        return _approx((s_bar + 0.5 - w / 2.0) / (n + 1.0), xs, p, step=True)
+    if rule == "hf5":
+        pk = (cw - w / 2.0) / cw[-1]
+    elif rule == "hf6":
+        pk = cw / (cw[-1] + w[-1])
+    elif rule == "hf7":
+        pk = before / cw[-2]
+    elif rule == "hf8":
+        pk = (before / 3.0 + cw * 2.0 / 3.0) / (cw[-1] + w[-1] / 3.0)
+    else:  # hf9
+        pk = (before * 3.0 / 8.0 + cw * 5.0 / 8.0) / (cw[-1] + w[-1] / 4.0)
+    return _approx(pk, xs, p)
 
 
 def _apply_rule(srt: _Sorted, probs: np.ndarray, rule: str) -> np.ndarray:
@@ -767,30 +843,19 @@ def _apply_rule(srt: _Sorted, probs: np.ndarray, rule: str) -> np.ndarray:
     out = np.full(probs.shape, np.nan)
     for d in range(probs.shape[0]):  # loop over domains; each step is vectorised
         a, b = srt.start[d], srt.stop[d]
-        xs, cw, tot = srt.x[a:b], srt.cum[a:b], srt.total[d]
         p = probs[d]
         ok = ~np.isnan(p)
         if b - a == 0 or not ok.any():
             continue
-        if rule == "math":
-            pos = np.searchsorted(cw, p[ok] * tot, side="right") - 1
-            pos = np.maximum(pos, 0)  # R's last() returns the first element when none
-            wlow = p[ok] - cw[pos] / tot
-            nxt = np.minimum(pos + 1, xs.size - 1)
-            out[d, ok] = np.where(wlow == 0.0, xs[pos], xs[nxt])
-        else:  # hf7: R's approx(c(0, cumw[-n]) / cumw[n - 1], x, p, rule = 2)
-            if xs.size == 1:
-                out[d, ok] = xs[0]
-                continue
-            pk = np.concatenate([[0.0], cw[:-1]]) / cw[-2]
-            out[d, ok] = np.interp(p[ok], pk, xs)
+        out[d, ok] = _rule_values(rule, srt.x[a:b], srt.cum[a:b], srt.w[a:b], srt.total[d],
+                                  p[ok])
     return out
 
 
 def quantile(design: Design, variable: str, probs: Any, *, by: Any = None,
              rule: Any = "math", missing: Any = "error") -> DesignEstimate:
     missing = _check_missing(missing)
-    rule = check_choice("rule", rule, ("math", "hf7"))
+    rule = check_choice("rule", rule, QUANTILE_RULES)
     p = np.atleast_1d(check_interval("probs", probs, SHARE, nan_policy=None,
                                      hint="they are probabilities, 0.5 for the median"))
     if p.ndim != 1 or p.size == 0:

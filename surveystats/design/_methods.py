@@ -400,7 +400,8 @@ class _DesignMethods:
         probs: float | Sequence[float],
         *,
         by: str | Sequence[str] | None = None,
-        rule: Literal["math", "hf7"] = "math",
+        rule: Literal["math", "school", "shahvaish", "hf1", "hf2", "hf3", "hf4", "hf5", "hf6",
+                      "hf7", "hf8", "hf9"] = "math",
         missing: Literal["error", "drop"] = "error",
     ) -> DesignEstimate:
         """Weighted quantile(s) with Woodruff confidence intervals.
@@ -413,11 +414,16 @@ class _DesignMethods:
             Probabilities in [0, 1].
         by, missing
             As in :meth:`mean`.
-        rule : {"math", "hf7"}, default "math"
-            ``"math"``: the smallest value whose weighted cumulative share is >= p (the
-            inverse of the weighted distribution function; R survey's default
-            ``qrule="math"``). ``"hf7"``: linear interpolation, Hyndman and Fan's type 7
-            generalised to weights (R's ``qrule="hf7"``).
+        rule : str, default "math"
+            Every ``qrule`` of R survey's ``svyquantile``, with its formula. ``"math"``
+            (= ``"hf1"``): the smallest value whose weighted cumulative share is >= p (the
+            inverse of the weighted distribution function; R's default). ``"school"``
+            (= ``"hf2"``): the average of the two values where the share is exactly p.
+            ``"hf3"``: the nearest even-ranked distinct value. ``"hf4"`` to ``"hf9"``: Hyndman
+            and Fan's types generalised to weights (linear interpolation between plotting
+            positions). ``"shahvaish"``: Shah and Vaish's step rule, with R's formula as R
+            has it (positions ``(S + 0.5 - w / 2) / (n + 1)``, ``S`` the cumulative sum of
+            ``w / mean(w)``). Each is checked against R (``tests/test_design_qrules.py``).
 
         Returns
         -------
