@@ -717,13 +717,46 @@ class WoodruffInterval:
     share_se: np.ndarray  # (D, k) its design-based SE
     df: np.ndarray  # (D,)
     rule: str
+    interval_type: str = "mean"
+    rows: np.ndarray | None = None  # (D,) rows behind each domain (for "beta")
+
+    def share_limits(self, cl: float) -> tuple[np.ndarray, np.ndarray]:
+        """The interval of the share, R's ``woodruffCI(method = interval_type)``: a t
+        interval on the share (``"mean"``), on its logit (``"xlogit"``) or on
+        ``asin(sqrt(share))`` (``"asin"``), each by the delta method and mapped back, or a
+        Clopper-Pearson-type interval at the effective size (``"beta"``, Korn and Graubard
+        1998, with R's df adjustment ``(t_{n-1} / t_df)^2`` of the effective size)."""
+        df = np.where(self.df > 0, self.df, np.nan)[:, None]
+        crit = special.stdtrit(df, 0.5 + 0.5 * cl)
+        p, se = self.share, self.share_se
+        kind = self.interval_type
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if kind == "mean":
+                return p - crit * se, p + crit * se
+            if kind == "xlogit":
+                centre, half = special.logit(p), crit * se / (p * (1.0 - p))
+                return special.expit(centre - half), special.expit(centre + half)
+            if kind == "asin":
+                centre = np.arcsin(np.sqrt(p))
+                half = crit * se / (2.0 * np.sqrt(p * (1.0 - p)))
+                return np.sin(centre - half) ** 2, np.sin(centre + half) ** 2
+            # beta
+            alpha = 1.0 - cl
+            rows = (np.full(self.df.shape, np.nan) if self.rows is None
+                    else self.rows.astype(np.float64))[:, None]
+            n_eff = p * (1.0 - p) / (se * se)
+            n_eff = n_eff * (special.stdtrit(rows - 1.0, alpha / 2.0)
+                             / special.stdtrit(df, alpha / 2.0)) ** 2
+            a_lo, b_lo = n_eff * p, n_eff * (1.0 - p) + 1.0
+            a_hi, b_hi = n_eff * p + 1.0, n_eff * (1.0 - p)
+            lo = np.where(a_lo == 0.0, 0.0, special.betaincinv(a_lo, b_lo, alpha / 2.0))
+            hi = np.where(b_hi == 0.0, 1.0, special.betaincinv(a_hi, b_hi, 1.0 - alpha / 2.0))
+            return lo, hi
 
     def __call__(self, cl: float) -> tuple[np.ndarray, np.ndarray]:
-        crit = special.stdtrit(np.where(self.df > 0, self.df, np.nan), 0.5 + 0.5 * cl)[:, None]
         # a limit whose probability leaves [0, 1] is the smallest (largest) value; R's
         # svyquantile gives NA there (a deliberate difference, docs/design.md)
-        raw_lo = self.share - crit * self.share_se
-        raw_hi = self.share + crit * self.share_se
+        raw_lo, raw_hi = self.share_limits(cl)
         low = _apply_rule(self.sorted, np.clip(raw_lo, 0.0, 1.0), self.rule)
         high = _apply_rule(self.sorted, np.clip(raw_hi, 0.0, 1.0), self.rule)
         srt = self.sorted
@@ -852,10 +885,16 @@ def _apply_rule(srt: _Sorted, probs: np.ndarray, rule: str) -> np.ndarray:
     return out
 
 
+#: Woodruff interval types: R's ``svyquantile(interval.type = ...)`` names.
+INTERVAL_TYPES: tuple[str, ...] = ("mean", "beta", "xlogit", "asin")
+
+
 def quantile(design: Design, variable: str, probs: Any, *, by: Any = None,
-             rule: Any = "math", missing: Any = "error") -> DesignEstimate:
+             rule: Any = "math", interval_type: Any = "mean",
+             missing: Any = "error") -> DesignEstimate:
     missing = _check_missing(missing)
     rule = check_choice("rule", rule, QUANTILE_RULES)
+    interval_type = check_choice("interval_type", interval_type, INTERVAL_TYPES)
     p = np.atleast_1d(check_interval("probs", probs, SHARE, nan_policy=None,
                                      hint="they are probabilities, 0.5 for the median"))
     if p.ndim != 1 or p.size == 0:
@@ -884,12 +923,12 @@ def quantile(design: Design, variable: str, probs: Any, *, by: Any = None,
     share_se = np.sqrt(share_var).reshape(n_dom, k)
     df = _domain_df(design, setup, domains)
 
-    interval = WoodruffInterval(srt, share, share_se, df, rule)
+    n = _design_rows(design, setup, domains)
+    interval = WoodruffInterval(srt, share, share_se, df, rule, interval_type, n)
 
     low, high = interval(0.95)
     crit95 = np.repeat(special.stdtrit(np.where(df > 0, df, np.nan), 0.975), k)
     se = (high - low) / (2.0 * crit95)
-    n = _design_rows(design, setup, domains)
     return DesignEstimate(
         statistic="quantile",
         estimate=qhat.ravel(),

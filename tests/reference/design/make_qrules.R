@@ -54,6 +54,25 @@ for (d in names(designs)) {
     }
   }
 }
+# Woodruff interval types (interval.type): the share's interval on another scale
+for (d in c("strat", "clus1", "clus1_jk1")) {
+  des <- designs[[d]]
+  for (it in c("beta", "xlogit", "asin")) {
+    for (qr in c("math", "hf7")) {
+      q <- svyquantile(~api00, des, quantiles = probs, qrule = qr, ci = TRUE,
+                       interval.type = it)
+      ci <- q[[1]]
+      tag <- paste0(qr, ";", it)
+      for (i in seq_along(probs)) {
+        add(d, tag, "", probs[i], "low", ci[i, 2])
+        add(d, tag, "", probs[i], "high", ci[i, 3])
+      }
+      b <- svyby(~api00, ~stype, des, svyquantile, quantiles = 0.5, qrule = qr,
+                 ci = TRUE, keep.var = TRUE, interval.type = it)
+      for (s in rownames(b)) add(d, tag, s, 0.5, "se", b[s, 3])
+    }
+  }
+}
 out <- do.call(rbind, rows)
 path <- file.path(out_dir, "qrules_reference.csv")
 con <- file(path, "w")
