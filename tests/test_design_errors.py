@@ -265,7 +265,7 @@ def test_estimator_argument_errors() -> None:
         d.quantile("x", 50)
     with pytest.raises(TypeError, match=r"variable \(.g.\) must be numeric.*proportion"):
         d.quantile("g", 0.5)
-    with pytest.raises(ValueError, match=r"rule \('type7'\) is not one of 'math', 'hf7'"):
+    with pytest.raises(ValueError, match=r"rule \('type7'\) is not one of 'math', 'school'"):
         d.quantile("x", 0.5, rule="type7")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"denominator \('z'\) has a weighted total of 0"):
         SurveyDesign(small().assign(z=0.0), weights="w").ratio("x", "z")

@@ -39,6 +39,38 @@ def test_every_r_rule_and_interval_type_is_covered() -> None:
     assert {r.split(";")[1] for r in REF["rule"] if ";" in r} == set(INTERVAL_TYPES) - {"mean"}
 
 
+@functools.cache
+def _replicate(name: str) -> object:
+    if name == "strat_jkn":
+        return _design("strat").to_replicate("jkn")  # type: ignore[attr-defined]
+    return _design(name)
+
+
+@pytest.mark.parametrize("design", ["clus1_jk1", "strat_jkn"])
+@pytest.mark.parametrize("rule", ["math", "hf7", "school"])
+def test_replicate_quantile_interval_matches_repci(design: str, rule: str) -> None:
+    ref = REF[(REF["design"] == design) & (REF["rule"] == f"{rule};quantile")]
+    whole = ref[ref["domain"] == ""]
+    probs = sorted(set(whole["p"]))
+    d = _replicate(design)
+    q = d.quantile("api00", probs, rule=rule, interval_type="quantile")  # type: ignore[attr-defined]
+    ci = q.confint()
+    assert set(ci["method"]) == {"replicate"}
+    for i, p in enumerate(probs):
+        want = whole[whole["p"] == p].set_index("quantity")["value"]
+        for end in ("low", "high"):
+            assert float(ci[end].iloc[i]) == pytest.approx(float(want[end]), rel=1e-8), (p, end)
+    by = d.quantile("api00", 0.5, by="stype", rule=rule, interval_type="quantile")  # type: ignore[attr-defined]
+    f = by.to_frame().set_index("domain")
+    for _, row in ref[ref["domain"] != ""].iterrows():
+        assert f.loc[row["domain"], "se"] == pytest.approx(row["value"], rel=1e-8), row["domain"]
+
+
+def test_the_quantile_interval_needs_replicate_weights() -> None:
+    with pytest.raises(ValueError, match="needs replicate weights"):
+        _design("strat").quantile("api00", 0.5, interval_type="quantile")  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("design", ["strat", "clus1", "clus1_jk1", "small"])
 @pytest.mark.parametrize("rule", QUANTILE_RULES)
 def test_rule_matches_svyquantile(design: str, rule: str) -> None:
@@ -81,7 +113,7 @@ def test_an_unknown_rule_lists_the_rules() -> None:
 
 @pytest.mark.parametrize("design", ["strat", "clus1", "clus1_jk1"])
 @pytest.mark.parametrize("rule", ["math", "hf7"])
-@pytest.mark.parametrize("kind", ["beta", "xlogit", "asin"])
+@pytest.mark.parametrize("kind", ["beta", "xlogit", "asin"])  # Woodruff's
 def test_interval_types_match_svyquantile(design: str, rule: str, kind: str) -> None:
     tag = f"{rule};{kind}"
     ref = REF[(REF["design"] == design) & (REF["rule"] == tag)]

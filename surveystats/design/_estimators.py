@@ -23,7 +23,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple, Protocol
+from typing import Any, ClassVar, Literal, NamedTuple, Protocol
 
 import numpy as np
 import pandas as pd
@@ -719,6 +719,7 @@ class WoodruffInterval:
     rule: str
     interval_type: str = "mean"
     rows: np.ndarray | None = None  # (D,) rows behind each domain (for "beta")
+    label: ClassVar[str] = "woodruff"
 
     def share_limits(self, cl: float) -> tuple[np.ndarray, np.ndarray]:
         """The interval of the share, R's ``woodruffCI(method = interval_type)``: a t
@@ -885,8 +886,53 @@ def _apply_rule(srt: _Sorted, probs: np.ndarray, rule: str) -> np.ndarray:
     return out
 
 
-#: Woodruff interval types: R's ``svyquantile(interval.type = ...)`` names.
-INTERVAL_TYPES: tuple[str, ...] = ("mean", "beta", "xlogit", "asin")
+#: Interval types: R's ``svyquantile(interval.type = ...)`` names; the first four are
+#: Woodruff's, ``"quantile"`` the replicate variance of the quantile itself.
+INTERVAL_TYPES: tuple[str, ...] = ("mean", "beta", "xlogit", "asin", "quantile")
+
+
+@dataclass(frozen=True)
+class ReplicateQuantileInterval:
+    """``estimate ± t_df · SE`` with the SE from the quantiles of each replicate (R's
+    ``svyquantile(..., interval.type = "quantile")`` on a replicate design, ``repCI``)."""
+
+    estimate: np.ndarray  # (D, k)
+    se: np.ndarray  # (D, k)
+    df: np.ndarray  # (D,)
+    label: ClassVar[str] = "replicate"
+
+    def __call__(self, cl: float) -> tuple[np.ndarray, np.ndarray]:
+        crit = special.stdtrit(np.where(self.df > 0, self.df, np.nan), 0.5 + 0.5 * cl)
+        half = crit[:, None] * self.se
+        return (self.estimate - half).ravel(), (self.estimate + half).ravel()
+
+
+def _replicate_quantile_interval(design: Design, x: np.ndarray, setup: _Setup,
+                                 qhat: np.ndarray, probs: np.ndarray, rule: str,
+                                 df: np.ndarray) -> ReplicateQuantileInterval:
+    """The quantiles recomputed with each replicate's weights (rows with a zero replicate
+    weight left out, as R's rules drop them), combined by the design's replicate variance."""
+    n_dom, k = qhat.shape
+    grid = np.broadcast_to(probs, (n_dom, k))
+    used: list[bool] = []
+
+    def replicates(reps: ReplicateWeights) -> np.ndarray:
+        used.append(True)
+        weights = reps.dense()
+        keep = setup.w > 0
+        out = np.empty((weights.shape[1], n_dom * k))
+        for r in range(weights.shape[1]):  # one sort per replicate (R: one qrule call each)
+            w_r = np.where(keep, weights[:, r], 0.0)
+            out[r] = _apply_rule(_sort_by_domain(x, w_r, setup.dom, n_dom), grid, rule).ravel()
+        return out
+
+    placeholder = Linear(qhat, np.zeros((k * n_dom, x.size)))
+    var = design._variance(placeholder, replicates, setup.dom, n_dom, setup.rows, full=False)
+    if not used:
+        raise ValueError("interval_type='quantile' needs replicate weights (a "
+                         "ReplicateDesign, e.g. design.to_replicate('jk1')); on this design "
+                         "use a Woodruff type: 'mean', 'beta', 'xlogit' or 'asin'")
+    return ReplicateQuantileInterval(qhat, np.sqrt(var).reshape(n_dom, k), df)
 
 
 def quantile(design: Design, variable: str, probs: Any, *, by: Any = None,
@@ -917,14 +963,17 @@ def quantile(design: Design, variable: str, probs: Any, *, by: Any = None,
     def replicates(reps: ReplicateWeights) -> np.ndarray:
         return mean_replicates(below, reps, setup.rows, setup.dom, setup.n_dom)
 
-    share = lin.estimate  # (D, k)
-    share_var = design._variance(lin, replicates, setup.dom, setup.n_dom, setup.rows,
-                                 full=False)
-    share_se = np.sqrt(share_var).reshape(n_dom, k)
     df = _domain_df(design, setup, domains)
-
     n = _design_rows(design, setup, domains)
-    interval = WoodruffInterval(srt, share, share_se, df, rule, interval_type, n)
+    interval: WoodruffInterval | ReplicateQuantileInterval
+    if interval_type == "quantile":
+        interval = _replicate_quantile_interval(design, x, setup, qhat, p, rule, df)
+    else:
+        share = lin.estimate  # (D, k)
+        share_var = design._variance(lin, replicates, setup.dom, setup.n_dom, setup.rows,
+                                     full=False)
+        share_se = np.sqrt(share_var).reshape(n_dom, k)
+        interval = WoodruffInterval(srt, share, share_se, df, rule, interval_type, n)
 
     low, high = interval(0.95)
     crit95 = np.repeat(special.stdtrit(np.where(df > 0, df, np.nan), 0.975), k)

@@ -402,7 +402,7 @@ class _DesignMethods:
         by: str | Sequence[str] | None = None,
         rule: Literal["math", "school", "shahvaish", "hf1", "hf2", "hf3", "hf4", "hf5", "hf6",
                       "hf7", "hf8", "hf9"] = "math",
-        interval_type: Literal["mean", "beta", "xlogit", "asin"] = "mean",
+        interval_type: Literal["mean", "beta", "xlogit", "asin", "quantile"] = "mean",
         missing: Literal["error", "drop"] = "error",
     ) -> DesignEstimate:
         """Weighted quantile(s) with Woodruff confidence intervals.
@@ -425,12 +425,14 @@ class _DesignMethods:
             positions). ``"shahvaish"``: Shah and Vaish's step rule, with R's formula as R
             has it (positions ``(S + 0.5 - w / 2) / (n + 1)``, ``S`` the cumulative sum of
             ``w / mean(w)``). Each is checked against R (``tests/test_design_qrules.py``).
-        interval_type : {"mean", "beta", "xlogit", "asin"}, default "mean"
-            How Woodruff's interval for the share below the quantile is made (R's
-            ``interval.type``): a t interval on the share, a Korn-Graubard beta interval at
+        interval_type : {"mean", "beta", "xlogit", "asin", "quantile"}, default "mean"
+            How the interval is made (R's ``interval.type``). Woodruff's, from the share
+            below the quantile: a t interval on the share, a Korn-Graubard beta interval at
             its effective size, or a t interval on its logit or on ``asin(sqrt(share))``,
-            mapped back. The quantile's ``se`` is, as in R, the 95% interval's width over
-            ``2 t_{0.975, df}``.
+            mapped back. ``"quantile"`` (replicate designs only): the quantile recomputed
+            with each replicate's weights, ``estimate ± t_df SE`` (R's ``repCI``; jackknife
+            SEs of quantiles are known to be unreliable, as R warns). The quantile's ``se``
+            is, as in R, the 95% interval's width over ``2 t_{0.975, df}``.
 
         Returns
         -------

@@ -208,12 +208,13 @@ class DesignEstimate(Result):
                                             (self.method or "logit"))
             low, high = self._proportion_interval(m, cl)
         elif self.statistic == "quantile":
-            if method not in (None, "woodruff"):
+            m = str(getattr(self._interval, "label", "woodruff"))
+            if method not in (None, m):
                 raise ValueError(
                     f"method ({method!r}) must be None for quantiles: their interval is "
-                    "Woodruff's, computed from the design"
+                    f"the one chosen when they were estimated ({m!r}; quantile(..., "
+                    "interval_type=...))"
                 )
-            m = "woodruff"
             if self._interval is None:
                 raise ValueError("this quantile estimate carries no interval function")
             low, high = self._interval(cl)

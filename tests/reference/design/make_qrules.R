@@ -73,6 +73,25 @@ for (d in c("strat", "clus1", "clus1_jk1")) {
     }
   }
 }
+# the replicate variance of the quantile itself (interval.type = "quantile", R's repCI)
+designs$strat_jkn <- as.svrepdesign(designs$strat, type = "JKn")
+for (d in c("clus1_jk1", "strat_jkn")) {
+  des <- designs[[d]]
+  for (qr in c("math", "hf7", "school")) {
+    q <- suppressWarnings(svyquantile(~api00, des, quantiles = probs, qrule = qr, ci = TRUE,
+                                      interval.type = "quantile"))
+    ci <- q[[1]]
+    tag <- paste0(qr, ";quantile")
+    for (i in seq_along(probs)) {
+      add(d, tag, "", probs[i], "low", ci[i, 2])
+      add(d, tag, "", probs[i], "high", ci[i, 3])
+    }
+    b <- suppressWarnings(svyby(~api00, ~stype, des, svyquantile, quantiles = 0.5,
+                                qrule = qr, ci = TRUE, keep.var = TRUE,
+                                interval.type = "quantile"))
+    for (s in rownames(b)) add(d, tag, s, 0.5, "se", b[s, 3])
+  }
+}
 out <- do.call(rbind, rows)
 path <- file.path(out_dir, "qrules_reference.csv")
 con <- file(path, "w")
