@@ -97,6 +97,12 @@ class SurveyDesign(_DesignMethods):
         grand mean instead of the stratum mean; "average" scales the variance up by
         (strata) / (strata with more than one PSU). These are R survey's
         ``options(survey.lonely.psu)`` choices, as an argument instead of a global option.
+    adjust_domain_lonely : bool, default False
+        For domain estimates (``by=``) under ``lonely_psu="adjust"`` or ``"average"``: a
+        stratum with several PSUs of which only one has rows in the domain is treated as
+        lonely within that domain (its total not centred, or the stratum left out and the
+        others scaled up). R's ``options(survey.adjust.domain.lonely = TRUE)``; False is
+        R's default. The covariance between two domains is left as without it.
 
     Attributes
     ----------
@@ -146,9 +152,10 @@ class SurveyDesign(_DesignMethods):
     """
 
     __slots__ = (
-        "_adjustments", "_cache", "_calibration", "_cluster_names", "_data", "_degf", "_fpc_kinds",
-        "_fpc_names", "_lonely_psu", "_n", "_n_var_stages", "_nest", "_stages",
-        "_strata_names", "_stratum_codes", "_unit_codes", "_w", "_weights_source",
+        "_adjust_domain_lonely", "_adjustments", "_cache", "_calibration", "_cluster_names",
+        "_data", "_degf", "_fpc_kinds", "_fpc_names", "_lonely_psu", "_n", "_n_var_stages",
+        "_nest", "_stages", "_strata_names", "_stratum_codes", "_unit_codes", "_w",
+        "_weights_source",
     )
 
     _data: pd.DataFrame
@@ -161,6 +168,7 @@ class SurveyDesign(_DesignMethods):
     _fpc_kinds: tuple[str, ...]
     _nest: bool
     _lonely_psu: LonelyPSU
+    _adjust_domain_lonely: bool
     _stages: tuple[Stage, ...]
     _unit_codes: tuple[np.ndarray | None, ...]
     _stratum_codes: tuple[np.ndarray, ...]
@@ -181,6 +189,7 @@ class SurveyDesign(_DesignMethods):
         fpc: Columns = None,
         nest: bool = False,
         lonely_psu: LonelyPSU = "fail",
+        adjust_domain_lonely: bool = False,
     ) -> None:
         if not isinstance(data, pd.DataFrame):
             raise TypeError(f"data must be a pandas DataFrame, not {type(data).__name__}")
@@ -225,6 +234,8 @@ class SurveyDesign(_DesignMethods):
         object.__setattr__(self, "_fpc_kinds", tuple(kinds))
         object.__setattr__(self, "_nest", bool(nest))
         object.__setattr__(self, "_lonely_psu", lonely)
+        object.__setattr__(self, "_adjust_domain_lonely",
+                           check_bool("adjust_domain_lonely", adjust_domain_lonely))
         object.__setattr__(self, "_stages", tuple(stages))
         object.__setattr__(self, "_unit_codes", tuple(unit_codes))
         object.__setattr__(self, "_stratum_codes", tuple(row_strata))
@@ -393,8 +404,9 @@ class SurveyDesign(_DesignMethods):
             totals.insert(0, _reduce.roll_up(totals[0], parent, self._stages[s - 1].n_units))
         present = None
         column_group = None
-        needs_presence = self._lonely_psu in ("fail", "average") and any(
-            st.lonely.any() for st in self._stages[: self._n_var_stages])
+        needs_presence = (self._lonely_psu in ("fail", "average") and any(
+            st.lonely.any() for st in self._stages[: self._n_var_stages])) or (
+            self._adjust_domain_lonely and self._lonely_psu in ("adjust", "average"))
         if needs_presence and rows is not None:
             present = [
                 _reduce.group_presence(rows, self._unit_codes[s], self._stages[s].n_units,
@@ -405,6 +417,7 @@ class SurveyDesign(_DesignMethods):
         return taylor_covariance(
             totals, self._stages[: self._n_var_stages], self._lonely_psu,
             present=present, column_group=column_group, describe=self._describe, full=full,
+            adjust_domain_lonely=self._adjust_domain_lonely,
         )
 
     def _variance(

@@ -136,6 +136,7 @@ def taylor_covariance(
     column_group: np.ndarray | None = None,
     describe: Describe | None = None,
     full: bool = True,
+    adjust_domain_lonely: bool = False,
 ) -> np.ndarray:
     """Covariance matrix of estimators from their unit totals of influence values.
 
@@ -158,6 +159,11 @@ def taylor_covariance(
     full : bool, default True
         False: only the variances (the diagonal), for results with too many rows (domains
         times variables) for an (m, m) matrix.
+    adjust_domain_lonely : bool, default False
+        R's ``options(survey.adjust.domain.lonely = TRUE)``: a stratum with several units of
+        which only one has rows in a subset is lonely *for that subset*, under the
+        ``"adjust"`` rule (its unit total is not centred) and the ``"average"`` rule (it is
+        left out and the subset's other strata scaled up). Needs ``present``.
 
     Returns
     -------
@@ -177,6 +183,16 @@ def taylor_covariance(
         pres = None
         if lonely.any() and lonely_psu in ("fail", "average"):
             pres = _stratum_presence(st, None if present is None else present[s])
+        # lonely in a subset only: several units in the stratum, one with the subset's rows
+        alone = None
+        if (adjust_domain_lonely and present is not None
+                and lonely_psu in ("adjust", "average")):
+            counts = _stratum_counts(st, present[s])
+            alone = (counts == 1) & (st.n_sampled > 1)[:, None]  # (n_strata, g)
+            if not alone.any():
+                alone = None
+            elif pres is None:
+                pres = counts > 0
         if pres is not None and lonely_psu == "fail":
             bad = np.flatnonzero(lonely & pres.any(axis=1))
             if bad.size:
@@ -192,10 +208,14 @@ def taylor_covariance(
         # (stage 1: all strata; later: the strata within one parent unit), per subset
         factor = None
         if pres is not None and lonely_psu == "average":
-            factor = _average_factor(st, lonely, pres)[st.stratum_group]  # (n_strata, g)
+            factor = _average_factor(st, lonely, pres, alone)[st.stratum_group]
+            if alone is not None:  # (n_strata, g); a stratum alone in a subset is left out
+                factor = np.where(alone, 0.0, factor)
         if not np.any(scale > 0.0):
             continue
-        centre = ~lonely if lonely_psu == "adjust" else None
+        centre: np.ndarray | None = ~lonely if lonely_psu == "adjust" else None
+        if centre is not None and alone is not None:  # (n_strata, g): not centred there
+            centre = centre[:, None] & ~alone
         if isinstance(t, DomainTotals):
             cov += _domain_contribution(t, st, scale, centre, factor, column_group, full)
         else:
@@ -213,14 +233,15 @@ def _dense_contribution(
     if st.n_strata == 1:
         means = _row_means(t, n_h[0])
         means += _row_means(t - means, n_h[0])  # refinement, see _stratum_means
-        if centre is not None and not centre[0]:
-            means[:] = 0.0
+        if centre is not None:
+            keep = centre[0] if centre.ndim == 1 else centre[0, column_group][:, None]
+            means = means * keep
         c = t - means
     else:
         means = _stratum_means(t, us, st.n_strata, n_h)
         means += _stratum_means(t - np.take(means, us, axis=1), us, st.n_strata, n_h)
         if centre is not None:
-            means *= centre
+            means *= centre if centre.ndim == 1 else centre[:, column_group].T
         c = t - np.take(means, us, axis=1)
     c = _snap_noise(c, t)
     if factor is not None:
@@ -262,9 +283,9 @@ def _domain_contribution(
     resid = np.stack([np.bincount(inv, weights=s[j] - a[j][inv], minlength=n_c)
                       for j in range(k)])
     a += (resid - (nh_c - n_hd)[None] * a) / nh_c
-    if centre is not None:
-        a *= centre[cell_h][None]
     group = column_group[::k]  # the presence subset of each domain
+    if centre is not None:
+        a *= (centre[cell_h] if centre.ndim == 1 else centre[cell_h, group[cell_d]])[None]
     g = np.ones(n_c) if factor is None else factor[cell_h, group[cell_d]]
     r = s - a[:, inv]  # s_u - a_{h(u), d(u)}
     w_c = scale[cell_h] * g
@@ -348,15 +369,28 @@ def _stratum_presence(st: Stage, unit_present: np.ndarray | None) -> np.ndarray:
     return counts > 0
 
 
-def _average_factor(st: Stage, lonely: np.ndarray, pres: np.ndarray) -> np.ndarray:
-    """Per (group, subset): strata present / strata present with more than one unit."""
+def _stratum_counts(st: Stage, unit_present: np.ndarray) -> np.ndarray:
+    """(n_strata, g): how many units of each stratum have rows in subset g."""
+    g = unit_present.shape[1]
+    counts = np.empty((st.n_strata, g))
+    for c in range(g):
+        counts[:, c] = np.bincount(st.unit_stratum, weights=unit_present[:, c],
+                                   minlength=st.n_strata)
+    return counts
+
+
+def _average_factor(st: Stage, lonely: np.ndarray, pres: np.ndarray,
+                    alone: np.ndarray | None = None) -> np.ndarray:
+    """Per (group, subset): strata present / strata present that are not lonely (nor, with
+    ``alone``, lonely within the subset)."""
     g = pres.shape[1]
     n_strata = np.empty((st.n_groups, g))
     n_lonely = np.empty((st.n_groups, g))
     for c in range(g):
+        out = lonely if alone is None else lonely | alone[:, c]
         n_strata[:, c] = np.bincount(st.stratum_group, weights=pres[:, c],
                                      minlength=st.n_groups)
-        n_lonely[:, c] = np.bincount(st.stratum_group, weights=pres[:, c] & lonely,
+        n_lonely[:, c] = np.bincount(st.stratum_group, weights=pres[:, c] & out,
                                      minlength=st.n_groups)
     ok = n_strata - n_lonely
     if np.any((ok == 0) & (n_strata > 0)):
