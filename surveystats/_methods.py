@@ -230,6 +230,9 @@ def compare_methods(
             chosen = list(METHODS)
         elif isinstance(methods, str):  # one method
             chosen = [canonical_method(methods, name="methods")]
+        elif not isinstance(methods, (list, tuple)) and not hasattr(methods, "__iter__"):
+            raise TypeError(f"methods ({methods!r}) must be a method name or a list of them, "
+                            f"e.g. ['wilson', 'clopper_pearson']")
         else:
             chosen = [canonical_method(m, name=f"methods[{i}]") for i, m in enumerate(methods)]
         if not chosen:
