@@ -136,3 +136,7 @@ def test_bad_input_is_named() -> None:
         d.ttest("api00", ["sch.wide"])  # type: ignore[attr-defined]
     with pytest.raises(ValueError, match="mu"):
         d.ttest("api00", mu=float("nan"))  # type: ignore[attr-defined]
+    with pytest.raises(TypeError, match=r"variable \('stype'\) must be a numeric column"):
+        d.ttest("stype")  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="nope"):
+        d.ttest("nope")  # type: ignore[attr-defined]

@@ -127,6 +127,12 @@ def ttest(
     cl = check_scalar("confidence_level", confidence_level, CONFIDENCE_LEVEL)
     if not isinstance(variable, str):
         raise TypeError(f"variable ({variable!r}) must be one column name")
+    column = design._column("variable", variable)
+    if not (pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)) or (
+            isinstance(column.dtype, pd.CategoricalDtype)):
+        raise TypeError(f"variable ({variable!r}) must be a numeric column for a t-test; it "
+                        f"has dtype {column.dtype} (for the share of a category, test a "
+                        "0/1 or boolean column)")
     if group is None:
         est = estimators.mean(design, variable, missing=missing)
         value, se = float(est.estimate[0]), float(est.se[0])
