@@ -31,8 +31,8 @@ from surveystats.design._repvar import ReplicateWeights, replicate_covariance
 
 __all__ = ["REPLICATE_TYPES", "ReplicateDesign"]
 
-ReplicateType = Literal["jk1", "jkn", "brr", "fay", "bootstrap", "other"]
-REPLICATE_TYPES: tuple[str, ...] = ("jk1", "jkn", "brr", "fay", "bootstrap", "other")
+ReplicateType = Literal["jk1", "jkn", "brr", "fay", "bootstrap", "sdr", "other"]
+REPLICATE_TYPES: tuple[str, ...] = ("jk1", "jkn", "brr", "fay", "bootstrap", "sdr", "other")
 
 # --- the design -------------------------------------------------------------------------
 
@@ -62,15 +62,18 @@ class ReplicateDesign(_DesignMethods):
     scale : float or None
         Overall factor of the variance. None: the type's rule, ``(R - 1) / R`` for
         "jk1" (no fpc), ``1 / R`` for "brr", ``1 / (R (1 - rho)²)`` for "fay", ``1 /
-        (R - 1)`` for "bootstrap" and 1 for "jkn"; "other" needs it.
+        (R - 1)`` for "bootstrap", ``4 / R`` for "sdr" and 1 for "jkn"; "other" needs it.
     rscales : float, sequence of float or None
         One factor per replicate (a single number is used for all). Required for "jkn"
         (``(n_h - 1) / n_h`` for a replicate dropping a PSU of stratum h); default 1.
-    mse : bool, default False
-        Centre the replicates at the full-sample estimate (True) or at their mean (False,
-        R's default).
-    type : {"jk1", "jkn", "brr", "fay", "bootstrap", "other"}, default "other"
-        The kind of replicates, which sets the default ``scale``.
+    mse : bool or None, default None
+        Centre the replicates at the full-sample estimate (True) or at their mean (False).
+        None: True for "sdr" (the American Community Survey's formula,
+        ``4/R Σ (θ_r - θ̂)²``), False otherwise (R's default).
+    type : {"jk1", "jkn", "brr", "fay", "bootstrap", "sdr", "other"}, default "other"
+        The kind of replicates, which sets the default ``scale``. "sdr": successive-
+        difference replicates as the ACS and other Census Bureau files ship them (Fay and
+        Train 1995; R's ``svrepdesign(type = "successive-difference")``), scale ``4 / R``.
     df : float or None
         Degrees of freedom for intervals. None: the rank of the replicate weights minus 1,
         as R's ``degf`` (a design with 80 BRR replicates from 80 strata has 80 - 1).
@@ -165,7 +168,7 @@ class ReplicateDesign(_DesignMethods):
         weights: str,
         scale: float | None = None,
         rscales: float | Sequence[float] | np.ndarray | None = None,
-        mse: bool = False,
+        mse: bool | None = None,
         type: ReplicateType = "other",
         df: float | None = None,
         fay_rho: float | None = None,
@@ -177,7 +180,7 @@ class ReplicateDesign(_DesignMethods):
             raise ValueError("data has no rows")
         kind = check_choice("type", type.lower() if isinstance(type, str) else type,
                             REPLICATE_TYPES)
-        mse = bool_arg("mse", mse)
+        mse = kind == "sdr" if mse is None else bool_arg("mse", mse)
         cols = _Columns(data)
         w_name = cols.check("weights", as_name("weights", weights))
         w = real_column("weights", data[w_name])
@@ -195,10 +198,11 @@ class ReplicateDesign(_DesignMethods):
         if fay_rho is not None and kind != "fay":
             raise ValueError(f"fay_rho ({fay_rho!r}) is only used with type='fay', not "
                              f"type={kind!r}")
-        if kind in ("brr", "fay") and scale is not None:
+        if kind in ("brr", "fay", "sdr") and scale is not None:
             raise ValueError(
                 f"scale ({scale!r}) is fixed by type={kind!r} (1/R for BRR, "
-                "1/(R (1 - rho)^2) for Fay); leave it out, or use type='other'"
+                "1/(R (1 - rho)^2) for Fay, 4/R for successive differences); leave it out, "
+                "or use type='other'"
             )
         if kind == "fay":
             if fay_rho is None:
@@ -209,6 +213,8 @@ class ReplicateDesign(_DesignMethods):
             scale_v = 1.0 / (n_rep * (1.0 - rho) ** 2)
         elif kind == "brr":
             scale_v = 1.0 / n_rep
+        elif kind == "sdr":
+            scale_v = 4.0 / n_rep
         elif scale is not None:
             scale_v = positive("scale", scale)
         elif kind == "jk1":
@@ -387,7 +393,7 @@ class ReplicateDesign(_DesignMethods):
 
     @property
     def type(self) -> str:
-        """Kind of replicates: "jk1", "jkn", "brr", "fay", "bootstrap" or "other"."""
+        """Kind of replicates: "jk1", "jkn", "brr", "fay", "bootstrap", "sdr" or "other"."""
         return self._type
 
     @property
