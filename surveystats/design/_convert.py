@@ -38,11 +38,16 @@ def as_replicate(
     fay_rho: float | None = None,
     rng: int | np.random.Generator | None = None,
     mse: bool = False,
+    large: str | None = None,
 ) -> ReplicateDesign:
     """Replicate weights for ``design``; see :meth:`SurveyDesign.to_replicate`."""
     name = check_choice("kind", kind.lower() if isinstance(kind, str) else kind,
                         tuple(SCHEMES))
     mse = bool_arg("mse", mse)
+    if large is not None:
+        if name not in ("brr", "fay"):
+            raise ValueError(f"large ({large!r}) is only used with kind='brr' or 'fay'")
+        large = check_choice("large", large, ("split", "merge"))
     if name != "bootstrap":
         for param, value in (("replicates", replicates), ("rng", rng)):
             if value is not None:
@@ -68,8 +73,9 @@ def as_replicate(
             SurveyStatsWarning,
             stacklevel=3,
         )
+    extra = {"large": large} if name in ("brr", "fay") else {}
     scheme = SCHEMES[name](psus, replicates=n_rep, fay_rho=rho if name == "fay" else 0.0,
-                           rng=rng)
+                           rng=rng, **extra)
     reps = ReplicateWeights(np.ascontiguousarray(scheme.factors), unit=psus.unit,
                             base=design._w)
     # the structural df holds while every PSU has weight; R stores degf at creation

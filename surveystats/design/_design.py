@@ -14,6 +14,7 @@ and calibration methods, which :class:`ReplicateDesign` shares, are written once
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -490,6 +491,7 @@ class SurveyDesign(_DesignMethods):
         fay_rho: float | None = None,
         rng: int | np.random.Generator | None = None,
         mse: bool = False,
+        large: Literal["split", "merge"] | None = None,
     ) -> ReplicateDesign:
         """Replicate weights for this design (R survey's ``as.svrepdesign``).
 
@@ -518,6 +520,12 @@ class SurveyDesign(_DesignMethods):
             give the rho your agency used). Any other kind refuses it.
         rng : int, numpy Generator or None
             Seed or generator for the bootstrap draws (``numpy.random.default_rng``).
+        large : {"split", "merge"} or None
+            ``"brr"`` and ``"fay"`` with strata of more than two PSUs (R's ``brrweights(
+            large=)``): "split" pairs the PSUs of such a stratum, in the order they first
+            appear, into pseudo-strata (an even number is needed); "merge" makes each such
+            stratum one pseudo-stratum whose first half of PSUs (by appearance) is one
+            half-sample. None (the default) refuses such strata.
         mse : bool, default False
             Centre the replicates at the full-sample estimate instead of their mean.
 
@@ -579,7 +587,7 @@ class SurveyDesign(_DesignMethods):
         0.021394.
         """
         return as_replicate(self, kind, replicates=replicates, fay_rho=fay_rho, rng=rng,
-                            mse=mse)
+                            mse=mse, large=large)
 
     # --- calibration hooks (the methods are in _methods) ------------------------------------
     def _calibration_weights(self) -> np.ndarray:

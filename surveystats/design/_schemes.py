@@ -164,22 +164,31 @@ def _jkn(psus: PSUStructure, *, replicates: int | None, fay_rho: float,
                   df=psus.n_units - n_strata if regular else None)
 
 
-def _half_samples(psus: PSUStructure, fay_rho: float, kind: str) -> Scheme:
+def _half_samples(psus: PSUStructure, fay_rho: float, kind: str,
+                  large: str | None = None) -> Scheme:
     if not psus.has_strata:
         raise ValueError(
             f"kind={kind!r} needs a stratified design with two PSUs per stratum; this "
             "design has no strata. Use kind='jk1' or 'bootstrap'"
         )
     n_h = psus.n_sampled
-    bad = np.flatnonzero(n_h != 2)
+    bad = np.flatnonzero((n_h < 2) | ((n_h > 2) & (large is None)))
     if bad.size:
         shown = ", ".join(f"{psus.stratum_labels[int(h)]} ({int(n_h[h])})" for h in bad[:10])
         more = f" and {bad.size - 10} more" if bad.size > 10 else ""
+        hint = ("; for strata with more than 2, pass large='split' (pairs of PSUs as "
+                "pseudo-strata) or large='merge' (each stratum halved), as R's brrweights"
+                if np.all(n_h[bad] > 2) else "")
         raise ValueError(
             f"kind={kind!r} needs exactly 2 PSUs in every stratum; {bad.size} stratum(s) "
             f"differ (PSUs in brackets): {shown}{more}. Pair the PSUs into pseudo-strata "
-            "first, or use kind='jkn' or 'bootstrap'"
+            f"first, or use kind='jkn' or 'bootstrap'{hint}"
         )
+    if large == "split" and np.any((n_h > 2) & (n_h % 2 == 1)):
+        odd = [f"{psus.stratum_labels[int(h)]} ({int(n_h[h])})"
+               for h in np.flatnonzero((n_h > 2) & (n_h % 2 == 1))[:10]]
+        raise ValueError(f"large='split' needs an even number of PSUs in every stratum with "
+                         f"more than 2; odd: {', '.join(odd)}. Use large='merge'")
     if np.isfinite(psus.pop_size).any():
         warnings.warn(
             f"kind={kind!r}: the finite population correction is dropped (half-sample "
@@ -187,33 +196,50 @@ def _half_samples(psus: PSUStructure, fay_rho: float, kind: str) -> Scheme:
             SurveyStatsWarning,
             stacklevel=4,
         )
-    # strata in the order of their labels as text (R: table(as.character(strata)))
+    # R's brrweights: strata in the order of their labels as text, the PSUs of a stratum in
+    # the order they first appear; pseudo-strata numbered first for the strata with more
+    # than 2 PSUs, then for those with 2
     labels = psus.stratum_labels
     s_rank = np.empty(psus.n_strata, dtype=np.int64)
     s_rank[sorted(range(psus.n_strata), key=lambda h: labels[h])] = np.arange(psus.n_strata)
-    H = hadamard(psus.n_strata).astype(np.float64)
-    n_rep = H.shape[1]
     us = psus.unit_stratum
-    # the PSU of each pair that appears first in the data takes 2 - rho when the Hadamard
-    # entry of its stratum is 1, the other PSU takes rho (R's brrweights)
-    first = np.ones(psus.n_units, dtype=bool)
-    order = np.lexsort((psus.unit_order, us))
-    first[order[1::2]] = False
-    h_row = H[1 + s_rank[us]]  # (n_units, R)
-    plus = np.where(first[:, None], h_row, 1.0 - h_row)
+    order = np.lexsort((psus.unit_order, s_rank[us]))  # PSUs by stratum, then appearance
+    start = np.concatenate([[0], np.cumsum(n_h[np.argsort(s_rank)])[:-1]]).astype(np.int64)
+    pos = np.empty(psus.n_units, dtype=np.int64)  # position of each PSU within its stratum
+    pos[order] = np.arange(psus.n_units) - start[s_rank[us[order]]]
+    big = n_h > 2
+    ranked = np.argsort(s_rank)  # strata in label order
+    big_strata, good_strata = ranked[big[ranked]], ranked[~big[ranked]]
+    width = np.where(big, n_h // 2 if large == "split" else 1, 1).astype(np.int64)
+    first_pseudo = np.zeros(psus.n_strata, dtype=np.int64)  # 1-based number of the first
+    upto = 0
+    for group in (big_strata, good_strata):  # at most two groups: a handful of cumsums
+        first_pseudo[group] = upto + 1 + np.concatenate([[0], np.cumsum(width[group])[:-1]])
+        upto += int(width[group].sum())
+    n_u = n_h[us]
+    if large == "split":
+        col1 = (pos % 2).astype(np.float64)  # 0, 1, 0, 1, ... in appearance order
+        pseudo = first_pseudo[us] + np.where(n_u > 2, pos // 2, 0)
+    else:  # merge (or a 2-PSU stratum): the first half 0, the rest 1
+        col1 = (pos >= n_u // 2).astype(np.float64)
+        pseudo = first_pseudo[us]
+    H = hadamard(upto).astype(np.float64)
+    n_rep = H.shape[1]
+    h_row = H[pseudo]  # (n_units, R): row 1 + (pseudo - 1), 0-based
+    # the PSU takes 2 - rho where its weights column picked by the Hadamard entry is 1
+    plus = np.where(h_row == 1.0, 1.0 - col1[:, None], col1[:, None])
     factors = plus * (2.0 - fay_rho) + (1.0 - plus) * fay_rho
-    return Scheme(factors, 1.0 / (n_rep * (1.0 - fay_rho) ** 2), np.ones(n_rep),
-                  df=psus.n_strata)
+    return Scheme(factors, 1.0 / (n_rep * (1.0 - fay_rho) ** 2), np.ones(n_rep), df=upto)
 
 
 def _brr(psus: PSUStructure, *, replicates: int | None, fay_rho: float,
-         rng: np.random.Generator | None) -> Scheme:
-    return _half_samples(psus, 0.0, "brr")
+         rng: np.random.Generator | None, large: str | None = None) -> Scheme:
+    return _half_samples(psus, 0.0, "brr", large)
 
 
 def _fay(psus: PSUStructure, *, replicates: int | None, fay_rho: float,
-         rng: np.random.Generator | None) -> Scheme:
-    return _half_samples(psus, fay_rho, "fay")
+         rng: np.random.Generator | None, large: str | None = None) -> Scheme:
+    return _half_samples(psus, fay_rho, "fay", large)
 
 
 def _bootstrap(psus: PSUStructure, *, replicates: int | None, fay_rho: float,
