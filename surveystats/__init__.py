@@ -27,6 +27,7 @@ from surveystats._deff import (
 )
 from surveystats._engine import ALIASES as INTERVAL_ALIASES
 from surveystats._engine import METHODS as _METHODS
+from surveystats._labelled import read_spss, read_stata
 from surveystats._methods import MethodComparison, compare_methods
 from surveystats._pba import BiasAnalysis, probabilistic_bias_analysis
 from surveystats._planning import implied_deff, margin_of_error, required_sample_size
@@ -91,6 +92,8 @@ __all__ = [
     "probabilistic_bias_analysis",
     "proportion_ci",
     "ratio_same_sample",
+    "read_spss",
+    "read_stata",
     "required_sample_size",
     "scenario_grid",
     "sensitivity_map",

@@ -247,6 +247,8 @@ NOT_FUZZED = {
     "default_ranges": "takes no arguments",
     "check_combinable": "fuzzed through Scenario(mechanisms=...)",
     "datasets": "a module",
+    "read_stata": "reads a file; bad paths and files in tests/test_labelled.py",
+    "read_spss": "reads a file; bad paths and files in tests/test_labelled.py",
 }
 
 

@@ -32,6 +32,7 @@ from surveystats.datasets._loaders import (
     load_vtsiom_2025,
     load_vtsiom_2025_card,
     load_vtsiom_2025_toplines,
+    teaching_labelled_path,
 )
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "load_vtsiom_2025",
     "load_vtsiom_2025_card",
     "load_vtsiom_2025_toplines",
+    "teaching_labelled_path",
 ]
 
 

@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal
 
 import pandas as pd
@@ -1038,3 +1039,31 @@ def list_datasets() -> pd.DataFrame:
             "card": "string",
         }
     )
+
+
+def teaching_labelled_path(kind: str = "dta") -> Path:
+    """The path of the labelled teaching file: the stratified teaching sample as agencies
+    publish microdata, with value labels (codes 1, 2, ... for region, age group, sex and
+    education, in a meaningful order) and variable labels (the question texts).
+
+    Parameters
+    ----------
+    kind : {"dta", "sav"}, default "dta"
+        Stata (read with :func:`surveystats.read_stata`) or SPSS (:func:`surveystats.
+        read_spss`, which needs pyreadstat).
+
+    Returns
+    -------
+    pathlib.Path
+        Written by ``examples/data_generation/make_labelled_teaching_file.py`` from
+        :func:`load_teaching_sample` ``("stratified")``.
+
+    Examples
+    --------
+    >>> from surveystats.datasets import teaching_labelled_path
+    >>> teaching_labelled_path("dta").name
+    'stratified_labelled.dta'
+    """
+    if kind not in ("dta", "sav"):
+        raise ValueError(f"kind ({kind!r}) must be 'dta' (Stata) or 'sav' (SPSS)")
+    return Path(str(_data_file(f"teaching/stratified_labelled.{kind}")))
