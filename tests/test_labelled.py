@@ -50,3 +50,16 @@ def test_bad_paths_are_named(tmp_path: Path) -> None:
         ss.read_spss(tmp_path / "broken.sav")
     with pytest.raises(ValueError, match="kind"):
         teaching_labelled_path("xlsx")
+
+
+def test_question_texts_travel_to_the_estimates() -> None:
+    df = ss.read_stata(teaching_labelled_path("dta"))
+    d = SurveyDesign(df, weights="weight", strata="region")
+    f = d.mean(["income", "trust_tv"], by="education").to_frame()
+    assert list(f.columns[:2]) == ["variable", "question"]
+    assert set(f.loc[f["variable"] == "trust_tv", "question"]) == {
+        "Do you trust the news on television? (1 = yes)"}
+    # a replicate design made from it keeps them too; a plain CSV design has no column
+    assert "question" in d.to_replicate("jkn").proportion("education").to_frame()
+    csv = SurveyDesign(load_teaching_sample("stratified"), weights="weight", strata="region")
+    assert "question" not in csv.mean("income").to_frame()

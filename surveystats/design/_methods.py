@@ -21,6 +21,7 @@ constructor, variance engine, description (``_summary``) and the hooks below:
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
@@ -125,6 +126,15 @@ class _DesignMethods:
         _Columns(self._data).check(param, name)
         return self._data[name]
 
+    def _labelled(self, result: DesignEstimate) -> DesignEstimate:
+        """The result with the question texts of its variables, when the data carry them
+        (``df.attrs["labels"]`` of a labelled file)."""
+        labels = self._data.attrs.get("labels")
+        if not isinstance(labels, dict):
+            return result
+        mine = {v: str(labels[v]) for v in dict.fromkeys(result.variable) if v in labels}
+        return dataclasses.replace(result, labels=mine) if mine else result
+
     # --- estimators (implemented in _estimators) ----------------------------------------
     def mean(
         self,
@@ -210,7 +220,8 @@ class _DesignMethods:
         weights=~weight, fpc=~fpc, data=df), type="JK1"), svymean)`` gives SEs 1.618696
         and 2.017729.
         """
-        return est.mean(cast("Design", self), variables, by=by, deff=deff, missing=missing)
+        return self._labelled(est.mean(cast("Design", self), variables, by=by, deff=deff,
+                                       missing=missing))
 
     def total(
         self,
@@ -248,7 +259,8 @@ class _DesignMethods:
         R: ``svytotal(~has_mobile, as.svrepdesign(svydesign(id=~1, strata=~region,
         weights=~weight, fpc=~fpc, data=df), type="JKn"))`` gives 170835.2, SE 1799.6.
         """
-        return est.total(cast("Design", self), variables, by=by, deff=deff, missing=missing)
+        return self._labelled(est.total(cast("Design", self), variables, by=by, deff=deff,
+                                        missing=missing))
 
     def proportion(
         self,
@@ -338,8 +350,9 @@ class _DesignMethods:
         >>> bool(abs(share.se[0] / taylor.se[0] - 1) < 0.3)  # 50 replicates: a rough SE
         True
         """
-        return est.proportion(cast("Design", self), variable, level=level, by=by, method=method,
-                          deff=deff, missing=missing)
+        return self._labelled(est.proportion(cast("Design", self), variable, level=level,
+                                             by=by, method=method, deff=deff,
+                                             missing=missing))
 
     def ratio(
         self,
@@ -391,8 +404,8 @@ class _DesignMethods:
         R: ``svyratio(~has_mobile, ~optimistic, <the same JK1 design>)`` gives 1.198222,
         SE 0.042154.
         """
-        return est.ratio(cast("Design", self), numerator, denominator, by=by, deff=deff,
-                     missing=missing)
+        return self._labelled(est.ratio(cast("Design", self), numerator, denominator, by=by,
+                                        deff=deff, missing=missing))
 
     def quantile(
         self,
@@ -474,8 +487,9 @@ class _DesignMethods:
         R: ``svyquantile(~income, <the same JKn design>, 0.5, ci=TRUE)`` gives 29.7 (28.2,
         31.1).
         """
-        return est.quantile(cast("Design", self), variable, probs, by=by, rule=rule,
-                            interval_type=interval_type, missing=missing)
+        return self._labelled(est.quantile(cast("Design", self), variable, probs, by=by,
+                                           rule=rule, interval_type=interval_type,
+                                           missing=missing))
 
     def ttest(
         self,

@@ -127,6 +127,9 @@ class DesignEstimate(Result):
     _interval: Callable[[float], tuple[np.ndarray, np.ndarray]] | None = field(
         default=None, repr=False, compare=False
     )
+    #: question texts by variable, from a labelled file (``df.attrs["labels"]``, as
+    #: :func:`surveystats.read_stata` and :func:`surveystats.read_spss` set them)
+    labels: dict[str, str] = field(default_factory=dict)
     # derived from variances, so left out of equality and hashing
     se: np.ndarray = field(init=False, repr=False, compare=False)
 
@@ -169,7 +172,8 @@ class DesignEstimate(Result):
         """A tidy DataFrame, one row per estimate.
 
         Columns: ``variable, level, domain, estimate, se, df, deff, cv, n`` (``deff`` is
-        NaN unless asked for; ``level`` and ``domain`` are None where they do not apply).
+        NaN unless asked for; ``level`` and ``domain`` are None where they do not apply),
+        and ``question`` after ``variable`` when the data came from a labelled file.
         """
         frame = self._labels()
         frame["estimate"] = self.estimate
@@ -178,6 +182,9 @@ class DesignEstimate(Result):
         frame["deff"] = np.nan if self.deff is None else self.deff
         frame["cv"] = self.cv
         frame["n"] = self.n
+        labels = self._stored("labels")
+        if any(v in labels for v in self.variable):  # a labelled file: the question texts
+            frame.insert(1, "question", [labels.get(v) for v in self.variable])
         return frame
 
     def confint(
