@@ -4,46 +4,31 @@ values: tests/reference/design/qrules_reference.csv from make_qrules.R beside it
 
 from __future__ import annotations
 
-import functools
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from design_refs import REFDIR, api, design
 
 from surveystats.design import SurveyDesign
 from surveystats.design._estimators import INTERVAL_TYPES, QUANTILE_RULES
 
-REFDIR = Path(__file__).parent / "reference" / "design"
 REF = pd.read_csv(REFDIR / "qrules_reference.csv", comment="#", keep_default_na=False,
                   na_values={"value": ["NaN", "NA"]})
 SMALL = pd.DataFrame({"y": [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8],
                       "w": [10, 300, 20, 5, 80, 1, 60, 15, 200, 40, 7, 90]})
 
 
-@functools.cache
 def _design(name: str) -> object:
     if name == "small":
         return SurveyDesign(SMALL.astype(float), weights="w")
-    strat = pd.read_csv(REFDIR / "apistrat.csv", dtype={"cds": str})
-    clus1 = pd.read_csv(REFDIR / "apiclus1.csv", dtype={"cds": str})
-    if name == "strat":
-        return SurveyDesign(strat, strata="stype", weights="pw", fpc="fpc")
-    taylor = SurveyDesign(clus1, clusters="dnum", weights="pw", fpc="fpc")
-    return taylor if name == "clus1" else taylor.to_replicate("jk1")
+    return design(name)
 
 
 def test_every_r_rule_and_interval_type_is_covered() -> None:
     assert {r.split(";")[0] for r in REF["rule"]} == set(QUANTILE_RULES)
     assert {r.split(";")[1] for r in REF["rule"] if ";" in r} == set(INTERVAL_TYPES) - {"mean"}
-
-
-@functools.cache
-def _replicate(name: str) -> object:
-    if name == "strat_jkn":
-        return _design("strat").to_replicate("jkn")  # type: ignore[attr-defined]
-    return _design(name)
 
 
 @pytest.mark.parametrize("design", ["clus1_jk1", "strat_jkn"])
@@ -52,7 +37,7 @@ def test_replicate_quantile_interval_matches_repci(design: str, rule: str) -> No
     ref = REF[(REF["design"] == design) & (REF["rule"] == f"{rule};quantile")]
     whole = ref[ref["domain"] == ""]
     probs = sorted(set(whole["p"]))
-    d = _replicate(design)
+    d = _design(design)
     q = d.quantile("api00", probs, rule=rule, interval_type="quantile")  # type: ignore[attr-defined]
     ci = q.confint()
     assert set(ci["method"]) == {"replicate"}
@@ -88,8 +73,8 @@ def test_rule_matches_svyquantile(design: str, rule: str) -> None:
             got, exp = float(ci[end].iloc[i]), float(want[end])
             if np.isnan(exp):  # R: NA where the share's limit leaves [0, 1]; here the
                 # smallest or largest value (a deliberate difference, docs/design.md)
-                data = (SMALL["y"] if design == "small" else pd.read_csv(
-                    REFDIR / f"api{design.split('_')[0]}.csv")["api00"])
+                data = (SMALL["y"] if design == "small" else api(
+                    f"api{design.split('_')[0]}")["api00"])
                 assert got == (data.min() if end == "low" else data.max()), (p, end)
             else:
                 assert got == pytest.approx(exp, rel=1e-8), (p, end)
@@ -133,7 +118,7 @@ def test_interval_types_match_svyquantile(design: str, rule: str, kind: str) -> 
         warnings.simplefilter("ignore")
         q = _design(design).quantile("api00", probs, rule=rule, interval_type=kind)  # type: ignore[attr-defined]
         ci = q.confint()
-    data = pd.read_csv(REFDIR / f"api{design.split('_')[0]}.csv")["api00"]
+    data = api(f"api{design.split('_')[0]}")["api00"]
     for i, p in enumerate(probs):
         want = whole[whole["p"] == p].set_index("quantity")["value"]
         for end in ("low", "high"):

@@ -4,29 +4,16 @@ from make_ttest_contrast.R beside it; the tests never call R."""
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from design_refs import REFDIR
+from design_refs import design as _design
 
-from surveystats.design import SurveyDesign
 from surveystats.design._results import DesignEstimate
 
-REFDIR = Path(__file__).parent / "reference" / "design"
 REF = pd.read_csv(REFDIR / "ttest_contrast_reference.csv", comment="#")
 TOL = 1e-8
-
-
-@functools.cache
-def _design(name: str) -> object:
-    strat = pd.read_csv(REFDIR / "apistrat.csv", dtype={"cds": str})
-    clus1 = pd.read_csv(REFDIR / "apiclus1.csv", dtype={"cds": str})
-    if name == "strat":
-        return SurveyDesign(strat, strata="stype", weights="pw", fpc="fpc")
-    taylor = SurveyDesign(clus1, clusters="dnum", weights="pw", fpc="fpc")
-    return taylor if name == "clus1" else taylor.to_replicate("jk1")
 
 
 def _ref(case: str, design: str) -> dict[str, float]:

@@ -912,12 +912,14 @@ def _replicate_quantile_interval(design: Design, x: np.ndarray, setup: _Setup,
                                  df: np.ndarray) -> ReplicateQuantileInterval:
     """The quantiles recomputed with each replicate's weights (rows with a zero replicate
     weight left out, as R's rules drop them), combined by the design's replicate variance."""
+    if getattr(design, "n_replicates", None) is None:  # a design without replicate weights
+        raise ValueError("interval_type='quantile' needs replicate weights (a "
+                         "ReplicateDesign, e.g. design.to_replicate('jk1')); on this design "
+                         "use a Woodruff type: 'mean', 'beta', 'xlogit' or 'asin'")
     n_dom, k = qhat.shape
     grid = np.broadcast_to(probs, (n_dom, k))
-    used: list[bool] = []
 
     def replicates(reps: ReplicateWeights) -> np.ndarray:
-        used.append(True)
         weights = reps.dense()
         keep = setup.w > 0
         out = np.empty((weights.shape[1], n_dom * k))
@@ -926,12 +928,11 @@ def _replicate_quantile_interval(design: Design, x: np.ndarray, setup: _Setup,
             out[r] = _apply_rule(_sort_by_domain(x, w_r, setup.dom, n_dom), grid, rule).ravel()
         return out
 
-    placeholder = Linear(qhat, np.zeros((k * n_dom, x.size)))
-    var = design._variance(placeholder, replicates, setup.dom, n_dom, setup.rows, full=False)
-    if not used:
-        raise ValueError("interval_type='quantile' needs replicate weights (a "
-                         "ReplicateDesign, e.g. design.to_replicate('jk1')); on this design "
-                         "use a Woodruff type: 'mean', 'beta', 'xlogit' or 'asin'")
+    # a replicate design's variance reads the replicates only, never the influence values:
+    # a zero-size stand-in for them
+    no_scores = np.broadcast_to(np.float64(0.0), (k * n_dom, x.size))
+    var = design._variance(Linear(qhat, no_scores), replicates, setup.dom, n_dom, setup.rows,
+                           full=False)
     return ReplicateQuantileInterval(qhat, np.sqrt(var).reshape(n_dom, k), df)
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from surveystats import _engine
 from surveystats._display import fmt, html_table
@@ -108,8 +109,6 @@ class TTest(Result):
 
 
 def _p_two_sided(t: float, df: float) -> float:
-    from scipy import special
-
     return float(2.0 * special.stdtr(df, -abs(t))) if df > 0 else float("nan")
 
 
@@ -136,7 +135,7 @@ def ttest(
     if group is None:
         est = estimators.mean(design, variable, missing=missing)
         value, se = float(est.estimate[0]), float(est.se[0])
-        df = float(design._degf_by(np.ones(design.n_obs, dtype=bool))[0]) - 1.0
+        df = float(design.degf) - 1.0
         levels: tuple[Any, ...] = ()
     else:
         if not isinstance(group, str):

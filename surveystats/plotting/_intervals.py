@@ -270,8 +270,9 @@ def plot_deff_scenarios(
     confidence_level : float, default 0.95
     used : float or dict of str to float, optional
         The design effect each item is analysed at (one for all, or by item as ``p`` names
-        them), e.g. a report's rule of :func:`surveystats._poll.design_effects`. Default 1.5,
-        the sourced central value. ``by="deff"``: marked on each item's line with its margin
+        them), e.g. a report's rule of :func:`surveystats._poll.design_effects`. Default the
+        sourced central value (1.5, ``default_range("design_effect", "deff")``).
+        ``by="deff"``: marked on each item's line with its margin
         (``gid="used"``). ``by="n"``: drawn beside the sourced low and high (1 and 2.25);
         the title's sample size is at the widest item's.
     source : str, optional
@@ -314,8 +315,9 @@ def plot_deff_scenarios(
     if by not in ("deff", "n"):
         raise ValueError(f"by ({by!r}) must be 'deff' or 'n'")
     worst = max(items, key=lambda k: items[k] * (1 - items[k]))
+    sourced = default_range("design_effect", "deff")  # 1 / 1.5 / 2.25
     if used is None:
-        at = dict.fromkeys(items, 1.5)
+        at = dict.fromkeys(items, float(sourced.central))
     elif isinstance(used, Mapping):
         missing = [k for k in items if k not in used]
         if missing:
@@ -381,12 +383,11 @@ def plot_deff_scenarios(
             if deff is not None:
                 levels = tuple(np.atleast_1d(check_positive("deff", deff)).ravel())
             elif used is None:
-                levels = (1.0, 1.5, 2.25)
+                levels = (float(sourced.low), float(sourced.central), float(sourced.high))
             else:  # the items' design effects (the smallest and largest) beside the sourced
-                # low and high (1 and 2.25)
-                rng = default_range("design_effect", "deff")
-                levels = tuple(sorted({float(rng.low), float(rng.high), min(at.values()),
-                                       max(at.values())}))
+                # low and high
+                levels = tuple(sorted({float(sourced.low), float(sourced.high),
+                                       min(at.values()), max(at.values())}))
             if len(levels) > 4:
                 raise ValueError(f"with by='n', deff gives the lines to draw ({len(levels)} "
                                  "values); pass at most 4, e.g. (1.0, 1.5, 2.25)")

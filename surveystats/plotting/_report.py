@@ -297,6 +297,7 @@ def chart_jobs(
     # every chart of an item uses its design effect; the sourced scenarios are drawn beside
     rule = design_effects(t, poll)
     deffs = dict(zip(rule["item"], rule["deff"].astype(float), strict=True))
+    bases = dict(zip(rule["item"], rule["deff_basis"], strict=True))
     raw = {str(i): (float(p), float(n)) for i, p, n in
            zip(t["item"], t["estimate"], t["n"], strict=True)}
     shares = {labels[k]: v[0] for k, v in raw.items()}
@@ -324,9 +325,8 @@ def chart_jobs(
     def plausible(key: str) -> ScenarioResult:
         """The plausible preset for an item, at the item's design effect when it states one
         (as the summary's scenarios table): the one plausible value of every chart."""
-        basis = str(rule.loc[rule["item"] == key, "deff_basis"].iloc[0])
         p, n = raw[key]
-        return item_preset("plausible", deffs[key], basis).apply(p, n)
+        return item_preset("plausible", deffs[key], bases[key]).apply(p, n)
 
     # sampling error ---------------------------------------------------------------------------
     def intervals(ax: Any) -> Any:
@@ -349,8 +349,8 @@ def chart_jobs(
             shares, n_all, ax=ax, source=source(n_all)))
     # one coverage chart for all items: at the largest design effect among them (the smallest
     # effective n), which the source line names with its basis
-    d_cov = max(deffs.values())
-    basis_cov = str(rule.loc[rule["deff"] == d_cov, "deff_basis"].iloc[0])
+    widest = max(deffs, key=lambda k: deffs[k])
+    d_cov, basis_cov = deffs[widest], bases[widest]
     about = poll.describe()
     n_eff = round(n_all / d_cov)
     add("coverage", lambda ax: plot_coverage(

@@ -6,7 +6,9 @@
 # weights, data order). Usage: Rscript tests/reference/design/make_brr_large.R
 suppressPackageStartupMessages(library(survey))
 file_arg <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
-out_dir <- if (length(file_arg) == 1L) dirname(normalizePath(file_arg)) else "tests/reference/design"
+source(file.path(if (length(file_arg) == 1L) dirname(normalizePath(file_arg)) else
+  "tests/reference/design", "ref_io.R"))
+out_dir <- ref_dir()
 d <- read.csv(file.path(out_dir, "apiclus1.csv"), colClasses = c(cds = "character"))
 districts <- sort(unique(d$dnum))
 group <- rep(c("a", "b", "c", "d"), c(4, 2, 6, 3))
@@ -32,11 +34,4 @@ for (large in c("split", "merge")) {
   }
 }
 out <- do.call(rbind, rows)
-path <- file.path(out_dir, "brr_large_reference.csv")
-con <- file(path, "w")
-writeLines(c(sprintf("# tool: %s", R.version.string),
-             sprintf("# packages: survey %s", packageVersion("survey")),
-             "# script: tests/reference/design/make_brr_large.R"), con)
-write.csv(out, con, row.names = FALSE)
-close(con)
-cat("wrote", nrow(out), "rows\n")
+write_reference(out, "brr_large_reference.csv", "make_brr_large.R")

@@ -9,7 +9,9 @@
 
 suppressPackageStartupMessages(library(survey))
 file_arg <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
-out_dir <- if (length(file_arg) == 1L) dirname(normalizePath(file_arg)) else "tests/reference/design"
+source(file.path(if (length(file_arg) == 1L) dirname(normalizePath(file_arg)) else
+  "tests/reference/design", "ref_io.R"))
+out_dir <- ref_dir()
 read <- function(name) read.csv(file.path(out_dir, paste0(name, ".csv")),
                                  colClasses = c(cds = "character"))
 apistrat <- read("apistrat")
@@ -51,11 +53,4 @@ for (adj in c(FALSE, TRUE)) {
   }
 }
 out <- do.call(rbind, rows)
-path <- file.path(out_dir, "domain_lonely_reference.csv")
-con <- file(path, "w")
-writeLines(c(sprintf("# tool: %s", R.version.string),
-             sprintf("# packages: survey %s", packageVersion("survey")),
-             "# script: tests/reference/design/make_domain_lonely.R"), con)
-write.csv(out, con, row.names = FALSE)
-close(con)
-cat("wrote", nrow(out), "rows to", path, "\n")
+write_reference(out, "domain_lonely_reference.csv", "make_domain_lonely.R")

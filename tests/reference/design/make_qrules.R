@@ -9,7 +9,9 @@
 
 suppressPackageStartupMessages(library(survey))
 file_arg <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
-out_dir <- if (length(file_arg) == 1L) dirname(normalizePath(file_arg)) else "tests/reference/design"
+source(file.path(if (length(file_arg) == 1L) dirname(normalizePath(file_arg)) else
+  "tests/reference/design", "ref_io.R"))
+out_dir <- ref_dir()
 options(survey.lonely.psu = "fail", survey.replicates.mse = FALSE)
 read <- function(name) read.csv(file.path(out_dir, paste0(name, ".csv")),
                                  colClasses = c(cds = "character"))
@@ -93,11 +95,4 @@ for (d in c("clus1_jk1", "strat_jkn")) {
   }
 }
 out <- do.call(rbind, rows)
-path <- file.path(out_dir, "qrules_reference.csv")
-con <- file(path, "w")
-writeLines(c(sprintf("# tool: %s", R.version.string),
-             sprintf("# packages: survey %s", packageVersion("survey")),
-             "# script: tests/reference/design/make_qrules.R"), con)
-write.csv(out, con, row.names = FALSE)
-close(con)
-cat("wrote", nrow(out), "rows to", path, "\n")
+write_reference(out, "qrules_reference.csv", "make_qrules.R")

@@ -5,7 +5,9 @@
 # check the variance formula). Usage: Rscript tests/reference/design/make_sdr_supplied.R
 suppressPackageStartupMessages(library(survey))
 file_arg <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
-out_dir <- if (length(file_arg) == 1L) dirname(normalizePath(file_arg)) else "tests/reference/design"
+source(file.path(if (length(file_arg) == 1L) dirname(normalizePath(file_arg)) else
+  "tests/reference/design", "ref_io.R"))
+out_dir <- ref_dir()
 d <- read.csv(file.path(out_dir, "apiclus1.csv"), colClasses = c(cds = "character"))
 reps <- read.csv(file.path(out_dir, "repweights_clus1_jk1.csv"), colClasses = c(cds = "character"))
 stopifnot(identical(reps$cds, d$cds))
@@ -24,11 +26,4 @@ for (mse in c(TRUE, FALSE)) {
     value = num(c(coef(m), SE(m), coef(t), SE(t), b[, 3], degf(des))))
 }
 out <- do.call(rbind, rows)
-path <- file.path(out_dir, "sdr_supplied_reference.csv")
-con <- file(path, "w")
-writeLines(c(sprintf("# tool: %s", R.version.string),
-             sprintf("# packages: survey %s", packageVersion("survey")),
-             "# script: tests/reference/design/make_sdr_supplied.R"), con)
-write.csv(out, con, row.names = FALSE)
-close(con)
-cat("wrote", nrow(out), "rows\n")
+write_reference(out, "sdr_supplied_reference.csv", "make_sdr_supplied.R")

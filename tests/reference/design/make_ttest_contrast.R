@@ -12,7 +12,9 @@
 
 suppressPackageStartupMessages(library(survey))
 file_arg <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
-out_dir <- if (length(file_arg) == 1L) dirname(normalizePath(file_arg)) else "tests/reference/design"
+source(file.path(if (length(file_arg) == 1L) dirname(normalizePath(file_arg)) else
+  "tests/reference/design", "ref_io.R"))
+out_dir <- ref_dir()
 options(survey.lonely.psu = "fail", survey.replicates.mse = FALSE)
 
 read <- function(name) read.csv(file.path(out_dir, paste0(name, ".csv")),
@@ -74,11 +76,4 @@ add_test("one_sample_acs_k3_na", "strat", svyttest(acs.k3 ~ 0, designs$strat, na
 add_test("two_sample_acs_k3_schwide_na", "strat", svyttest(acs.k3 ~ sch.wide, designs$strat))
 
 out <- do.call(rbind, rows)
-path <- file.path(out_dir, "ttest_contrast_reference.csv")
-con <- file(path, "w")
-writeLines(c(sprintf("# tool: %s", R.version.string),
-             sprintf("# packages: survey %s", packageVersion("survey")),
-             "# script: tests/reference/design/make_ttest_contrast.R"), con)
-write.csv(out, con, row.names = FALSE)
-close(con)
-cat("wrote", nrow(out), "rows to", path, "\n")
+write_reference(out, "ttest_contrast_reference.csv", "make_ttest_contrast.R")
