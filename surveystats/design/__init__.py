@@ -5,8 +5,8 @@ population corrections and the lonely-PSU rule; its methods ``mean``, ``total``,
 ``proportion``, ``ratio`` and ``quantile`` return a :class:`DesignEstimate` with standard
 errors by Taylor linearisation, matching R survey 4.1.1 (``svydesign``, ``svymean``,
 ``svytotal``, ``svyratio``, ``svyquantile``, ``svyby``, ``svyciprop``) to 1e-8;
-``DesignEstimate.contrast`` is R's ``svycontrast`` and ``ttest`` (a :class:`TTest`) R's
-``svyttest``.
+``DesignEstimate.contrast`` is R's ``svycontrast``, ``ttest`` (a :class:`TTest`) R's
+``svyttest`` and ``glm`` (a :class:`GLMResult`) R's ``svyglm``.
 
 Three separate pieces do the work (as in R survey): the design (``_design``), the
 estimators (``_estimators``: point estimates and influence values) and the variance engine
@@ -23,11 +23,13 @@ calibration.
 from __future__ import annotations
 
 from surveystats.design._design import SurveyDesign
+from surveystats.design._glm import GLMResult, WaldTest
 from surveystats.design._replicate import ReplicateDesign
 from surveystats.design._results import DesignEstimate
 from surveystats.design._ttest import TTest
 
-__all__ = ["DesignEstimate", "ReplicateDesign", "SurveyDesign", "TTest"]
+__all__ = ["DesignEstimate", "GLMResult", "ReplicateDesign", "SurveyDesign", "TTest",
+           "WaldTest"]
 
 
 def __dir__() -> list[str]:

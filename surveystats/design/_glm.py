@@ -1,0 +1,824 @@
+"""Design-based generalised linear models (R survey's ``svyglm``) and Wald tests of terms
+(``regTermTest``).
+
+The coefficients solve the weighted score equations ``Σ_i w_i x_i (y_i - μ_i) μ'_i / V(μ_i)
+= 0`` (iteratively reweighted least squares, as R's ``glm`` with the survey weights as prior
+weights). Their variance is that of a solution of estimating equations (Binder 1983): the
+row-level influence values are ``A⁻¹ x_i w_i (y_i - μ_i) μ'_i / V(μ_i)`` with ``A`` the
+weighted information matrix ``Σ_i w_i x_i x_iᵀ μ'_i² / V(μ_i)``; the design's variance
+engine turns them into a covariance exactly as it does for a mean (PSU totals, strata,
+stages, fpc, lonely PSUs, calibration residuals). A replicate design refits the model with
+every column of replicate weights, starting from the full-sample coefficients, and the
+replicate engine (R's ``svrVar``) combines the coefficients.
+
+What follows R 4.x (survey 4.1) to the letter, so that the numbers agree:
+
+* residual df ``degf + 1 - p``: the degrees of freedom of the rows used on a Taylor design,
+  of the whole replicate design on a replicate one (R subsets a replicate design only
+  after taking its ``degf``);
+* t reference distributions with those df for every family, the binomial and Poisson ones
+  included (``summary.svyglm`` always estimates the dispersion);
+* the ``dispersion`` reported is the design-based variance (``svyvar``) of the Pearson
+  residuals computed with the weights rescaled to mean 1; it is *not* used in the
+  standard errors, which are the sandwich ones for every family.
+
+References
+----------
+Binder, D. A. (1983). On the variances of asymptotically normal estimators from complex
+surveys. *International Statistical Review* 51(3), 279-292.
+
+Lumley, T. and Scott, A. (2017). Fitting regression models to survey data. *Statistical
+Science* 32(2), 265-278.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from surveystats import _engine
+from surveystats._display import fmt, html_table
+from surveystats._params import CONFIDENCE_LEVEL
+from surveystats._result import Result
+from surveystats._validation import check_choice, check_scalar
+from surveystats._warnings import SurveyStatsWarning
+from surveystats.design._estimators import Linear
+
+if TYPE_CHECKING:
+    from surveystats.design._estimators import Design
+    from surveystats.design._repvar import ReplicateWeights
+
+__all__ = ["FAMILIES", "GLMResult", "WaldTest", "glm"]
+
+Family = Literal["gaussian", "binomial", "quasibinomial", "poisson", "quasipoisson"]
+
+
+# --- families: one record per name, every entry with the same call shape -------------------
+
+
+@dataclass(frozen=True)
+class _Family:
+    """A GLM family with its canonical link: the functions IRLS and the deviance need."""
+
+    name: str
+    link: str
+    linkinv: Callable[[np.ndarray], np.ndarray]
+    mu_eta: Callable[[np.ndarray, np.ndarray], np.ndarray]  # dμ/dη from (η, μ)
+    variance: Callable[[np.ndarray], np.ndarray]
+    deviance: Callable[[np.ndarray, np.ndarray, np.ndarray], float]  # (y, μ, w)
+    mustart: Callable[[np.ndarray, np.ndarray], np.ndarray]  # R's initialize: (y, w)
+    linkfun: Callable[[np.ndarray], np.ndarray]
+    response: str  # what y may hold, for the message
+
+
+def _gaussian_dev(y: np.ndarray, mu: np.ndarray, w: np.ndarray) -> float:
+    r = y - mu
+    return float(np.sum(w * r * r))
+
+
+def _binomial_dev(y: np.ndarray, mu: np.ndarray, w: np.ndarray) -> float:
+    # 2 Σ w [y log(y/μ) + (1-y) log((1-y)/(1-μ))]; the y log y terms vanish for 0/1 data
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = (y > 0.0) & (y < 1.0)
+        if not frac.any():  # 0/1 data: one logarithm per row
+            return float(-2.0 * np.sum(w * np.log(np.where(y == 1.0, mu, 1.0 - mu))))
+        d = -(y * np.log(mu) + (1.0 - y) * np.log1p(-mu))
+        yf = y[frac]
+        d[frac] += yf * np.log(yf) + (1.0 - yf) * np.log1p(-yf)
+    return float(2.0 * np.sum(w * d))
+
+
+def _poisson_dev(y: np.ndarray, mu: np.ndarray, w: np.ndarray) -> float:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = special.xlogy(y, y / mu) - (y - mu)
+    return float(2.0 * np.sum(w * d))
+
+
+def _logit_mu_eta(eta: np.ndarray, mu: np.ndarray) -> np.ndarray:
+    # R's binomial()$mu.eta: pmax(exp(eta) / (1 + exp(eta))^2, DBL_EPSILON) = μ(1 - μ)
+    return np.maximum(mu * (1.0 - mu), np.finfo(float).eps)
+
+
+def _logit_inv(eta: np.ndarray) -> np.ndarray:
+    # R's binomial()$linkinv (C logit_linkinv): DBL_EPSILON below η = -30, 1 - DBL_EPSILON
+    # above 30, so μ stays strictly inside (0, 1)
+    eps = np.finfo(float).eps
+    mu = special.expit(eta)
+    return np.where(eta < -30.0, eps, np.where(eta > 30.0, 1.0 - eps, mu))
+
+
+def _log_inv(eta: np.ndarray) -> np.ndarray:
+    # R's poisson()$linkinv: pmax(exp(eta), DBL_EPSILON)
+    return np.maximum(np.exp(eta), np.finfo(float).eps)
+
+
+_GAUSSIAN = _Family(
+    "gaussian", "identity", lambda eta: eta, lambda eta, mu: np.ones_like(mu),
+    lambda mu: np.ones_like(mu), _gaussian_dev, lambda y, w: y.astype(float),
+    lambda mu: mu, "any real number")
+_BINOMIAL = _Family(
+    "binomial", "logit", _logit_inv, _logit_mu_eta, lambda mu: mu * (1.0 - mu), _binomial_dev,
+    lambda y, w: (w * y + 0.5) / (w + 1.0), special.logit,
+    "0/1, True/False, a share in [0, 1], or a column with two categories")
+_POISSON = _Family(
+    "poisson", "log", _log_inv, lambda eta, mu: mu, lambda mu: mu, _poisson_dev,
+    lambda y, w: y + 0.1, np.log, "a count or another number >= 0")
+
+#: The families by name (R's names); quasi- families fit and linearise as their namesakes
+#: (R's estimates and sandwich SEs do not depend on the dispersion).
+FAMILIES: dict[str, _Family] = {
+    "gaussian": _GAUSSIAN,
+    "binomial": _BINOMIAL,
+    "quasibinomial": _BINOMIAL,
+    "poisson": _POISSON,
+    "quasipoisson": _POISSON,
+}
+
+
+# --- fitting ---------------------------------------------------------------------------------
+
+#: IRLS stops when the deviance changes by less than this (relative, R's criterion with
+#: R's 0.1 offset) and then takes one more step: Newton's quadratic convergence takes the
+#: coefficients to rounding there. R's default is 1e-8 with no extra step.
+_EPSILON = 1e-10
+_MAXIT = 50
+
+#: A column whose part orthogonal to the earlier columns (weighted) has less than this share
+#: of its norm is aliased (a linear combination of earlier ones). R's glm uses 1e-7 in QR;
+#: 1e-5 keeps the decision far above rounding noise (the squared ratio is 1e-10, a Gram
+#: matrix in double precision resolves ~1e-13).
+_ALIAS_TOL = 1e-5
+
+
+@dataclass
+class _Fit:
+    beta: np.ndarray
+    mu: np.ndarray
+    eta: np.ndarray
+    deviance: float
+    iterations: int
+    converged: bool
+
+
+#: Rows per block of the weighted cross-products: a block of a few MB stays in cache, which
+#: makes ``Xᵀ diag(h) X`` on a million rows about twice as fast as one product.
+_BLOCK = 32_768
+
+
+def _weighted_gram(X: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """``Xᵀ diag(h) X`` (symmetric by construction), summed over blocks of rows."""
+    p = X.shape[1]
+    G = np.zeros((p, p))
+    buf = np.empty((min(_BLOCK, X.shape[0]), p))
+    for start in range(0, X.shape[0], _BLOCK):  # blocks of rows, not rows
+        Xb = X[start:start + _BLOCK]
+        tmp = buf[: Xb.shape[0]]
+        np.multiply(Xb, h[start:start + _BLOCK, None], out=tmp)
+        G += Xb.T @ tmp
+    return 0.5 * (G + G.T)
+
+
+def _irls(X: np.ndarray, y: np.ndarray, w: np.ndarray, fam: _Family,
+          start: np.ndarray | None = None, names: Sequence[str] | None = None) -> _Fit:
+    """Iteratively reweighted least squares for ``Σ w x (y - μ) μ'/V = 0`` (R's glm.fit).
+
+    With ``names``, the first weighted information matrix is checked for aliased columns
+    (the working weights are positive wherever the weights are, so it has the rank of
+    ``Xᵀ diag(w) X``).
+    """
+    if start is None:
+        mu = fam.mustart(y, w)
+        eta = fam.linkfun(mu)
+    else:
+        eta = X @ start
+        mu = fam.linkinv(eta)
+    beta = None if start is None else start.copy()
+    dev_old = fam.deviance(y, mu, w)
+    converged = False
+    polish = False
+    dev = dev_old
+    it = 0
+    for it in range(1, _MAXIT + 1):
+        d = fam.mu_eta(eta, mu)
+        h = w * d * d / fam.variance(mu)
+        G = _weighted_gram(X, h)
+        if it == 1 and names is not None:
+            _check_aliased(G, names)
+        if beta is None:  # the first step from R's mustart: the working response itself
+            beta = np.linalg.solve(G, X.T @ (h * (eta + (y - mu) / d)))
+        else:  # the same step written as an update (no cancellation in eta + (y-mu)/d)
+            beta = beta + np.linalg.solve(G, X.T @ (h * ((y - mu) / d)))
+        eta = X @ beta
+        mu = fam.linkinv(eta)
+        dev = fam.deviance(y, mu, w)
+        if polish:
+            converged = True
+            break
+        if abs(dev - dev_old) / (abs(dev) + 0.1) < _EPSILON:
+            polish = True
+        dev_old = dev
+    assert beta is not None
+    return _Fit(beta, mu, eta, dev, it, converged)
+
+
+def _score_parts(X: np.ndarray, y: np.ndarray, fit: _Fit, fam: _Family, w: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """The weighted information ``A`` and the per-row estimating functions ``(n, p)``."""
+    d = fam.mu_eta(fit.eta, fit.mu)
+    v = fam.variance(fit.mu)
+    # at the solution itself: the last step's matrix is that of the iterate before it,
+    # whose error (about the square root of the last one's) shows in the SEs at 1e-8
+    A = _weighted_gram(X, w * d * d / v)
+    U = X * (w * (y - fit.mu) * d / v)[:, None]
+    return A, U
+
+
+def _check_aliased(G: np.ndarray, names: Sequence[str]) -> None:
+    """Refuse a model matrix whose columns are (almost) linearly dependent, from its
+    weighted cross-product matrix ``G``."""
+    scale = np.sqrt(np.diag(G))
+    if np.any(scale == 0.0):
+        bad = [names[int(j)] for j in np.flatnonzero(scale == 0.0)]
+        raise ValueError(f"formula: the column(s) {bad} are zero on every row with a "
+                         "non-zero weight; remove them from the formula")
+    C = G / np.outer(scale, scale)
+    kept: list[int] = []
+    aliased: list[str] = []
+    for j in range(C.shape[0]):  # loop over columns (p), not rows
+        if kept:
+            Ck = C[np.ix_(kept, kept)]
+            c = C[kept, j]
+            resid = C[j, j] - c @ np.linalg.solve(Ck, c)
+        else:
+            resid = C[j, j]
+        if resid < _ALIAS_TOL ** 2:
+            aliased.append(names[j])
+        else:
+            kept.append(j)
+    if aliased:
+        raise ValueError(
+            f"formula: the column(s) {aliased} are linear combinations of earlier columns "
+            "of the model matrix (R's glm would report NA for them); remove those terms or "
+            "merge the categories that make them redundant")
+
+
+# --- formulas --------------------------------------------------------------------------------
+
+
+def _formula_variables(formula: str, columns: pd.Index) -> list[str]:
+    """The data columns a formula refers to (names in its factor expressions)."""
+    import patsy
+
+    desc = patsy.ModelDesc.from_formula(formula)
+    found: list[str] = []
+    for term in list(desc.lhs_termlist) + list(desc.rhs_termlist):
+        for factor in term.factors:
+            code = factor.code
+            try:
+                tree = ast.parse(code, mode="eval")
+                names = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name)]
+            except SyntaxError:
+                names = [code]
+            if code in columns:  # a column name that is not an identifier (Q("a b"))
+                names.append(code)
+            for q in (n for n in ast.walk(ast.parse(code, mode="eval"))
+                      if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "Q"):
+                if q.args and isinstance(q.args[0], ast.Constant):
+                    names.append(str(q.args[0].value))
+            for name in names:
+                if name in columns and name not in found:
+                    found.append(name)
+    return found
+
+
+def _canonical(term: str) -> str:
+    return ":".join(sorted(part.strip() for part in term.split(":")))
+
+
+@dataclass(frozen=True)
+class _Model:
+    """What a fitted model keeps of its formula: the patsy design info of its right side,
+    and the order of its columns as R's ``terms`` gives it (patsy groups terms by their
+    numeric factors; R keeps the formula's order, main effects before interactions)."""
+
+    design_info: Any
+    response: str
+    order: np.ndarray  # our column j is patsy's column order[j]
+    term_names: tuple[str, ...]  # in our order
+    term_columns: dict[str, tuple[int, ...]]  # our column positions of each term
+
+    @property
+    def column_names(self) -> list[str]:
+        names = self.design_info.column_names
+        return [names[j] for j in self.order]
+
+    def matrix(self, X: Any) -> np.ndarray:
+        Xa = np.asarray(X, dtype=np.float64)
+        if np.array_equal(self.order, np.arange(Xa.shape[1])):
+            return Xa
+        return Xa[:, self.order]
+
+
+def _formula_order(info: Any, desc_terms: Sequence[Any]) -> _Model:
+    """R's column order: the intercept, then the terms by degree, each degree in the order
+    the (expanded) formula writes them."""
+    position = {t: i for i, t in enumerate(desc_terms)}
+    terms = sorted(info.terms, key=lambda t: (len(t.factors), position.get(t, len(position))))
+    order: list[int] = []
+    term_columns: dict[str, tuple[int, ...]] = {}
+    for t in terms:
+        sl = info.term_slices[t]
+        cols = list(range(sl.start, sl.stop))
+        term_columns[t.name()] = tuple(range(len(order), len(order) + len(cols)))
+        order.extend(cols)
+    return _Model(info, "", np.array(order, dtype=np.int64), tuple(t.name() for t in terms),
+                  term_columns)
+
+
+def _model_matrices(data: pd.DataFrame, formula: str, family: _Family, eval_env: Any
+                    ) -> tuple[np.ndarray, np.ndarray, _Model]:
+    import patsy
+
+    no_na = patsy.NAAction(NA_types=[])  # missing values were handled before
+    try:
+        Y, X = patsy.dmatrices(formula, data, eval_env=eval_env, NA_action=no_na)
+    except patsy.PatsyError as exc:
+        first = str(exc).splitlines()[0]
+        raise ValueError(f"formula ({formula!r}) could not be read: {first}") from None
+    except NameError as exc:
+        raise ValueError(f"formula ({formula!r}) names something that is neither a column of "
+                         f"the design's data nor a function: {exc}") from None
+    yinfo = Y.design_info
+    response = yinfo.term_names[0] if yinfo.term_names else formula.split("~")[0].strip()
+    Ya = np.asarray(Y, dtype=np.float64)
+    if Ya.shape[1] == 2 and family is _BINOMIAL:
+        # a two-category response (or a boolean): patsy gives one indicator per category;
+        # the second category is the 'success', as R's first factor level is the failure
+        y = Ya[:, 1]
+        response = yinfo.column_names[1]
+    elif Ya.shape[1] != 1:
+        raise ValueError(
+            f"formula ({formula!r}): the response must be one numeric column (for "
+            f"family={family.name!r}: {family.response}); it expands to "
+            f"{Ya.shape[1]} columns {yinfo.column_names}")
+    else:
+        y = Ya[:, 0]
+    if X.shape[1] == 0:
+        raise ValueError(f"formula ({formula!r}) has no terms on its right-hand side")
+    desc = patsy.ModelDesc.from_formula(formula)
+    model = dataclasses.replace(_formula_order(X.design_info, desc.rhs_termlist),
+                                response=response)
+    return y, model.matrix(X), model
+
+
+def _check_response(y: np.ndarray, fam: _Family, formula: str, name: str) -> None:
+    bad: np.ndarray
+    if fam is _BINOMIAL:
+        bad = (y < 0.0) | (y > 1.0)
+    elif fam is _POISSON:
+        bad = y < 0.0
+    else:
+        bad = np.zeros(y.shape, dtype=bool)
+    bad |= ~np.isfinite(y)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"formula ({formula!r}): the response {name} has {int(bad.sum()):,} value(s) a "
+            f"{fam.name} model cannot take (the first: {float(y[i]):g}); it must be "
+            f"{fam.response}")
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class WaldTest(Result):
+    """Result of :meth:`GLMResult.wald_test` (R survey's ``regTermTest``, method "Wald").
+
+    Attributes
+    ----------
+    terms : tuple of str
+        The tested terms (formula term names).
+    columns : tuple of str
+        The model-matrix columns of those terms: the coefficients set to 0 under the null.
+    statistic : float
+        ``F = chisq / df`` with ``chisq = β̂ᵀ V⁻¹ β̂`` over those coefficients.
+    chisq : float
+        The Wald chi-square.
+    df : int
+        Number of coefficients tested.
+    ddf : float
+        Denominator df: the model's residual df (``df_resid``).
+    p_value : float
+        ``P(F(df, ddf) > statistic)``.
+    """
+
+    terms: tuple[str, ...]
+    columns: tuple[str, ...]
+    statistic: float
+    chisq: float
+    df: int
+    ddf: float
+    p_value: float
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: ``terms, statistic, chisq, df, ddf, p_value``."""
+        return pd.DataFrame([{"terms": " + ".join(self.terms), "statistic": self.statistic,
+                              "chisq": self.chisq, "df": self.df, "ddf": self.ddf,
+                              "p_value": self.p_value}])
+
+    def __repr__(self) -> str:
+        return (f"WaldTest({' + '.join(self.terms)}: F = {fmt(self.statistic)} on {self.df} "
+                f"and {fmt(self.ddf)} df, p_value={fmt(self.p_value)})")
+
+    def _repr_html_(self) -> str:
+        return html_table("Design-based Wald test of terms", self.to_frame())
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class GLMResult(Result):
+    """Result of :meth:`SurveyDesign.glm`: a design-based generalised linear model.
+
+    Attributes
+    ----------
+    formula : str
+    family : str
+        R's family name, as given.
+    link : str
+        The canonical link: ``identity``, ``logit`` or ``log``.
+    params, bse, tvalues, pvalues : pandas.Series
+        Coefficients, their design-based standard errors, ``params / bse`` and two-sided
+        p-values from a t distribution with ``df_resid`` df; indexed by the model-matrix
+        columns in the formula's term order, the intercept first.
+    df_resid : float
+        R's ``svyglm`` residual df: ``degf + 1 - p``.
+    dispersion : float
+        The design-based variance of the Pearson residuals (R's ``summary.svyglm``); 1 is
+        what a binomial or Poisson model without over-dispersion expects. The standard
+        errors do not use it.
+    deviance : float
+        The weighted deviance at the fit, with the weights rescaled to mean 1 (as R's).
+    n_obs : int
+        Rows used.
+    iterations : int
+        IRLS iterations (full sample).
+    converged : bool
+    variance : str
+        ``"linearization"`` or ``"replicate"``.
+    """
+
+    formula: str
+    family: str
+    link: str
+    params: pd.Series
+    bse: pd.Series
+    tvalues: pd.Series
+    pvalues: pd.Series
+    df_resid: float
+    dispersion: float
+    deviance: float
+    n_obs: int
+    iterations: int
+    converged: bool
+    variance: str
+    _cov: np.ndarray = field(repr=False)
+    _model: Any = field(repr=False, compare=False)
+    _family: Any = field(repr=False, compare=False)
+
+    # --- tables ---------------------------------------------------------------------------
+    def cov_params(self) -> pd.DataFrame:
+        """The design-based covariance matrix of the coefficients (R's ``vcov``)."""
+        names = self.params.index
+        return pd.DataFrame(np.array(self._cov), index=names, columns=names)
+
+    def conf_int(self, confidence_level: float = 0.95) -> pd.DataFrame:
+        """Wald intervals ``β̂ ± t_{df_resid} SE`` (R's ``confint.svyglm``, method "Wald").
+
+        Returns a DataFrame indexed by coefficient with columns ``low``, ``high``,
+        ``confidence_level``; NaN bounds where ``df_resid <= 0``.
+        """
+        cl = check_scalar("confidence_level", confidence_level, CONFIDENCE_LEVEL)
+        df = self.df_resid if self.df_resid > 0 else np.nan
+        crit = float(_engine.critical_value(cl, np.float64(df)))
+        b, s = self.params.to_numpy(), self.bse.to_numpy()
+        return pd.DataFrame({"low": b - crit * s, "high": b + crit * s,
+                             "confidence_level": cl}, index=self.params.index)
+
+    def to_frame(self, confidence_level: float = 0.95) -> pd.DataFrame:
+        """One row per coefficient: ``term, estimate, se, statistic, df, p_value, low, high,
+        confidence_level``."""
+        ci = self.conf_int(confidence_level)
+        return pd.DataFrame({
+            "term": self.params.index, "estimate": self.params.to_numpy(),
+            "se": self.bse.to_numpy(), "statistic": self.tvalues.to_numpy(),
+            "df": self.df_resid, "p_value": self.pvalues.to_numpy(),
+            "low": ci["low"].to_numpy(), "high": ci["high"].to_numpy(),
+            "confidence_level": ci["confidence_level"].to_numpy(),
+        })
+
+    def summary(self) -> str:
+        """A text summary like R's ``summary(svyglm)``: the coefficient table, df, dispersion."""
+        tab = pd.DataFrame({"Estimate": self.params, "Std. Error": self.bse,
+                            "t value": self.tvalues, "Pr(>|t|)": self.pvalues})
+        lines = [
+            f"Design-based GLM: {self.formula}  (family {self.family}, link {self.link}; "
+            f"{self.variance} variance)",
+            "",
+            tab.to_string(float_format=lambda v: f"{v:.6g}"),
+            "",
+            f"Residual df {fmt(self.df_resid)}; {self.n_obs:,} rows; dispersion "
+            f"{self.dispersion:.6g} (variance of the Pearson residuals; not used in the SEs)",
+            f"IRLS: {self.iterations} iterations, "
+            + ("converged" if self.converged else "NOT converged"),
+        ]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (f"GLMResult({self.formula}, family={self.family}: {len(self.params)} "
+                f"coefficients, df_resid={fmt(self.df_resid)}, n_obs={self.n_obs:,})")
+
+    def _repr_html_(self) -> str:
+        return html_table(
+            f"Design-based GLM: {self.formula} ({self.family}, {self.variance} variance)",
+            self.to_frame(),
+            note=f"residual df {fmt(self.df_resid)}; dispersion {self.dispersion:.4g}")
+
+    # --- follow-ups -------------------------------------------------------------------------
+    def predict(self, data: pd.DataFrame, *, se: bool = True,
+                type: Literal["link", "response"] = "link") -> pd.DataFrame:
+        """Predictions for new rows (R's ``predict.svyglm``).
+
+        Parameters
+        ----------
+        data : pandas.DataFrame
+            Rows with the formula's right-hand-side columns (the response is not needed).
+            Categories must be among those the model was fitted with.
+        se : bool, default True
+            Add the standard error of each prediction, from the coefficients' design-based
+            covariance (delta method on the response scale).
+        type : {"link", "response"}
+            The linear predictor ``η = xᵀβ̂``, or the mean ``μ = g⁻¹(η)``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed like ``data``: ``estimate`` and, with ``se``, ``se``.
+        """
+        import patsy
+
+        check_choice("type", type, ("link", "response"))
+        if not isinstance(data, pd.DataFrame):
+            raise TypeError(f"data must be a pandas DataFrame; got {type_name(data)}")
+        info = self._model.design_info
+        try:
+            (X,) = patsy.build_design_matrices([info], data, NA_action="raise")
+        except patsy.PatsyError as exc:
+            first = str(exc).splitlines()[0]
+            raise ValueError(f"data: the rows could not be turned into the model's columns "
+                             f"{self._model.column_names}: {first}") from None
+        Xa = self._model.matrix(X)
+        eta = Xa @ self.params.to_numpy()
+        fam = self._family
+        out = pd.DataFrame(index=data.index)
+        if type == "link":
+            out["estimate"] = eta
+        else:
+            out["estimate"] = fam.linkinv(eta)
+        if se:
+            var = np.einsum("ij,jk,ik->i", Xa, np.array(self._cov), Xa)
+            s = np.sqrt(np.maximum(var, 0.0))
+            if type == "response":
+                s = s * np.abs(fam.mu_eta(eta, fam.linkinv(eta)))
+            out["se"] = s
+        return out
+
+    def wald_test(self, terms: str | Sequence[str]) -> WaldTest:
+        """Wald test that the coefficients of some terms are all zero (R's ``regTermTest``).
+
+        Parameters
+        ----------
+        terms : str or sequence of str
+            Term names as the formula writes them (``["C(stype)", "ell:meals"]``; the order
+            of the parts of an interaction does not matter), or a formula string
+            (``"~ C(stype) + ell"``; an explicit ``1`` adds the intercept, as in R).
+
+        Returns
+        -------
+        WaldTest
+            ``statistic`` (F), ``chisq``, ``df``, ``ddf`` (``df_resid``), ``p_value``.
+        """
+        model = self._model
+        known = {_canonical(t): t for t in model.term_names}
+        if isinstance(terms, str):
+            wanted, intercept = _test_terms(terms)
+        elif isinstance(terms, Sequence) and terms and all(isinstance(t, str) for t in terms):
+            wanted, intercept = [str(t) for t in terms], False
+        else:
+            raise TypeError(f"terms ({terms!r}) must be a formula string or a non-empty list "
+                            "of term names")
+        chosen: list[str] = []
+        for t in wanted:
+            key = _canonical(t)
+            if key not in known:
+                raise ValueError(f"terms: {t!r} is not a term of the model; its terms are "
+                                 f"{[n for n in model.term_names if n != 'Intercept']}")
+            if known[key] not in chosen:
+                chosen.append(known[key])
+        if intercept:
+            if "Intercept" not in model.term_names:
+                raise ValueError("terms: the model has no intercept to test")
+            if "Intercept" not in chosen:
+                chosen.insert(0, "Intercept")
+        idx: list[int] = []
+        for t in model.term_names:  # the model's column order
+            if t in chosen:
+                idx.extend(model.term_columns[t])
+        if not idx:
+            raise ValueError(f"terms ({terms!r}) name no coefficient to test")
+        b = self.params.to_numpy()[idx]
+        V = np.array(self._cov)[np.ix_(idx, idx)]
+        chisq = float(b @ np.linalg.solve(V, b))
+        k = len(idx)
+        ddf = self.df_resid
+        F = chisq / k
+        p = float(special.fdtrc(k, ddf, F)) if ddf > 0 else float("nan")
+        cols = tuple(str(self.params.index[i]) for i in idx)
+        return WaldTest(tuple(chosen), cols, F, chisq, k, float(ddf), p)
+
+
+def type_name(value: Any) -> str:
+    return type(value).__name__
+
+
+def _test_terms(formula: str) -> tuple[list[str], bool]:
+    """Term names of a test formula, and whether it names the intercept explicitly."""
+    import patsy
+
+    text = formula.strip()
+    if not text.startswith("~"):
+        text = "~ " + text
+    try:
+        desc = patsy.ModelDesc.from_formula(text)
+    except patsy.PatsyError as exc:
+        raise ValueError(f"terms ({formula!r}) is not a formula: "
+                         f"{str(exc).splitlines()[0]}") from None
+    names = [t.name() for t in desc.rhs_termlist if t.factors]
+    parts = [p.strip() for p in text.lstrip("~").split("+")]
+    return names, "1" in parts
+
+
+# --- the driver ------------------------------------------------------------------------------
+
+
+def glm(
+    design: Design,
+    formula: str,
+    family: Family = "gaussian",
+    *,
+    missing: Literal["error", "drop"] = "error",
+    eval_env: Any = 0,
+) -> GLMResult:
+    """The design-based GLM of :meth:`SurveyDesign.glm` (see there)."""
+    import patsy
+
+    if not isinstance(formula, str) or "~" not in formula:
+        raise TypeError(f"formula ({formula!r}) must be a string 'response ~ terms'")
+    fam_name = check_choice("family", family, FAMILIES)
+    fam = FAMILIES[fam_name]
+    check_choice("missing", missing, ("error", "drop"))
+    data: pd.DataFrame = design._data  # type: ignore[attr-defined]
+    n = len(data)
+    if isinstance(eval_env, int):
+        eval_env = patsy.EvalEnvironment.capture(eval_env + 1)
+    try:
+        used_cols = _formula_variables(formula, data.columns)
+    except (patsy.PatsyError, SyntaxError) as exc:
+        first = str(exc).splitlines()[0]
+        raise ValueError(f"formula ({formula!r}) could not be read: {first}") from None
+    valid = np.ones(n, dtype=bool)
+    if used_cols:
+        na = data[used_cols].isna()
+        counts = na.sum()
+        if counts.any():
+            if missing == "error":
+                listed = ", ".join(f"{c!r} ({int(k):,})" for c, k in counts.items() if k)
+                raise ValueError(
+                    f"missing values in {listed}; pass missing='drop' to fit on the rows "
+                    "with every variable present (the design keeps its PSUs)")
+            valid = ~na.any(axis=1).to_numpy()
+    w_all = np.asarray(design._w, dtype=np.float64)
+    all_rows = bool(valid.all())
+    frame = data if all_rows else data.loc[valid]
+    y, X, model = _model_matrices(frame, formula, fam, eval_env)
+    _check_response(y, fam, formula, model.response)
+    names = model.column_names
+    p = X.shape[1]
+    # R rescales the weights to mean 1 over the design's rows (svyglm's rescale=TRUE)
+    w_scaled = w_all / np.mean(w_all)
+    w = w_scaled if all_rows else w_scaled[valid]
+    if int(np.count_nonzero(w)) < p:
+        raise ValueError(f"formula ({formula!r}): {p} coefficients but only "
+                         f"{int(np.count_nonzero(w))} rows with a non-zero weight")
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        fit = _irls(X, y, w, fam, names=names)
+    if not fit.converged:
+        warnings.warn(f"glm ({formula!r}): IRLS did not converge in {_MAXIT} iterations; "
+                      "the coefficients may be off (separation, or an outlying response?)",
+                      SurveyStatsWarning, stacklevel=3)
+    if fam is _BINOMIAL and np.any((fit.mu < 10 * np.finfo(float).eps)
+                                   | (fit.mu > 1 - 10 * np.finfo(float).eps)):
+        warnings.warn(f"glm ({formula!r}): fitted probabilities numerically 0 or 1 "
+                      "occurred (separation): coefficients and SEs may be unreliable",
+                      SurveyStatsWarning, stacklevel=3)
+    A, U = _score_parts(X, y, fit, fam, w)
+    Ainv = np.linalg.inv(A)
+    infl = U @ Ainv  # (n_used, p); the weight scale cancels in U A^-1
+    if all_rows:
+        scores = np.ascontiguousarray(infl.T)
+    else:
+        scores = np.zeros((p, n))
+        scores[:, valid] = infl.T
+
+    rows_idx = np.flatnonzero(valid)
+
+    def replicates(reps: ReplicateWeights) -> np.ndarray:
+        return _replicate_coefficients(reps, X, y, fam, fit.beta, rows_idx)
+
+    lin = Linear(fit.beta[None, :], scores)
+    cov = np.asarray(design._variance(lin, replicates, rows=valid), dtype=np.float64)
+    cov = 0.5 * (cov + cov.T)
+    is_rep = hasattr(design, "_reps")
+    if is_rep:
+        degf = float(design.degf)  # R: the whole replicate design's degf
+    else:
+        degf = float(design._degf_by(valid)[0])
+    df_resid = degf + 1.0 - p
+    se = np.sqrt(np.maximum(np.diag(cov), 0.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = fit.beta / se
+    pv = (2.0 * special.stdtr(df_resid, -np.abs(t)) if df_resid > 0
+          else np.full(p, np.nan))
+    dispersion = _dispersion(y, fit, fam, w, w_scaled, design._domains_keep_rows)
+    idx = pd.Index(names)
+    return GLMResult(
+        formula, fam_name, fam.link,
+        pd.Series(fit.beta, index=idx, name="params"),
+        pd.Series(se, index=idx, name="bse"),
+        pd.Series(t, index=idx, name="tvalues"),
+        pd.Series(pv, index=idx, name="pvalues"),
+        df_resid, dispersion, fit.deviance, int(valid.sum()), fit.iterations, fit.converged,
+        "replicate" if is_rep else "linearization", cov, model, fam,
+    )
+
+
+def _dispersion(y: np.ndarray, fit: _Fit, fam: _Family, w: np.ndarray, w_all: np.ndarray,
+                keeps_rows: bool) -> float:
+    """R's ``svyvar(resid(fit, "pearson"), design)``: the weighted variance (with
+    ``n / (n - 1)``, n the rows with a non-zero weight) of the Pearson residuals
+    ``(y - μ) / sqrt(V(μ))``, times R's constant ``sqrt(c)``: c = 1 without missing values;
+    with rows dropped, the mean weight of the rows used over that of all rows (the sum, on a
+    calibrated design, whose dropped rows keep a zero weight in R). ``w`` are the used rows'
+    weights, ``w_all`` all rows'.
+
+    R's replicate-design residuals (``residuals.svrepglm``) are scaled by another constant,
+    ``sum(w_used) n_all / sum(w_all)``, which makes their dispersion about n times the
+    Taylor one; the Taylor definition is used for both designs here (documented difference).
+    """
+    r = (y - fit.mu) / np.sqrt(fam.variance(fit.mu))
+    if w.size != w_all.size:
+        c = (w.sum() / w_all.sum() if keeps_rows
+             else (w.sum() / w.size) / (w_all.sum() / w_all.size))
+        r = r * np.sqrt(c)
+    n = int(np.count_nonzero(w))
+    if n < 2:
+        return float("nan")
+    sw = w.sum()
+    xbar = float(np.sum(w * r) / sw)
+    dev = r - xbar
+    return float(np.sum(w * dev * dev) / sw * n / (n - 1))
+
+
+def _replicate_coefficients(reps: ReplicateWeights, X: np.ndarray, y: np.ndarray,
+                            fam: _Family, beta0: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The model refitted with every column of replicate weights, from ``beta0``: (R, p)."""
+    R = reps.n_replicates
+    out = np.empty((R, X.shape[1]))
+    compressed = reps.unit is not None
+    for r in range(R):  # loop over replicates (each fit is vectorised over the rows)
+        if compressed:
+            assert reps.base is not None and reps.unit is not None
+            wr = reps.base[rows] * reps.factors[reps.unit[rows], r]
+        else:
+            wr = reps.factors[rows, r]
+        wr = wr / wr.sum()
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            out[r] = _irls(X, y, wr, fam, start=beta0).beta
+    return out
