@@ -6,7 +6,9 @@ population corrections and the lonely-PSU rule; its methods ``mean``, ``total``,
 errors by Taylor linearisation, matching R survey 4.1.1 (``svydesign``, ``svymean``,
 ``svytotal``, ``svyratio``, ``svyquantile``, ``svyby``, ``svyciprop``) to 1e-8;
 ``DesignEstimate.contrast`` is R's ``svycontrast``, ``ttest`` (a :class:`TTest`) R's
-``svyttest`` and ``glm`` (a :class:`GLMResult`) R's ``svyglm``.
+``svyttest``, ``glm`` (a :class:`GLMResult`) R's ``svyglm`` and ``crosstab`` (a
+:class:`Crosstab`, whose ``test`` gives a :class:`CrosstabTest`) R's ``svytable`` shares
+and ``svychisq``.
 
 Three separate pieces do the work (as in R survey): the design (``_design``), the
 estimators (``_estimators``: point estimates and influence values) and the variance engine
@@ -22,14 +24,15 @@ calibration.
 
 from __future__ import annotations
 
+from surveystats.design._crosstab import Crosstab, CrosstabTest
 from surveystats.design._design import SurveyDesign
 from surveystats.design._glm import GLMResult, WaldTest
 from surveystats.design._replicate import ReplicateDesign
 from surveystats.design._results import DesignEstimate
 from surveystats.design._ttest import TTest
 
-__all__ = ["DesignEstimate", "GLMResult", "ReplicateDesign", "SurveyDesign", "TTest",
-           "WaldTest"]
+__all__ = ["Crosstab", "CrosstabTest", "DesignEstimate", "GLMResult", "ReplicateDesign",
+           "SurveyDesign", "TTest", "WaldTest"]
 
 
 def __dir__() -> list[str]:

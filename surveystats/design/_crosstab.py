@@ -1,0 +1,659 @@
+"""Design-based two-way tables and tests of association (R survey's ``svytable``,
+``svyby`` shares and ``svychisq``).
+
+A cross table of two categorical columns is estimated as the means of its ``r c`` cell
+indicators (the cell shares), their totals (the weighted counts), and the means of the
+column indicators within each row level (row shares) and of the row indicators within each
+column level (column shares). Every one of them is a statistic of
+:mod:`~surveystats.design._estimators` (influence values, or its replicate twin) handed to the
+design's own variance engine, ``design._variance``: this module holds no design-specific
+variance code.
+
+The tests of independence follow R survey 4.1.1's ``svychisq``, read from its source:
+
+* ``"F"`` and ``"Chisq"``: Pearson's ``X²`` on the weighted table scaled to the design's
+  number of rows ``N``, with Rao and Scott's corrections. With ``p`` the ``r c`` cell shares,
+  ``V`` their design covariance and ``C`` a basis of the interaction contrasts (orthogonal to
+  the row and column main effects), the generalised design effects ``δ_k`` are the
+  eigenvalues of ``Δ = (C' D⁺ C / N)⁻¹ C' D⁺ V D⁺ C`` (``D⁺``: ``1 / p`` on the cells with
+  ``p > 0``, else 0). Second order (``"F"``): ``F = X² / Σδ`` on
+  ``d = (Σδ)² / Σδ²`` and ``d ν`` degrees of freedom (``ν`` the design's df). First order
+  (``"Chisq"``): ``X² / mean(δ)`` against chi-squared on ``(r - 1)(c - 1)`` df; R reports
+  ``X²`` itself as the statistic.
+* ``"Wald"`` and ``"adjWald"``: the Wald statistic of the ``(r - 1)(c - 1)`` differences
+  ``N̂_ij - N̂_i. N̂_.j / N̂`` (cells of the second and later levels of both), with their
+  linearised covariance from that of the cell totals; divided by ``(r - 1)(c - 1)`` against
+  ``F`` on ``(r - 1)(c - 1)`` and ``ν`` df, or (adjusted) times ``(ν - q + 1) / (q ν)``
+  against ``F`` on ``q`` and ``ν - q + 1`` df.
+* ``"saddlepoint"``: the distribution of ``X²`` as ``Σ δ_k χ²_1`` (Rao and Scott 1981),
+  its upper tail by Kuonen's (1999) saddlepoint approximation (Lugannani-Rice form). R
+  divides by an independent ``χ²_m / m`` on a Taylor design (its ``pFsum`` with
+  ``m = floor(d ν)`` copies of ``-X² / m`` in the sum, as R's ``rep`` truncates) but not on a
+  replicate design (``pchisqsum``); both are followed here. Where the saddlepoint is within
+  1e-4 of 0, R falls back to Satterthwaite's scaled F or chi-squared, and so does this.
+* ``"lincom"``: R computes the same distribution "exactly" with the ``CompQuadForm``
+  package (Davies 1980; Farebrother 1984) when that package is installed. R survey 4.1.1 on
+  Debian (which has no ``r-cran-compquadform``, the setup of the reference values) warns and
+  uses the saddlepoint approximation instead, so ``"lincom"`` gives the ``"saddlepoint"``
+  p-value here, as that R does; its ``method`` text says so.
+
+Degrees of freedom and ``N`` are R's: ``ν`` is the whole design's (``degf``; missing values
+dropped with ``missing="drop"`` do not change it), and ``N`` counts every row of the design,
+those with missing values included (R's ``nrow(model.matrix(..., na.pass))``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+
+import numpy as np
+import pandas as pd
+import scipy.linalg
+from scipy import optimize, special
+
+from surveystats._display import fmt, html_table
+from surveystats._result import Result
+from surveystats._validation import check_bool, check_choice
+from surveystats.design import _estimators as est
+from surveystats.design._columns import as_name, check_categories, factorize_sorted
+
+if TYPE_CHECKING:
+    from surveystats.design._estimators import Design
+    from surveystats.design._repvar import ReplicateWeights
+
+__all__ = ["STATISTICS", "TABLE_KINDS", "Crosstab", "CrosstabTest", "crosstab"]
+
+Statistic = Literal["F", "Chisq", "Wald", "adjWald", "lincom", "saddlepoint"]
+TableKind = Literal["count", "share", "row", "col"]
+
+#: ``svychisq``'s statistics, R's names (the first is the default).
+STATISTICS: tuple[str, ...] = ("F", "Chisq", "Wald", "adjWald", "lincom", "saddlepoint")
+#: The wide views of :meth:`Crosstab.table`.
+TABLE_KINDS: tuple[str, ...] = ("count", "share", "row", "col")
+
+#: A table has at most this many cells: the tests need the full (cells x cells) covariance.
+MAX_CELLS = est.MAX_COVARIANCE_ROWS
+
+#: Eigenvalues below this fraction of the largest are rounding noise around 0 (a matrix that
+#: is singular in exact arithmetic); genuine ones are many orders of magnitude larger.
+_SINGULAR = 1e-10
+#: R's ``saddle`` gives NA (and its callers fall back to Satterthwaite) for a root this close
+#: to 0.
+_SADDLE_NEAR_ZERO = 1e-4
+
+
+# --- the result ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Crosstab(Result):
+    """Result of :meth:`SurveyDesign.crosstab`: a design-based two-way table.
+
+    Arrays are ``(r, c)``: one row per level of ``row``, one column per level of ``col``, in
+    the order of ``row_levels`` and ``col_levels``.
+
+    Attributes
+    ----------
+    row, col : str
+        The two columns.
+    row_levels, col_levels : tuple
+        Their levels: a categorical column's categories in their order (unused ones left
+        out), otherwise the sorted values (R's ``factor()``).
+    count, count_se : ndarray
+        Weighted counts (estimated population totals, R's ``svytable`` /
+        ``svytotal(~interaction(row, col))``) and their standard errors.
+    share, share_se : ndarray
+        Cell shares of the whole table (R's ``svymean(~interaction(row, col))``).
+    row_share, row_share_se : ndarray
+        Shares within each row level; every row adds up to 1 (R's
+        ``svyby(~col, ~row, design, svymean)``).
+    col_share, col_share_se : ndarray
+        Shares within each column level; every column adds up to 1.
+    count_var, share_var : ndarray, shape (r c, r c)
+        Covariance matrices of the cell counts and cell shares, cells in ``to_frame()``
+        order (row level by row level).
+    df : float
+        The design's degrees of freedom (``ν`` of the tests).
+    n : int
+        Rows in the table: both values present and a non-zero weight.
+    n_obs : int
+        Rows of the design, missing values included (R's ``N``, the size the table is
+        scaled to for Pearson's ``X²``).
+    design_kind : {"taylor", "replicate"}
+        The variance engine; R's ``svychisq`` uses different reference distributions for
+        ``"saddlepoint"`` and ``"lincom"`` on the two.
+    missing : {"error", "drop"}
+    """
+
+    row: str
+    col: str
+    row_levels: tuple[Any, ...]
+    col_levels: tuple[Any, ...]
+    count: np.ndarray
+    count_se: np.ndarray
+    share: np.ndarray
+    share_se: np.ndarray
+    row_share: np.ndarray
+    row_share_se: np.ndarray
+    col_share: np.ndarray
+    col_share_se: np.ndarray
+    count_var: np.ndarray = field(repr=False)
+    share_var: np.ndarray = field(repr=False)
+    df: float
+    n: int
+    n_obs: int
+    design_kind: Literal["taylor", "replicate"]
+    missing: str = "error"
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(r, c)``: the numbers of row and column levels."""
+        return len(self.row_levels), len(self.col_levels)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per cell, row level by row level: ``row_variable, row_level,
+        col_variable, col_level, count, count_se, share, share_se, row_share, row_share_se,
+        col_share, col_share_se``."""
+        r, c = self.shape
+        frame = pd.DataFrame({
+            "row_variable": [self.row] * (r * c),
+            "row_level": [lv for lv in self.row_levels for _ in range(c)],
+            "col_variable": [self.col] * (r * c),
+            "col_level": list(self.col_levels) * r,
+        })
+        for name in ("count", "count_se", "share", "share_se", "row_share", "row_share_se",
+                     "col_share", "col_share_se"):
+            frame[name] = np.asarray(self._stored(name)).ravel()
+        return frame
+
+    def table(self, kind: TableKind = "count", *, se: bool = False) -> pd.DataFrame:
+        """The wide table: row levels down, column levels across.
+
+        Parameters
+        ----------
+        kind : {"count", "share", "row", "col"}, default "count"
+            Weighted counts, cell shares of the whole table, row shares (each row adds up to
+            1) or column shares (each column adds up to 1).
+        se : bool, default False
+            The standard errors instead of the estimates.
+        """
+        kind = check_choice("kind", kind, TABLE_KINDS)  # type: ignore[assignment]
+        se = check_bool("se", se)
+        name = {"count": "count", "share": "share", "row": "row_share", "col": "col_share"}[
+            kind]
+        values = np.array(self._stored(name + ("_se" if se else "")))
+        return pd.DataFrame(values, index=pd.Index(list(self.row_levels), name=self.row),
+                            columns=pd.Index(list(self.col_levels), name=self.col))
+
+    def test(self, statistic: Statistic = "F") -> CrosstabTest:
+        """Test of independence of ``row`` and ``col`` (R survey's ``svychisq``).
+
+        Parameters
+        ----------
+        statistic : {"F", "Chisq", "Wald", "adjWald", "lincom", "saddlepoint"}, default "F"
+            R's choices (see :meth:`SurveyDesign.crosstab` for each formula): ``"F"``, Rao
+            and Scott's second-order correction of Pearson's ``X²`` as an F statistic (the
+            recommended default); ``"Chisq"``, their first-order correction; ``"Wald"`` and
+            ``"adjWald"``, Wald tests of the interaction; ``"saddlepoint"`` and
+            ``"lincom"``, ``X²`` against its asymptotic distribution ``Σ δ_k χ²_1``.
+
+        Returns
+        -------
+        CrosstabTest
+            ``statistic`` (what R prints: F, or Pearson's ``X²`` for ``"Chisq"``,
+            ``"saddlepoint"`` and ``"lincom"``), ``df``, ``ddf`` (NaN where R has no
+            denominator df), ``p_value``, ``method``; ``to_frame()``.
+
+        Raises
+        ------
+        ValueError
+            ``statistic`` not one of the six, or a table whose covariance is singular for
+            the chosen test (a Wald test with empty cells, say), naming what to do instead.
+        """
+        name = check_choice("statistic", statistic, STATISTICS)
+        return _TESTS[name](self)
+
+    def _title(self) -> str:
+        r, c = self.shape
+        return f"{self.row} x {self.col} ({r} x {c})"
+
+    def _text(self) -> str:
+        return (f"weighted cross table {self._title()}: total {float(self.count.sum()):.6g}, "
+                f"{self.n:,} rows, df {fmt(self.df)}")
+
+    def __repr__(self) -> str:
+        return (f"Crosstab({self._title()}: total={fmt(float(self.count.sum()))}, "
+                f"n={self.n}, df={fmt(self.df)})")
+
+    def _repr_html_(self) -> str:
+        return html_table(f"Design-based cross table: {self._title()}", self.to_frame(),
+                          note=f"{self.n:,} rows; design df {fmt(self.df)}")
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class CrosstabTest(Result):
+    """Result of :meth:`Crosstab.test`: R survey's ``svychisq``.
+
+    Attributes
+    ----------
+    row, col : str
+        The two columns of the table.
+    test : str
+        The ``statistic`` choice: ``"F"``, ``"Chisq"``, ``"Wald"``, ``"adjWald"``,
+        ``"lincom"`` or ``"saddlepoint"``.
+    statistic_name : {"F", "X-squared"}
+        What ``statistic`` is, as R labels it.
+    statistic : float
+        R's statistic for the choice: the F statistic (``"F"``, ``"Wald"``, ``"adjWald"``),
+        or Pearson's ``X²`` of the table scaled to the design's rows (``"Chisq"``,
+        ``"lincom"``, ``"saddlepoint"``).
+    df : float
+        Numerator (or chi-squared) degrees of freedom: R's ``ndf`` or ``df``; NaN for
+        ``"lincom"`` and ``"saddlepoint"``, whose reference distribution has none.
+    ddf : float
+        Denominator degrees of freedom (R's ``ddf``); NaN where R gives none.
+    p_value : float
+    method : str
+        What was computed, in words.
+    """
+
+    row: str
+    col: str
+    test: str
+    statistic_name: str
+    statistic: float
+    df: float
+    ddf: float
+    p_value: float
+    method: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: ``row, col, test, statistic_name, statistic, df, ddf, p_value,
+        method``."""
+        return pd.DataFrame([{
+            "row": self.row, "col": self.col, "test": self.test,
+            "statistic_name": self.statistic_name, "statistic": self.statistic,
+            "df": self.df, "ddf": self.ddf, "p_value": self.p_value, "method": self.method,
+        }])
+
+    def _dfs(self) -> str:
+        if math.isnan(self.df):
+            return ""
+        if math.isnan(self.ddf):
+            return f" on {self.df:.4g} df"
+        return f" on {self.df:.4g} and {self.ddf:.4g} df"
+
+    def _text(self) -> str:
+        return (f"{self.method}: {self.row} x {self.col}, {self.statistic_name} = "
+                f"{self.statistic:.6g}{self._dfs()}, p = {self.p_value:.4g}")
+
+    def __repr__(self) -> str:
+        return (f"CrosstabTest({self.test}: {self.row} x {self.col}, "
+                f"statistic={fmt(self.statistic)}, df={fmt(self.df)}, ddf={fmt(self.ddf)}, "
+                f"p_value={fmt(self.p_value)})")
+
+    def _repr_html_(self) -> str:
+        return html_table(f"Design-based test of association: {self.row} x {self.col}",
+                          self.to_frame())
+
+
+# --- reading the two columns --------------------------------------------------------------
+
+
+class _Factor(NamedTuple):
+    codes: np.ndarray  # (n,) level of each row, -1 where missing
+    levels: list[Any]
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _factor(design: Design, param: str, name: str) -> _Factor:
+    """Codes and levels of a categorical-like column (categories in order, else sorted)."""
+    series = design._column(param, name)
+    check_categories(param, series)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = np.asarray(series.cat.codes, dtype=np.int64)
+        return _Factor(codes, [_plain(v) for v in series.cat.categories])
+    codes, uniques = factorize_sorted(series)
+    return _Factor(codes, [_plain(v) for v in uniques])
+
+
+def _used_levels(param: str, name: str, f: _Factor, used: np.ndarray) -> _Factor:
+    """The levels with rows in the table (unused categories left out, as R's ``factor()``),
+    renumbered; a column with fewer than two is refused."""
+    hit = np.bincount(f.codes[used], minlength=len(f.levels)) > 0
+    levels = [lv for lv, h in zip(f.levels, hit, strict=True) if h]
+    if len(levels) < 2:
+        found = f"only one level ({levels[0]!r})" if levels else "no level"
+        raise ValueError(
+            f"{param} ({name!r}) has {found} among the rows with both values and a non-zero "
+            "weight; a cross table needs at least two levels in each of row and col"
+        )
+    lookup = np.cumsum(hit) - 1
+    codes = np.where(used, lookup[np.maximum(f.codes, 0)], -1)
+    return _Factor(codes.astype(np.int64), levels)
+
+
+def _indicators(codes: np.ndarray, k: int, used: np.ndarray) -> np.ndarray:
+    """(k, n) 0/1 indicators of ``codes`` on the ``used`` rows (0 elsewhere)."""
+    n = codes.size
+    out = np.zeros((k, n))
+    rows = np.flatnonzero(used)
+    out[codes[rows], rows] = 1.0
+    return out
+
+
+# --- estimation ---------------------------------------------------------------------------
+
+
+def crosstab(design: Design, row: str, col: str, *,
+             missing: Literal["error", "drop"] = "error") -> Crosstab:
+    """The design-based cross table of :meth:`SurveyDesign.crosstab` (see there)."""
+    missing = check_choice("missing", missing, ("error", "drop"))  # type: ignore[assignment]
+    row = as_name("row", row)
+    col = as_name("col", col)
+    if row == col:
+        raise ValueError(f"row ({row!r}) and col ({col!r}) are the same column; a cross "
+                         "table needs two different columns")
+    fr = _factor(design, "row", row)
+    fc = _factor(design, "col", col)
+    miss_r, miss_c = fr.codes < 0, fc.codes < 0
+    if missing == "error" and (miss_r.any() or miss_c.any()):
+        listed = " and ".join(f"{p} ({nm!r}) has {int(m.sum())} missing value(s)"
+                              for p, nm, m in (("row", row, miss_r), ("col", col, miss_c))
+                              if m.any())
+        raise ValueError(f"{listed}: pass missing='drop' to leave those rows out of the "
+                         "table while the design keeps all its PSUs (R's na.rm=TRUE), or "
+                         "fill them in")
+    valid = ~(miss_r | miss_c)
+    w_all = design._w
+    used = valid & (w_all > 0)
+    fr = _used_levels("row", row, fr, used)
+    fc = _used_levels("col", col, fc, used)
+    r, c = len(fr.levels), len(fc.levels)
+    if r * c > MAX_CELLS:
+        raise ValueError(f"row ({row!r}) has {r} levels and col ({col!r}) {c}: {r * c:,} "
+                         f"cells, more than the {MAX_CELLS:,} a table can have (its tests "
+                         "need the covariance of every pair of cells)")
+
+    all_valid = bool(valid.all())
+    rows = None if all_valid else valid
+    w = w_all if all_valid else np.where(valid, w_all, 0.0)
+    # rows used have codes >= 0; rows with w = 0 or a missing value count for nothing
+    rcode = np.maximum(fr.codes, 0)
+    ccode = np.maximum(fc.codes, 0)
+
+    cells = _indicators(rcode * c + ccode, r * c, used)
+    count, count_var = _estimate(design, est.total_statistic, est.total_replicates,
+                                 cells, w, rows, None, 1)
+    share, share_var = _estimate(design, est.mean_statistic, est.mean_replicates,
+                                 cells, w, rows, None, 1)
+    del cells
+    row_share, row_v = _estimate(design, est.mean_statistic, est.mean_replicates,
+                                 _indicators(ccode, c, used), w, rows, rcode, r)
+    col_share, col_v = _estimate(design, est.mean_statistic, est.mean_replicates,
+                                 _indicators(rcode, r, used), w, rows, ccode, c)
+
+    def se(v: np.ndarray) -> np.ndarray:
+        return np.sqrt(np.maximum(v, 0.0))
+
+    kind: Literal["taylor", "replicate"] = (
+        "taylor" if getattr(design, "n_replicates", None) is None else "replicate")
+    return Crosstab(
+        row=row, col=col, row_levels=tuple(fr.levels), col_levels=tuple(fc.levels),
+        count=count.reshape(r, c), count_se=se(np.diag(count_var)).reshape(r, c),
+        share=share.reshape(r, c), share_se=se(np.diag(share_var)).reshape(r, c),
+        row_share=row_share.reshape(r, c), row_share_se=se(row_v).reshape(r, c),
+        # the column shares come out column level by column level: transpose to (r, c)
+        col_share=col_share.reshape(c, r).T, col_share_se=se(col_v).reshape(c, r).T,
+        count_var=count_var, share_var=share_var, df=float(design.degf),
+        n=int(used.sum()), n_obs=int(design.n_obs), design_kind=kind, missing=missing,
+    )
+
+
+def _estimate(
+    design: Design,
+    statistic: Callable[[np.ndarray, np.ndarray, np.ndarray | None, int], est.Linear],
+    replicated: Callable[[np.ndarray, ReplicateWeights, np.ndarray | None, np.ndarray | None,
+                          int], np.ndarray],
+    X: np.ndarray, w: np.ndarray, rows: np.ndarray | None, dom: np.ndarray | None,
+    n_dom: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Estimates (n_dom k,) and their covariance (one domain: (k, k)) or, with domains,
+    their variances (n_dom k,), through the design's variance engine."""
+    lin = statistic(X, w, dom, n_dom)
+
+    def replicates(reps: ReplicateWeights) -> np.ndarray:
+        return replicated(X, reps, rows, dom, n_dom)
+
+    full = dom is None
+    var = design._variance(lin, replicates, dom, n_dom, rows, full)
+    if full:
+        var = (var + var.T) / 2.0
+    return lin.estimate.ravel(), var
+
+
+# --- tests of association -----------------------------------------------------------------
+
+
+def _helmert(m: int) -> np.ndarray:
+    """(m, m - 1) orthonormal contrasts, each orthogonal to the constant."""
+    h = np.zeros((m, m - 1))
+    for k in range(1, m):  # loop over contrasts, not rows
+        h[:k, k - 1] = 1.0
+        h[k, k - 1] = -float(k)
+        h[:, k - 1] /= math.sqrt(k * (k + 1.0))
+    return h
+
+
+def _pearson(tab: Crosstab) -> float:
+    """Pearson's X² of the weighted table scaled to the design's ``N`` rows (R:
+    ``chisq.test(svytable(~row + col, design, Ntotal = N), correct = FALSE)``)."""
+    o = np.asarray(tab._stored("count"), dtype=np.float64)
+    o = o * (tab.n_obs / o.sum())
+    n = o.sum()
+    e = np.outer(o.sum(axis=1), o.sum(axis=0)) / n
+    return float(np.sum((o - e) ** 2 / e))
+
+
+class _RaoScott(NamedTuple):
+    x2: float  # Pearson's X²
+    delta: np.ndarray  # generalised design effects, the eigenvalues of Δ
+    d0: float  # (Σδ)² / Σδ²
+    nu: float  # design df
+
+
+def _rao_scott(tab: Crosstab) -> _RaoScott:
+    r, c = tab.shape
+    p = np.asarray(tab._stored("share")).ravel()
+    V = np.asarray(tab._stored("share_var"))
+    N = float(tab.n_obs)
+    inv = np.divide(1.0, p, out=np.zeros_like(p), where=p != 0.0)
+    C = np.kron(_helmert(r), _helmert(c))  # the interaction contrasts, row-major cells
+    B = inv[:, None] * C
+    denom = C.T @ B / N
+    numr = B.T @ V @ B
+    numr = (numr + numr.T) / 2.0
+    scale = np.linalg.eigvalsh(denom)
+    if not scale[0] > _SINGULAR * scale[-1]:
+        raise ValueError(
+            f"the table of row ({tab.row!r}) and col ({tab.col!r}) has too many empty cells "
+            "for the Rao-Scott tests: their reference matrix is singular (R's svychisq "
+            "fails there too); merge sparse levels"
+        )
+    delta = scipy.linalg.eigh(numr, denom, eigvals_only=True)
+    top = float(np.max(np.abs(delta))) if delta.size else 0.0
+    delta = np.where(np.abs(delta) <= _SINGULAR * 1e-2 * top, 0.0, delta)
+    tr = float(delta.sum())
+    d0 = tr * tr / float(np.sum(delta * delta)) if delta.size > 1 else 1.0
+    return _RaoScott(_pearson(tab), delta, d0, float(tab.df))
+
+
+def _f_sf(x: float, df1: float, df2: float) -> float:
+    if not (df1 > 0 and df2 > 0) or math.isnan(x):
+        return float("nan")
+    return float(special.fdtrc(df1, df2, x))
+
+
+def _test_f(tab: Crosstab) -> CrosstabTest:
+    rs = _rao_scott(tab)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = rs.x2 / float(rs.delta.sum())
+    ddf = rs.d0 * rs.nu
+    return CrosstabTest(tab.row, tab.col, "F", "F", float(f), rs.d0, ddf,
+                        _f_sf(f, rs.d0, ddf),
+                        "Pearson's X^2: Rao & Scott second-order adjustment (F)")
+
+
+def _test_chisq(tab: Crosstab) -> CrosstabTest:
+    rs = _rao_scott(tab)
+    k = rs.delta.size
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = float(special.chdtrc(k, rs.x2 / float(np.mean(rs.delta))))
+    return CrosstabTest(tab.row, tab.col, "Chisq", "X-squared", rs.x2, float(k),
+                        float("nan"), p,
+                        "Pearson's X^2: Rao & Scott first-order adjustment (chi-squared)")
+
+
+def _wald_statistic(tab: Crosstab) -> float:
+    """``Y' V⁻¹ Y`` for the cells of the second and later row and column levels, with
+    ``Y_ij = N̂_ij - N̂_i. N̂_.j / N̂`` and ``V`` its linearised covariance (R's svychisq)."""
+    r, c = tab.shape
+    T = np.asarray(tab._stored("count"), dtype=np.float64)
+    Vt = np.asarray(tab._stored("count_var"))
+    tr, tc, tt = T.sum(axis=1), T.sum(axis=0), T.sum()
+    Y = (T - np.outer(tr, tc) / tt).ravel()
+    # dY_ij / dT_kl through the cell, its row and column totals and the grand total
+    ri, ci = np.divmod(np.arange(r * c), c)
+    G = (np.eye(r * c)
+         - (ri[:, None] == ri[None, :]) * (tc[ci] / tt)[:, None]
+         - (ci[:, None] == ci[None, :]) * (tr[ri] / tt)[:, None]
+         + (tr[ri] * tc[ci] / tt**2)[:, None])
+    V = G @ Vt @ G.T
+    use = (ri > 0) & (ci > 0)
+    Vu = (V[np.ix_(use, use)] + V[np.ix_(use, use)].T) / 2.0
+    ev = np.linalg.eigvalsh(Vu)
+    if not ev[0] > _SINGULAR * ev[-1]:
+        raise ValueError(
+            f"the Wald test of row ({tab.row!r}) and col ({tab.col!r}) needs a non-singular "
+            "covariance of the interaction terms, and this table's is singular (empty or "
+            "constant cells; R's svychisq fails there too); use statistic='F'"
+        )
+    yu = Y[use]
+    return float(yu @ scipy.linalg.solve(Vu, yu, assume_a="pos"))
+
+
+def _test_wald(tab: Crosstab) -> CrosstabTest:
+    r, c = tab.shape
+    q = float((r - 1) * (c - 1))
+    nu = float(tab.df)
+    stat = _wald_statistic(tab) / q
+    return CrosstabTest(tab.row, tab.col, "Wald", "F", stat, q, nu, _f_sf(stat, q, nu),
+                        "Design-based Wald test of association")
+
+
+def _test_adjwald(tab: Crosstab) -> CrosstabTest:
+    r, c = tab.shape
+    q = float((r - 1) * (c - 1))
+    nu = float(tab.df)
+    ddf = nu - q + 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stat = _wald_statistic(tab) * ddf / (q * nu)
+    return CrosstabTest(tab.row, tab.col, "adjWald", "F", float(stat), q, ddf,
+                        _f_sf(stat, q, ddf),
+                        "Design-based adjusted Wald test of association")
+
+
+def _saddle(x: float, lam: np.ndarray, mult: np.ndarray) -> float | None:
+    """``P(Σ mult_k lam_k χ²_1 > x)`` by the saddlepoint approximation (Kuonen 1999), as R
+    survey's ``saddle``; None where R's gives NA (a root within 1e-4 of 0).
+
+    The cumulant generating function of the scaled sum is ``K(ζ) = -Σ m log(1 - 2ζλ) / 2``;
+    the root ``ζ̂`` of ``K'(ζ) = x`` gives ``w = sign(ζ̂) sqrt(2 (ζ̂ x - K(ζ̂)))``,
+    ``v = ζ̂ sqrt(K''(ζ̂))`` and the tail ``1 - Φ(w + log(v / w) / w)``. The root is solved
+    to full precision within R's bracket; R's ``uniroot`` stops at an absolute 1e-8.
+    """
+    d = float(lam.max())
+    lam = lam / d
+    x = x / d
+    neg, pos = lam < 0, lam > 0
+    if neg.any():
+        low = float(np.max(1.0 / (2.0 * lam[neg]))) * 0.99999
+    elif x > float(np.sum(mult * lam)):
+        low = -0.01
+    else:
+        low = -float(mult.sum()) / (2.0 * x)
+    high = float(np.min(1.0 / (2.0 * lam[pos]))) * 0.99999
+
+    def k1(z: float) -> float:
+        return float(np.sum(mult * lam / (1.0 - 2.0 * z * lam))) - x
+
+    f_low, f_high = k1(low), k1(high)
+    if not (f_low <= 0.0 <= f_high):  # R's uniroot stops with an error here
+        return None
+    z = float(optimize.brentq(k1, low, high, xtol=1e-300, rtol=4 * np.finfo(float).eps,
+                              maxiter=500))
+    if abs(z) < _SADDLE_NEAR_ZERO:
+        return None
+    k0 = -float(np.sum(mult * np.log1p(-2.0 * z * lam))) / 2.0
+    k2 = 2.0 * float(np.sum(mult * lam**2 / (1.0 - 2.0 * z * lam) ** 2))
+    w = math.copysign(math.sqrt(max(2.0 * (z * x - k0), 0.0)), z)
+    v = z * math.sqrt(k2)
+    return float(special.ndtr(-(w + math.log(v / w) / w)))
+
+
+def _sum_of_chisq_p(x2: float, delta: np.ndarray, ddf: float | None) -> float:
+    """Upper tail of ``X²`` as ``Σ δ_k χ²_1`` (``ddf`` None: R's ``pchisqsum``) or, divided
+    by an independent ``χ²_ddf / ddf``, as R's ``pFsum``: the saddlepoint approximation,
+    Satterthwaite's scaled chi-squared (or F) where it is undefined."""
+    if not x2 > 0.0:
+        return 1.0
+    lam = delta[delta != 0.0]
+    if lam.size == 0:  # no design variance: X² is 0 but for an exactly known association
+        return 0.0
+    mean = float(lam.mean())
+    ratio = float(np.mean(lam * lam)) / (mean * mean)
+    scale, ndf = mean * ratio, lam.size / ratio  # Satterthwaite
+    if ddf is None:
+        fallback = float(special.chdtrc(ndf, x2 / scale))
+        saddle = _saddle(x2, lam, np.ones(lam.size))
+    else:
+        fallback = _f_sf(x2 / ndf / scale, ndf, ddf)
+        # R: rep(c(δ, -X²/ddf), c(1, ..., 1, ddf)), and rep truncates ddf
+        copies = float(math.floor(ddf)) if ddf > 1.0 else 1.0
+        saddle = _saddle(0.0, np.append(lam, -x2 / ddf),
+                         np.append(np.ones(lam.size), copies))
+    return fallback if saddle is None else saddle
+
+
+def _test_saddlepoint(tab: Crosstab, name: str = "saddlepoint") -> CrosstabTest:
+    rs = _rao_scott(tab)
+    taylor = tab.design_kind == "taylor"
+    p = _sum_of_chisq_p(rs.x2, rs.delta, rs.d0 * rs.nu if taylor else None)
+    method = "Pearson's X^2: saddlepoint approximation" + (
+        " (over an independent chi-squared on d nu df, as R's pFsum)" if taylor else "")
+    if name == "lincom":
+        method = ("Pearson's X^2: asymptotic distribution by the saddlepoint approximation "
+                  "(R's 'lincom' without CompQuadForm)")
+    return CrosstabTest(tab.row, tab.col, name, "X-squared", rs.x2, float("nan"),
+                        float("nan"), p, method)
+
+
+def _test_lincom(tab: Crosstab) -> CrosstabTest:
+    return _test_saddlepoint(tab, "lincom")
+
+
+#: ``statistic`` -> the test: one signature, ``f(Crosstab) -> CrosstabTest``.
+_TESTS: dict[str, Callable[[Crosstab], CrosstabTest]] = {
+    "F": _test_f,
+    "Chisq": _test_chisq,
+    "Wald": _test_wald,
+    "adjWald": _test_adjwald,
+    "lincom": _test_lincom,
+    "saddlepoint": _test_saddlepoint,
+}
