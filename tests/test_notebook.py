@@ -152,3 +152,9 @@ def test_teaching_notebook_key_numbers() -> None:
     assert k["cluster2_df"] == 27
     assert k["raked_se_smaller"]
     assert abs(k["srs_estimate_optimistic"] - k["true_optimistic"]) < 0.03
+    # issue 11 D9: regression and cross-table on the one-stage cluster sample
+    assert k["glm_covered"] == 5  # every census coefficient inside its design-based interval
+    assert 2.3 < k["glm_se_ratio_income"] < 3.0  # naive SEs far too small for income
+    assert k["glm_df_resid"] == 35  # degf 39 (40 municipalities, one stratum) + 1 - 5
+    assert k["urban_naive_p"] < 1e-8
+    assert k["urban_design_p"] > 0.1  # the design-based test does not claim the association
