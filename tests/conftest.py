@@ -6,6 +6,10 @@ import os
 import sys
 from typing import Any
 
+# Reference generators are run by hand (they need tools the tests do not, e.g. mpmath);
+# --doctest-modules must not import them.
+collect_ignore_glob = ["reference/*/make_*.py"]
+
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if not os.environ.get("SURVEYSTATS_FUZZ_SUMMARY"):
