@@ -107,3 +107,38 @@ def test_compressed_and_dense_rank_agree_on_domains() -> None:
     compressed = jk._reps.rank(rows, dom, 3)
     dense = ReplicateWeights(jk.replicate_weights).rank(rows, dom, 3)
     np.testing.assert_array_equal(compressed, dense)
+
+
+def _full_path_rank(W: np.ndarray) -> int:
+    """weights_rank without the certificate: the pivoted Cholesky of all rows."""
+    import scipy.linalg
+
+    from surveystats.design import _repvar
+
+    norms = np.einsum("ij,ij->j", W, W)
+    floor = _repvar.RANK_TOLERANCE ** 2 * float(norms[norms > 0].min())
+    G = _repvar._centred_gram(W, np.arange(W.shape[0]), None, 1 << 16)
+    return int(scipy.linalg.lapack.dpstrf(np.asfortranarray(G), tol=floor)[2])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_full_rank_certificate_agrees_with_the_full_factorisation(seed: int) -> None:
+    from surveystats.design import _repvar
+
+    # grouped jackknife weights (as the public files ship them): full rank, certified
+    rng = np.random.default_rng(seed)
+    n_psu, R = 400, 20 + 10 * seed
+    psu = np.repeat(np.arange(n_psu), 25)
+    w = rng.uniform(50.0, 150.0, psu.size)
+    group = rng.permutation(n_psu) % R
+    W = np.repeat(w[:, None], R, axis=1) * R / (R - 1)
+    W[np.arange(psu.size), group[psu]] = 0.0
+    idx = np.arange(W.shape[0])
+    norms = np.einsum("ij,ij->j", W, W)
+    floor = _repvar.RANK_TOLERANCE ** 2 * float(norms.min())
+    assert _repvar._full_rank_certified(W, idx, None, floor, 1 << 16)
+    assert weights_rank(W) == _full_path_rank(W) == R
+    # the same weights with duplicated and averaged columns: rank R, not certified
+    Wd = np.column_stack([W, W[:, :3], 0.5 * (W[:, 3] + W[:, 4])])
+    assert not _repvar._full_rank_certified(Wd, idx, None, floor, 1 << 16)
+    assert weights_rank(Wd) == _full_path_rank(Wd) == R

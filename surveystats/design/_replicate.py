@@ -296,9 +296,13 @@ class ReplicateDesign(_DesignMethods):
                     f"replicate_weights ({spec!r}) must be a list of column names, a "
                     "pattern (str) or an (n, R) array"
                 )
-            W = np.empty((n, len(names)))
-            for j, name in enumerate(names):
-                W[:, j] = real_column("replicate_weights", data[name])
+            if all(data[name].dtype == np.float64 for name in names):
+                # one copy of pandas' float64 block (column-major, as pandas stores it)
+                W = np.array(data[names].to_numpy(dtype=np.float64), order="F", copy=True)
+            else:  # column by column, each checked (and written contiguously)
+                W = np.empty((n, len(names)), order="F")
+                for j, name in enumerate(names):
+                    W[:, j] = real_column("replicate_weights", data[name])
         if W.shape[1] < 2:
             raise ValueError(
                 f"replicate_weights gives {W.shape[1]} replicate(s); a replicate variance "
