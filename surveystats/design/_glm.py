@@ -112,7 +112,11 @@ def _logit_inv(eta: np.ndarray) -> np.ndarray:
     # above 30, so μ stays strictly inside (0, 1)
     eps = np.finfo(float).eps
     mu = special.expit(eta)
-    return np.where(eta < -30.0, eps, np.where(eta > 30.0, 1.0 - eps, mu))
+    low, high = eta < -30.0, eta > 30.0
+    if low.any() or high.any():
+        mu[low] = eps
+        mu[high] = 1.0 - eps
+    return np.asarray(mu)
 
 
 def _log_inv(eta: np.ndarray) -> np.ndarray:
@@ -151,6 +155,10 @@ FAMILIES: dict[str, _Family] = {
 _EPSILON = 1e-10
 _MAXIT = 50
 
+#: A Newton step whose predicted deviance decrease is below this (relative) is the last one:
+#: the coefficients' error before it is of the order of its square root, after it of rounding.
+_DECREMENT = 1e-15
+
 #: A column whose part orthogonal to the earlier columns (weighted) has less than this share
 #: of its norm is aliased (a linear combination of earlier ones). R's glm uses 1e-7 in QR;
 #: 1e-5 keeps the decision far above rounding noise (the squared ratio is 1e-10, a Gram
@@ -162,83 +170,119 @@ _ALIAS_TOL = 1e-5
 class _Fit:
     beta: np.ndarray
     mu: np.ndarray
-    eta: np.ndarray
     deviance: float
     iterations: int
     converged: bool
+    info: np.ndarray  # the weighted information matrix A at beta (R's model-based XᵀWX)
+    score_weights: np.ndarray  # w (y - μ) μ' / V at beta: row i's score is x_i times this
 
 
-#: Rows per block of the weighted cross-products: a block of a few MB stays in cache, which
-#: makes ``Xᵀ diag(h) X`` on a million rows about twice as fast as one product.
-_BLOCK = 32_768
+#: Rows per block of a fitting pass: the block's model-matrix columns and working arrays
+#: (a few MB) stay in cache while every quantity of the pass is computed from them.
+_BLOCK = 16_384
 
 
-def _weighted_gram(X: np.ndarray, h: np.ndarray) -> np.ndarray:
-    """``Xᵀ diag(h) X`` (symmetric by construction), summed over blocks of rows."""
-    p = X.shape[1]
+def _pass(XT: np.ndarray, y: np.ndarray, w: np.ndarray, fam: _Family,
+          beta: np.ndarray | None, mu_out: np.ndarray, r_out: np.ndarray,
+          y1: np.ndarray | None = None) -> tuple[float, np.ndarray, np.ndarray]:
+    """One pass over the rows at ``beta`` (None: at R's starting values ``mustart``).
+
+    Returns the deviance, the weighted information ``G = Xᵀ diag(h) X`` with working weights
+    ``h = w μ'² / V`` and the right-hand side ``Xᵀ h z`` of the next IRLS step, with the
+    working residual ``z = (y - μ) / μ'`` (plus ``η`` from the start, where the step is the
+    weighted least-squares fit of the working response itself). Writes ``μ`` and the score
+    weights ``h (y - μ) / μ'`` of each row into ``mu_out`` and ``r_out``. ``XT`` is the model
+    matrix transposed, (p, n) and C-contiguous: each block is p contiguous runs of rows.
+    ``y1``: for binomial 0/1 data, the rows with y = 1 (the deviance then needs one
+    logarithm per row).
+    """
+    starts = range(0, XT.shape[1], _BLOCK)
+    dev, G, rhs = _pass_blocks(XT, y, w, fam, beta, mu_out, r_out, y1, starts)
+    return dev, 0.5 * (G + G.T), rhs
+
+
+def _pass_blocks(XT: np.ndarray, y: np.ndarray, w: np.ndarray, fam: _Family,
+                 beta: np.ndarray | None, mu_out: np.ndarray, r_out: np.ndarray,
+                 y1: np.ndarray | None,
+                 starts: Sequence[int]) -> tuple[float, np.ndarray, np.ndarray]:
+    """The sums of :func:`_pass` over the blocks that begin at ``starts``."""
+    p = XT.shape[0]
     G = np.zeros((p, p))
-    buf = np.empty((min(_BLOCK, X.shape[0]), p))
-    for start in range(0, X.shape[0], _BLOCK):  # blocks of rows, not rows
-        Xb = X[start:start + _BLOCK]
-        tmp = buf[: Xb.shape[0]]
-        np.multiply(Xb, h[start:start + _BLOCK, None], out=tmp)
-        G += Xb.T @ tmp
-    return 0.5 * (G + G.T)
+    rhs = np.zeros(p)
+    dev = 0.0
+    buf = np.empty((p, min(_BLOCK, XT.shape[1])))
+    for lo in starts:  # blocks of rows, not rows
+        sl = slice(lo, lo + _BLOCK)
+        xb = XT[:, sl]
+        yb, wb = y[sl], w[sl]
+        if beta is None:  # R's start: mu from the data, eta = g(mu)
+            mu = fam.mustart(yb, wb)
+            eta = fam.linkfun(mu)
+        else:
+            eta = beta @ xb
+            mu = fam.linkinv(eta)
+        if y1 is None:
+            dev += fam.deviance(yb, mu, wb)
+        else:  # 0/1 data: the binomial deviance is one logarithm per row
+            dev -= 2.0 * float(np.dot(wb, np.log(np.where(y1[sl], mu, 1.0 - mu))))
+        d = fam.mu_eta(eta, mu)
+        h = wb * d * d / fam.variance(mu)
+        resid = (yb - mu) / d
+        r_out[sl] = h * resid
+        mu_out[sl] = mu
+        if beta is None:
+            resid = resid + eta
+        tb = buf[:, : xb.shape[1]]
+        np.multiply(xb, h, out=tb)
+        G += tb @ xb.T
+        rhs += tb @ resid
+    return dev, G, rhs
 
 
-def _irls(X: np.ndarray, y: np.ndarray, w: np.ndarray, fam: _Family,
+def _irls(XT: np.ndarray, y: np.ndarray, w: np.ndarray, fam: _Family,
           start: np.ndarray | None = None, names: Sequence[str] | None = None) -> _Fit:
     """Iteratively reweighted least squares for ``Σ w x (y - μ) μ'/V = 0`` (R's glm.fit).
+
+    ``XT`` is the model matrix transposed, (p, n). Each pass over the rows gives the
+    deviance at the current coefficients and the matrices of the next step; IRLS stops when
+    the deviance changes by less than ``_EPSILON`` (relative) and then takes one more step,
+    whose pass also gives the information matrix and the score weights at the solution.
 
     With ``names``, the first weighted information matrix is checked for aliased columns
     (the working weights are positive wherever the weights are, so it has the rank of
     ``Xᵀ diag(w) X``).
     """
-    if start is None:
-        mu = fam.mustart(y, w)
-        eta = fam.linkfun(mu)
-    else:
-        eta = X @ start
-        mu = fam.linkinv(eta)
+    n = XT.shape[1]
+    mu = np.empty(n)
+    r = np.empty(n)
+    y1 = y == 1.0 if fam is _BINOMIAL and not np.any((y > 0.0) & (y < 1.0)) else None
     beta = None if start is None else start.copy()
-    dev_old = fam.deviance(y, mu, w)
+    dev_old, G, rhs = _pass(XT, y, w, fam, beta, mu, r, y1)
+    if names is not None:
+        _check_aliased(G, names)
     converged = False
-    polish = False
+    last = False
     dev = dev_old
-    it = 0
-    for it in range(1, _MAXIT + 1):
-        d = fam.mu_eta(eta, mu)
-        h = w * d * d / fam.variance(mu)
-        G = _weighted_gram(X, h)
-        if it == 1 and names is not None:
-            _check_aliased(G, names)
-        if beta is None:  # the first step from R's mustart: the working response itself
-            beta = np.linalg.solve(G, X.T @ (h * (eta + (y - mu) / d)))
-        else:  # the same step written as an update (no cancellation in eta + (y-mu)/d)
-            beta = beta + np.linalg.solve(G, X.T @ (h * ((y - mu) / d)))
-        eta = X @ beta
-        mu = fam.linkinv(eta)
-        dev = fam.deviance(y, mu, w)
-        if polish:
+    iterations = 0
+    while iterations < _MAXIT:
+        iterations += 1
+        step = np.linalg.solve(G, rhs)
+        if beta is None:  # from the start the step is the coefficients themselves
+            beta = step
+        else:  # after that an update (no cancellation in eta + (y - mu) / d)
+            # the step's predicted deviance decrease (Newton decrement) at rounding level:
+            # the step lands on the solution, and its pass is the last
+            last = last or float(rhs @ step) < _DECREMENT * (abs(dev_old) + 0.1)
+            beta = beta + step
+        dev, G, rhs = _pass(XT, y, w, fam, beta, mu, r, y1)
+        if last:
             converged = True
             break
         if abs(dev - dev_old) / (abs(dev) + 0.1) < _EPSILON:
-            polish = True
+            last = True  # one more step
         dev_old = dev
     assert beta is not None
-    return _Fit(beta, mu, eta, dev, it, converged)
-
-
-def _score_parts(X: np.ndarray, y: np.ndarray, fit: _Fit, fam: _Family, w: np.ndarray
-                 ) -> tuple[np.ndarray, np.ndarray]:
-    """The weighted information ``A`` and the per-row estimating functions ``(n, p)``."""
-    d = fam.mu_eta(fit.eta, fit.mu)
-    v = fam.variance(fit.mu)
-    # at the solution itself: the last step's matrix is that of the iterate before it,
-    # whose error (about the square root of the last one's) shows in the SEs at 1e-8
-    A = _weighted_gram(X, w * d * d / v)
-    U = X * (w * (y - fit.mu) * d / v)[:, None]
-    return A, U
+    return _Fit(beta, mu, dev, iterations, converged, G, r)
 
 
 def _check_aliased(G: np.ndarray, names: Sequence[str]) -> None:
@@ -343,13 +387,57 @@ def _formula_order(info: Any, desc_terms: Sequence[Any]) -> _Model:
                   term_columns)
 
 
-def _model_matrices(data: pd.DataFrame, formula: str, family: _Family, eval_env: Any
-                    ) -> tuple[np.ndarray, np.ndarray, _Model]:
+def _model_matrices(data: pd.DataFrame, rows: np.ndarray | None, formula: str,
+                    family: _Family, eval_env: Any) -> tuple[np.ndarray, np.ndarray, _Model]:
+    """The response, the model matrix transposed (p, rows) in R's column order, and the
+    model, on the ``rows`` of ``data`` (None: all)."""
+    import patsy
+
+    desc = patsy.ModelDesc.from_formula(formula)
+    plain = _plain_columns(desc, data)
+    frame = data if rows is None else data.loc[rows]
+    if plain is not None and len(frame):
+        # every term a numeric column: patsy's design information does not depend on the
+        # values, so it is read off the first rows and the columns are copied directly
+        _, _, model = _patsy_matrices(frame.iloc[:4], formula, family, eval_env, desc)
+        XT = np.empty((len(model.column_names), len(frame)))
+        for j, name in enumerate(model.column_names):  # loop over columns, not rows
+            if name == "Intercept":
+                XT[j] = 1.0
+            else:
+                column = data[name].to_numpy(dtype=np.float64)
+                XT[j] = column if rows is None else column[rows]
+        y = data[plain].to_numpy(dtype=np.float64)
+        return (y if rows is None else y[rows]), XT, model
+    y, X, model = _patsy_matrices(frame, formula, family, eval_env, desc)
+    return y, np.ascontiguousarray(model.matrix(X).T), model
+
+
+def _plain_columns(desc: Any, data: pd.DataFrame) -> str | None:
+    """The response's column name when the response and every term of the formula are
+    plain numeric (not boolean) columns of ``data`` and nothing else; None otherwise."""
+    def numeric(code: str) -> bool:
+        if not code.isidentifier() or code == "Intercept" or code not in data.columns:
+            return False
+        column = data[code]
+        return isinstance(column, pd.Series) and column.dtype.kind in "iuf"
+
+    lhs = desc.lhs_termlist
+    if len(lhs) != 1 or len(lhs[0].factors) != 1 or not numeric(lhs[0].factors[0].code):
+        return None
+    for term in desc.rhs_termlist:
+        if len(term.factors) > 1 or (term.factors and not numeric(term.factors[0].code)):
+            return None
+    return str(lhs[0].factors[0].code)
+
+
+def _patsy_matrices(frame: pd.DataFrame, formula: str, family: _Family, eval_env: Any,
+                    desc: Any) -> tuple[np.ndarray, Any, _Model]:
     import patsy
 
     no_na = patsy.NAAction(NA_types=[])  # missing values were handled before
     try:
-        Y, X = patsy.dmatrices(formula, data, eval_env=eval_env, NA_action=no_na)
+        Y, X = patsy.dmatrices(formula, frame, eval_env=eval_env, NA_action=no_na)
     except patsy.PatsyError as exc:
         first = str(exc).splitlines()[0]
         raise ValueError(f"formula ({formula!r}) could not be read: {first}") from None
@@ -373,10 +461,9 @@ def _model_matrices(data: pd.DataFrame, formula: str, family: _Family, eval_env:
         y = Ya[:, 0]
     if X.shape[1] == 0:
         raise ValueError(f"formula ({formula!r}) has no terms on its right-hand side")
-    desc = patsy.ModelDesc.from_formula(formula)
     model = dataclasses.replace(_formula_order(X.design_info, desc.rhs_termlist),
                                 response=response)
-    return y, model.matrix(X), model
+    return y, X, model
 
 
 def _check_response(y: np.ndarray, fam: _Family, formula: str, name: str) -> None:
@@ -716,11 +803,10 @@ def glm(
             valid = ~na.any(axis=1).to_numpy()
     w_all = np.asarray(design._w, dtype=np.float64)
     all_rows = bool(valid.all())
-    frame = data if all_rows else data.loc[valid]
-    y, X, model = _model_matrices(frame, formula, fam, eval_env)
+    y, X, model = _model_matrices(data, None if all_rows else valid, formula, fam, eval_env)
     _check_response(y, fam, formula, model.response)
     names = model.column_names
-    p = X.shape[1]
+    p = X.shape[0]  # X is the model matrix transposed, (p, rows used)
     # R rescales the weights to mean 1 over the design's rows (svyglm's rescale=TRUE)
     w_scaled = w_all / np.mean(w_all)
     w = w_scaled if all_rows else w_scaled[valid]
@@ -738,14 +824,23 @@ def glm(
         warnings.warn(f"glm ({formula!r}): fitted probabilities numerically 0 or 1 "
                       "occurred (separation): coefficients and SEs may be unreliable",
                       SurveyStatsWarning, stacklevel=3)
-    A, U = _score_parts(X, y, fit, fam, w)
-    Ainv = np.linalg.inv(A)
-    infl = U @ Ainv  # (n_used, p); the weight scale cancels in U A^-1
+    # influence values A⁻¹ x_i r_i, (p, rows); the weight scale cancels. A Taylor variance is
+    # a quadratic form in the scores, so without calibration (whose residuals drop rounding
+    # noise row by row) it is A⁻¹ cov(x_i r_i) A⁻¹, with no (p, n) product by A⁻¹.
+    Ainv = np.linalg.inv(fit.info)
+    is_rep = hasattr(design, "_reps")
+    sandwich = not is_rep and not design._calibration  # type: ignore[attr-defined]
+    # X is not needed after the fit on a Taylor design: the scores take its place
+    infl = np.multiply(X, fit.score_weights, out=X if not is_rep else None)
+    if not sandwich:
+        for lo in range(0, X.shape[1], _BLOCK):  # blocks of rows, not rows
+            sl = slice(lo, lo + _BLOCK)
+            infl[:, sl] = Ainv @ infl[:, sl]
     if all_rows:
-        scores = np.ascontiguousarray(infl.T)
+        scores = infl
     else:
         scores = np.zeros((p, n))
-        scores[:, valid] = infl.T
+        scores[:, valid] = infl
 
     rows_idx = np.flatnonzero(valid)
 
@@ -754,12 +849,14 @@ def glm(
 
     lin = Linear(fit.beta[None, :], scores)
     cov = np.asarray(design._variance(lin, replicates, rows=valid), dtype=np.float64)
+    if sandwich:
+        cov = Ainv @ cov @ Ainv
     cov = 0.5 * (cov + cov.T)
-    is_rep = hasattr(design, "_reps")
     if is_rep:
         degf = float(design.degf)  # R: the whole replicate design's degf
     else:
-        degf = float(design._degf_by(valid)[0])
+        # the design's own degf when every row is used (the same rule, computed once)
+        degf = float(design.degf) if all_rows else float(design._degf_by(valid)[0])
     df_resid = degf + 1.0 - p
     se = np.sqrt(np.maximum(np.diag(cov), 0.0))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -810,7 +907,7 @@ def _replicate_coefficients(reps: ReplicateWeights, X: np.ndarray, y: np.ndarray
                             fam: _Family, beta0: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """The model refitted with every column of replicate weights, from ``beta0``: (R, p)."""
     R = reps.n_replicates
-    out = np.empty((R, X.shape[1]))
+    out = np.empty((R, X.shape[0]))  # X is the model matrix transposed, (p, rows)
     compressed = reps.unit is not None
     for r in range(R):  # loop over replicates (each fit is vectorised over the rows)
         if compressed:

@@ -56,6 +56,15 @@ DENSE_CELLS = 20_000_000
 Totals = np.ndarray | DomainTotals
 
 
+#: From this many score variables on, rows sorted by unit are summed by segments.
+_SEGMENT_MIN_SCORES = 3
+
+
+def _sorted(codes: np.ndarray) -> bool:
+    """Whether the unit codes never decrease along the rows."""
+    return bool(np.all(codes[1:] >= codes[:-1]))
+
+
 def unit_totals(
     scores: np.ndarray,
     codes: np.ndarray | None,
@@ -91,6 +100,13 @@ def unit_totals(
     if domains is None or n_domains == 1:
         if codes is None:
             return scores
+        if k >= _SEGMENT_MIN_SCORES and codes.size > 1 and _sorted(codes):
+            # rows sorted by unit (as most files are): one pass of segment sums for all scores
+            starts = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+            starts = np.concatenate(([0], starts))
+            out = np.zeros((k, n_units))
+            out[:, codes[starts]] = np.add.reduceat(scores, starts, axis=1)
+            return out
         out = np.empty((k, n_units))
         for j in range(k):  # loop over score variables, not rows
             out[j] = np.bincount(codes, weights=scores[j], minlength=n_units)
