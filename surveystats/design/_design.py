@@ -490,14 +490,15 @@ class SurveyDesign(_DesignMethods):
         replicates: int | None = None,
         fay_rho: float | None = None,
         rng: int | np.random.Generator | None = None,
-        mse: bool = False,
+        mse: bool | None = None,
         large: Literal["split", "merge"] | None = None,
+        sort: str | None = None,
     ) -> ReplicateDesign:
         """Replicate weights for this design (R survey's ``as.svrepdesign``).
 
         Parameters
         ----------
-        kind : {"jk1", "jkn", "brr", "fay", "bootstrap"}
+        kind : {"jk1", "jkn", "brr", "fay", "bootstrap", "sdr"}
             ``"jk1"``: delete-one-PSU jackknife for an unstratified design, one replicate
             per PSU, scale ``(n - 1) / n`` times ``(N - n) / N`` with an fpc.
             ``"jkn"``: stratified jackknife, one replicate per PSU; the PSU's stratum is
@@ -512,9 +513,15 @@ class SurveyDesign(_DesignMethods):
             ``n_h - 1`` PSUs drawn with replacement, factors
             ``1 - λ + λ n_h / (n_h - 1) · (times drawn)`` with ``λ = sqrt(1 - n_h/N_h)``
             (1 without an fpc), scale ``1 / (R - 1)``.
+            ``"sdr"``: successive-difference replication (Fay and Train 1995), the
+            American Community Survey's method: PSUs in their sort order, each with two
+            rows of a Hadamard matrix of order R shared with its neighbours, factors
+            ``1 ± 2^(-1/2)`` or 1, scale ``4 / R``, ``mse=True`` (see Notes).
         replicates : int or None
-            Number of bootstrap replicates (default 50, as R's ``as.svrepdesign``); only
-            for ``"bootstrap"``.
+            Number of replicates: for ``"bootstrap"`` (default 50, as R's
+            ``as.svrepdesign``) and ``"sdr"`` (default 80, the ACS's; the order of a
+            Hadamard matrix, a multiple of 4 such as 16, 64, 80 or 160). Any other kind
+            refuses it.
         fay_rho : float or None
             Fay's rho in (0, 1); only for ``"fay"`` (None there means 0.3, a judgement;
             give the rho your agency used). Any other kind refuses it.
@@ -526,8 +533,15 @@ class SurveyDesign(_DesignMethods):
             appear, into pseudo-strata (an even number is needed); "merge" makes each such
             stratum one pseudo-stratum whose first half of PSUs (by appearance) is one
             half-sample. None (the default) refuses such strata.
-        mse : bool, default False
-            Centre the replicates at the full-sample estimate instead of their mean.
+        mse : bool or None, default None
+            Centre the replicates at the full-sample estimate instead of their mean. None:
+            True for ``"sdr"`` (the ACS formula ``4/R Σ (θ_r - θ̂)²``), False otherwise
+            (R's default).
+        sort : str or None
+            ``"sdr"`` only: a column giving the sort order of the PSUs (the order of
+            selection of a systematic sample, such as the ACS's geographic sort); it must
+            have one value per PSU. None: the order in which the PSUs first appear in the
+            data, so a file already in sort order needs nothing. Ties keep that order.
 
         Returns
         -------
@@ -542,7 +556,10 @@ class SurveyDesign(_DesignMethods):
             ``"fay"`` on an unstratified one; BRR/Fay without exactly two PSUs in every
             stratum; lonely PSUs under ``lonely_psu="fail"``; a calibrated design
             (convert first, then calibrate the replicate design, so that every replicate
-            is calibrated); an argument that the kind does not use.
+            is calibrated); an argument that the kind does not use; for ``"sdr"``, a
+            number of replicates that is not the order of a Hadamard matrix this package
+            builds (the message names the nearest), or a ``sort`` column with missing
+            values or more than one value in a PSU.
 
         Notes
         -----
@@ -563,11 +580,51 @@ class SurveyDesign(_DesignMethods):
         ``jknweights`` does; ``"bootstrap"`` supports "fail", "remove" and "certainty"
         (the stratum keeps its weights in every replicate).
 
+        **Successive differences.** A systematic sample from a sorted frame (every k-th
+        address in geographic order) has no unbiased variance estimator: it is one
+        cluster. Neighbours in the sort order are alike, so the sample behaves like a
+        finely stratified one with two units per stratum, and the successive-difference
+        estimator of a total, ``1/2 Σ_k (z_k - z_(k-1))²`` over the PSU totals ``z`` in
+        sort order (circular: the last PSU is compared with the first), captures the gain
+        from the sort (Wolter 2007, ch. 8). Fay and Train [3]_ turned it into replicate
+        weights, so that any statistic, weighting step or model can be replicated; the
+        U.S. Census Bureau uses them for the American Community Survey with R = 80 [4]_.
+        PSU k (0-based, in sort order, n PSUs) takes rows ``k mod R`` and
+        ``((k + 1) mod n) mod R`` of a Hadamard matrix ``H`` of order R, its factor in
+        replicate r is ``1 + 2^(-3/2) (H[k mod R, r] - H[((k + 1) mod n) mod R, r])``
+        (1.7071, 0.2929 or 1) and every row of the PSU gets it. PSU k's second row is
+        PSU k + 1's first, so ``t_r - t = 2^(-3/2) Σ_k H[k mod R, r] (z_k - z_(k-1))``, and the
+        orthogonality of the rows of ``H`` gives ``4/R Σ_r (t_r - t)² =
+        1/2 Σ_j (Σ_(k = j mod R) (z_k - z_(k-1)))²``: with n <= R exactly the circular
+        successive-difference estimator (Ash's SD2 [5]_); with more PSUs than replicates
+        the rows are reused cyclically and the differences of PSUs R, 2R, ... apart add
+        cross-products that average about 0 when such distant PSUs are unrelated. ``H``
+        is the normalised Hadamard matrix R's ``hadamard(R - 1)`` builds, with its first
+        row negated so that no replicate repeats the full sample. A stage 1 fpc enters
+        the factors as ``1 + sqrt(1 - n_h/N_h) (f - 1)`` (the variance of a total is then
+        ``(1 - f)`` times the above for a constant f); later-stage fpcs are dropped with a
+        warning. Strata play no part beyond the fpc: the chain runs through the whole sort
+        order, as in the ACS, whose sort order runs through its strata. To keep each
+        stratum's PSUs together (as svrep's ``as_sdr_design`` does), sort by stratum
+        first. SDR assumes an informative sort order: on a file in random order it
+        estimates roughly the with-replacement variance, and on strata of two PSUs
+        ``"brr"`` or ``"jkn"`` fit the design better. R survey does not build these
+        weights; ``svrepdesign(type = "successive-difference")`` reads them, and
+        ``tests/reference/design/make_sdr.R`` builds the same factors in R.
+
         References
         ----------
         .. [1] Rao, J. N. K. and Wu, C. F. J. (1988). Resampling inference with complex
            survey data. *JASA* 83, 231-241.
         .. [2] Wolter, K. M. (2007). *Introduction to Variance Estimation*, 2nd ed.
+        .. [3] Fay, R. E. and Train, G. F. (1995). Aspects of survey and model-based
+           postcensal estimation of income and poverty characteristics for states and
+           counties. *Proceedings of the Section on Government Statistics*, American
+           Statistical Association, 154-159.
+        .. [4] U.S. Census Bureau (2014). *American Community Survey Design and
+           Methodology*, ch. 12, Variance Estimation.
+        .. [5] Ash, S. (2014). Using successive difference replication for estimating
+           variances. *Survey Methodology* 40, 47-59.
 
         Examples
         --------
@@ -585,9 +642,22 @@ class SurveyDesign(_DesignMethods):
         one. R survey agrees: ``svymean(~optimistic, as.svrepdesign(svydesign(
         id=~municipality, weights=~weight, fpc=~fpc, data=df), type="JK1"))`` gives SE
         0.021394.
+
+        Successive-difference replicates of the same 40 municipalities, in the order they
+        appear (the fpc enters the factors):
+
+        >>> sdr = design.to_replicate("sdr")
+        >>> sdr.n_replicates, sdr.scale, sdr.mse, sdr.degf
+        (80, 0.05, True, 39)
+        >>> sdr.mean("optimistic").se.round(5)
+        array([0.02021])
+
+        close to the linearised 0.02092. SDR is the method to use when the file is in the
+        sort order of a systematic selection; R survey reads such weights with
+        ``svrepdesign(type = "successive-difference")`` but does not build them.
         """
         return as_replicate(self, kind, replicates=replicates, fay_rho=fay_rho, rng=rng,
-                            mse=mse, large=large)
+                            mse=mse, large=large, sort=sort)
 
     # --- calibration hooks (the methods are in _methods) ------------------------------------
     def _calibration_weights(self) -> np.ndarray:

@@ -1,9 +1,10 @@
 """Replicate schemes: replicate factors per PSU made from a design's first stage.
 
 :data:`SCHEMES` is a registry with one signature
-``scheme(psus, *, replicates, fay_rho, rng) -> Scheme``: JK1, JKn, BRR, Fay and the Rao-Wu
+``scheme(psus, *, replicates, fay_rho, rng) -> Scheme``: JK1, JKn, BRR, Fay, the Rao-Wu
 rescaling bootstrap (R survey's ``jk1weights``, ``jknweights``, ``brrweights`` and
-``subbootweights``). A scheme knows nothing of the design classes: it reads a
+``subbootweights``) and Fay and Train's successive-difference replicates (the American
+Community Survey's). A scheme knows nothing of the design classes: it reads a
 :class:`PSUStructure` and returns factors, the variance's scale and rscales, and the df
 where the structure fixes it.
 """
@@ -21,9 +22,10 @@ from surveystats._warnings import SurveyStatsWarning
 from surveystats.design._hadamard import hadamard
 from surveystats.design._linearization import lonely_message
 
-__all__ = ["SCHEMES", "PSUStructure", "Scheme", "SchemeName"]
+__all__ = ["SCHEMES", "SDR_REPLICATES", "PSUStructure", "Scheme", "SchemeName",
+           "sdr_hadamard"]
 
-SchemeName = Literal["jk1", "jkn", "brr", "fay", "bootstrap"]
+SchemeName = Literal["jk1", "jkn", "brr", "fay", "bootstrap", "sdr"]
 
 @dataclass(frozen=True)
 class PSUStructure:
@@ -275,6 +277,78 @@ def _bootstrap(psus: PSUStructure, *, replicates: int | None, fay_rho: float,
     return Scheme(factors, 1.0 / (n_rep - 1.0), np.ones(n_rep))
 
 
+#: Successive-difference replicates when none are asked for: the American Community
+#: Survey's 80 (U.S. Census Bureau 2014, ch. 12).
+SDR_REPLICATES = 80
+
+#: The half-weight of a Hadamard entry in a successive-difference factor, 2^(-3/2).
+_SDR_C = 2.0 ** -1.5
+
+
+def _has_order(order: int) -> bool:
+    return bool(hadamard(order - 1).shape[0] == order)
+
+
+def sdr_hadamard(n_rep: int) -> np.ndarray:
+    """The ±1 Hadamard matrix of order ``n_rep`` whose rows the SDR units take.
+
+    The normalised matrix of :func:`~surveystats.design._hadamard.hadamard` (R survey's
+    ``hadamard(n_rep - 1)``) with the sign of its first row reversed. A normalised matrix has
+    a column of +1s, and its replicate would repeat the full sample (every factor 1); with
+    one row reversed no column is constant, the rows and columns stay orthogonal, and the
+    variance identity of :func:`_sdr` holds as for any Hadamard matrix.
+    """
+    H01 = hadamard(n_rep - 1)
+    if H01.shape[0] != n_rep:
+        below = next((r for r in range((n_rep - 1) // 4 * 4, 3, -4) if _has_order(r)), None)
+        above = next(r for r in range((n_rep // 4 + 1) * 4, 4 * n_rep + 8, 4)
+                     if _has_order(r))
+        nearest = " and ".join(str(r) for r in (below, above) if r is not None)
+        raise ValueError(
+            f"replicates ({n_rep}) must be the order of a Hadamard matrix that this package "
+            "builds (a multiple of 4 that R's hadamard() reaches); the nearest: "
+            f"{nearest} (the ACS uses 80)"
+        )
+    H = 2.0 * H01.astype(np.float64) - 1.0
+    H[0] = -H[0]
+    return H
+
+
+def _sdr(psus: PSUStructure, *, replicates: int | None, fay_rho: float,
+         rng: np.random.Generator | None, order: np.ndarray | None = None) -> Scheme:
+    """Successive-difference replicates (Fay and Train 1995), circular, one chain.
+
+    The units (PSUs) in their sort order ``k = 0, ..., n - 1`` (``order``: the position of
+    each unit; None: the order they first appear) take rows ``k mod R`` and
+    ``((k + 1) mod n) mod R`` of the Hadamard matrix ``H`` of order R
+    (:func:`sdr_hadamard`); the factor of unit k in replicate r is
+
+    ``f_kr = 1 + 2^(-3/2) λ_k (H[k mod R, r] - H[((k + 1) mod n) mod R, r])``
+
+    with ``λ_k = sqrt(1 - n_h / N_h)`` of the unit's stratum (1 without an fpc). The second
+    row of unit k is the first row of unit k + 1 and the last unit's second row is the first
+    unit's first row (the circle closes). So ``t_r - t = 2^(-3/2) Σ_k H[k mod R, r] d_k``
+    with ``d_k = λ_k z_k - λ_(k-1) z_(k-1)`` (circular, z the unit totals), and as
+    ``H Hᵀ = R I``, ``4/R Σ_r (t_r - t)² = 1/2 Σ_j (Σ_(k = j mod R) d_k)²``: for ``n <= R``
+    exactly the circular successive-difference estimator ``1/2 Σ_k d_k²`` (Wolter 2007,
+    Ash 2014's SD2); for ``n > R`` also the products of the differences of units R, 2R, ...
+    apart in the sort order, which average about 0 when such distant units are unrelated.
+    """
+    n_rep = SDR_REPLICATES if replicates is None else replicates
+    n = psus.n_units  # at least 2: a design refuses a single PSU
+    _check_size(psus, n_rep, "kind='sdr'")
+    H = sdr_hadamard(n_rep)
+    pos = np.asarray(psus.unit_order if order is None else order, dtype=np.int64)
+    first = pos % n_rep
+    second = ((pos + 1) % n) % n_rep
+    lam = np.sqrt(psus.fpc_factor)[psus.unit_stratum]
+    factors = H[first]
+    factors -= H[second]
+    factors *= (_SDR_C * lam)[:, None]
+    factors += 1.0
+    return Scheme(factors, 4.0 / n_rep, np.ones(n_rep))
+
+
 #: Replicate schemes of :meth:`SurveyDesign.to_replicate`, one signature each.
 SCHEMES: dict[str, SchemeFunction] = {
     "jk1": _jk1,
@@ -282,4 +356,5 @@ SCHEMES: dict[str, SchemeFunction] = {
     "brr": _brr,
     "fay": _fay,
     "bootstrap": _bootstrap,
+    "sdr": _sdr,
 }
