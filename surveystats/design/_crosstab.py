@@ -59,6 +59,7 @@ from surveystats._result import Result
 from surveystats._validation import check_bool, check_choice
 from surveystats.design import _estimators as est
 from surveystats.design._columns import as_name, check_categories, factorize_sorted
+from surveystats.design._reduce import DENSE_CELLS
 
 if TYPE_CHECKING:
     from surveystats.design._estimators import Design
@@ -388,16 +389,20 @@ def crosstab(design: Design, row: str, col: str, *,
     rcode = np.maximum(fr.codes, 0)
     ccode = np.maximum(fc.codes, 0)
 
-    cells = _indicators(rcode * c + ccode, r * c, used)
-    count, count_var = _estimate(design, est.total_statistic, est.total_replicates,
-                                 cells, w, rows, None, 1)
-    share, share_var = _estimate(design, est.mean_statistic, est.mean_replicates,
-                                 cells, w, rows, None, 1)
-    del cells
-    row_share, row_v = _estimate(design, est.mean_statistic, est.mean_replicates,
-                                 _indicators(ccode, c, used), w, rows, rcode, r)
-    col_share, col_v = _estimate(design, est.mean_statistic, est.mean_replicates,
-                                 _indicators(rcode, r, used), w, rows, ccode, c)
+    fast = _by_unit_totals(design, rcode, ccode, r, c, used, w, rows)
+    if fast is not None:
+        count, count_var, share, share_var, row_share, row_v, col_share, col_v = fast
+    else:
+        cells = _indicators(rcode * c + ccode, r * c, used)
+        count, count_var = _estimate(design, est.total_statistic, est.total_replicates,
+                                     cells, w, rows, None, 1)
+        share, share_var = _estimate(design, est.mean_statistic, est.mean_replicates,
+                                     cells, w, rows, None, 1)
+        del cells
+        row_share, row_v = _estimate(design, est.mean_statistic, est.mean_replicates,
+                                     _indicators(ccode, c, used), w, rows, rcode, r)
+        col_share, col_v = _estimate(design, est.mean_statistic, est.mean_replicates,
+                                     _indicators(rcode, r, used), w, rows, ccode, c)
 
     def se(v: np.ndarray) -> np.ndarray:
         return np.sqrt(np.maximum(v, 0.0))
@@ -414,6 +419,62 @@ def crosstab(design: Design, row: str, col: str, *,
         count_var=count_var, share_var=share_var, df=float(design.degf),
         n=int(used.sum()), n_obs=int(design.n_obs), design_kind=kind, missing=missing,
     )
+
+
+def _by_unit_totals(design: Design, rcode: np.ndarray, ccode: np.ndarray, r: int, c: int,
+                    used: np.ndarray, w: np.ndarray, rows: np.ndarray | None
+                    ) -> tuple[np.ndarray, ...] | None:
+    """Every estimate of the table and its (co)variances from one sum of the weights by
+    unit and cell, on a Taylor design without calibration whose rows are grouped in units.
+
+    The influence values of the counts, the cell shares and the row and column shares are
+    linear in the cell indicators with coefficients that are the same on every row (a
+    share's ``w (1[cell] - p) / N``), so their unit totals are the same combinations of
+    ``M[u, cell] = Σ_{rows of u in cell} w``: the (cells x rows) score matrices are never
+    made. Returns None where this does not hold (replicate designs, calibration, the rows
+    themselves the units, or more unit x cell sums than a dense matrix should take); the
+    caller then goes through the row-level scores.
+    """
+    if getattr(design, "n_replicates", None) is not None or design._calibration:  # type: ignore[attr-defined]
+        return None
+    fine = design._n_var_stages - 1  # type: ignore[attr-defined]
+    codes = design._unit_codes[fine]  # type: ignore[attr-defined]
+    n_units = design._stages[fine].n_units  # type: ignore[attr-defined]
+    K = r * c
+    if codes is None or n_units * K > DENSE_CELLS:
+        return None
+    cell = rcode * c + ccode
+    M = np.bincount(codes[used] * K + cell[used], weights=w[used],
+                    minlength=n_units * K).reshape(n_units, K).T  # (cells, units)
+    M = np.ascontiguousarray(M)
+    count = M.sum(axis=1)
+    count_var = design._covariance_of_totals(M, K, None, 1, rows, True)  # type: ignore[attr-defined]
+
+    total = count.sum()
+    share = count / total
+    unit_w = M.sum(axis=0)
+    share_var = design._covariance_of_totals(  # type: ignore[attr-defined]
+        (M - share[:, None] * unit_w[None, :]) / total, K, None, 1, rows, True)
+
+    # row shares: domain i (a row level), variable j (a column level); unit totals in the
+    # layout of unit_totals, row i * c + j; the same for the column shares with the roles
+    # swapped (domain j, variable i: row j * r + i)
+    Mr = M.reshape(r, c, n_units)
+    row_w = Mr.sum(axis=1)  # (r, units): each row level's weight in each unit
+    row_n = row_w.sum(axis=1)  # (r,)
+    row_share = count.reshape(r, c) / row_n[:, None]
+    row_tot = (Mr - row_share[:, :, None] * row_w[:, None, :]) / row_n[:, None, None]
+    row_v = design._covariance_of_totals(  # type: ignore[attr-defined]
+        row_tot.reshape(K, n_units), c, rcode, r, rows, False)
+    Mc = Mr.transpose(1, 0, 2)  # (c, r, units)
+    col_w = Mc.sum(axis=1)
+    col_n = col_w.sum(axis=1)
+    col_share = count.reshape(r, c).T / col_n[:, None]
+    col_tot = (Mc - col_share[:, :, None] * col_w[:, None, :]) / col_n[:, None, None]
+    col_v = design._covariance_of_totals(  # type: ignore[attr-defined]
+        col_tot.reshape(K, n_units), r, ccode, c, rows, False)
+    return (count, (count_var + count_var.T) / 2.0, share.ravel(), (share_var + share_var.T) / 2.0,
+            row_share.ravel(), row_v, col_share.ravel(), col_v)
 
 
 def _estimate(

@@ -397,9 +397,27 @@ class SurveyDesign(_DesignMethods):
             scores = zero_small_rows(scores, before, ZERO_RESIDUAL)
             t_domains, t_n = None, 1
         s_fine = self._n_var_stages - 1
-        totals = [_reduce.unit_totals(
+        fine = _reduce.unit_totals(
             scores, self._unit_codes[s_fine], self._stages[s_fine].n_units, t_domains, t_n
-        )]
+        )
+        return self._covariance_of_totals(fine, k, domains, n_domains, rows, full)
+
+    def _covariance_of_totals(
+        self,
+        fine: _reduce.Totals,
+        k: int,
+        domains: np.ndarray | None = None,
+        n_domains: int = 1,
+        rows: np.ndarray | None = None,
+        full: bool = True,
+    ) -> np.ndarray:
+        """Taylor covariance from the scores' totals in the finest variance stage's units
+        (as :func:`_reduce.unit_totals` gives them, ``k`` scores per domain); the rest of
+        :meth:`_covariance`. An estimator that can sum its scores by unit without making
+        them row by row (a cross table's cells) enters here, on a design without
+        calibration."""
+        s_fine = self._n_var_stages - 1
+        totals = [fine]
         for s in range(s_fine, 0, -1):
             parent = self._stages[s].stratum_group[self._stages[s].unit_stratum]
             totals.insert(0, _reduce.roll_up(totals[0], parent, self._stages[s - 1].n_units))
