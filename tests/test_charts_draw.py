@@ -284,6 +284,28 @@ def check_nested_shares() -> None:
     assert [bar.get_width() for bar in ax2.containers[2]] == list(of_all["estimate"])
 
 
+# --- design-based estimates ---------------------------------------------------------------
+
+
+def check_design_estimate() -> None:
+    # one interval per row from the estimate's confint, the point at its estimate, and the
+    # question text of the labelled file as the title
+    from surveystats.datasets import teaching_labelled_path
+
+    df = ss.read_stata(teaching_labelled_path("dta"))
+    est = ss.SurveyDesign(df, weights="weight", strata="region").proportion(
+        "trust_tv", by="education", level=1)
+    ax = sp.plot_design_estimate(est)
+    (intervals,) = [c for c in ax.collections if c.get_gid() == "interval"]
+    ends = np.array([[seg[0][0], seg[1][0]] for seg in intervals.get_segments()])
+    frame = est.confint()
+    assert np.allclose(ends, frame[["low", "high"]], rtol=0, atol=1e-15)
+    (points,) = _lines(ax, "estimate")
+    assert list(points.get_xdata()) == list(est.estimate)
+    assert [t.get_text() for t in ax.get_yticklabels()] == [str(d) for d in est.domain]
+    assert ax.get_title() == est.labels["trust_tv"]
+
+
 #: chart function -> its check
 CHECKS: dict[str, Callable[[], None]] = {
     "plot_bias_tornado": check_bias_tornado,
@@ -293,6 +315,7 @@ CHECKS: dict[str, Callable[[], None]] = {
     "plot_poll_simulation": check_poll_simulation,
     "plot_intervals": check_intervals,
     "plot_deff_scenarios": check_deff_scenarios,
+    "plot_design_estimate": check_design_estimate,
     "plot_coverage": check_coverage,
     "plot_manski": check_manski,
     "plot_dont_know": check_dont_know,

@@ -480,7 +480,8 @@ def test_public_api_is_explicit() -> None:
     assert set(sp.__all__) >= {
         "plot_intervals", "plot_deff_scenarios", "plot_bias_tornado", "plot_sensitivity_map",
         "plot_error_budget", "plot_bias_analysis", "plot_poll_simulation", "plot_coverage",
-        "plot_manski", "plot_dont_know", "plot_nested_shares", "save_figure", "render_all"}
+        "plot_manski", "plot_dont_know", "plot_nested_shares", "plot_design_estimate",
+        "save_figure", "render_all"}
     assert all(hasattr(sp, name) for name in sp.__all__)
     assert len(set(sp.PALETTE.values())) == 8  # Okabe-Ito
 

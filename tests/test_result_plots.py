@@ -10,6 +10,7 @@ import pytest
 
 import surveystats as ss
 from surveystats.bias import Uniform
+from surveystats.datasets import load_teaching_sample
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +27,8 @@ def _close() -> object:
     lambda: ss.simulate_poll(0.62, 1600, polls=500, response_odds_ratio=1.42, rng=1),
     lambda: ss.nested_shares(0.55, 0.70, 1600),
     lambda: ss.coverage("wilson", 50),
+    lambda: ss.SurveyDesign(load_teaching_sample("stratified"), weights="weight",
+                            strata="region").mean("income", by="sex"),
 ])
 def test_result_plot_returns_the_given_axes(make: object) -> None:
     result = make()  # type: ignore[operator]

@@ -6,7 +6,7 @@ import dataclasses
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,9 @@ from surveystats._proportion import ProportionCI, proportion_ci
 from surveystats._result import Result
 from surveystats._validation import as_float_array, check_confidence_level, check_scalar
 from surveystats._warnings import DegenerateIntervalWarning, SurveyStatsWarning
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["R_METHOD_ALIASES", "DesignEstimate", "canonical_proportion_method"]
 
@@ -108,7 +111,8 @@ class DesignEstimate(Result):
     -----
     ``cv`` (``se / |estimate|``) and, for proportions, ``n_eff`` (``p (1 - p) / var``) are
     derived properties. ``confint()`` gives intervals at
-    any level; ``to_proportion_ci()`` hands proportions to the topline tools.
+    any level; ``to_proportion_ci()`` hands proportions to the topline tools; ``plot()``
+    draws each row with its interval (:func:`surveystats.plotting.plot_design_estimate`).
     """
 
     statistic: str
@@ -363,6 +367,13 @@ class DesignEstimate(Result):
         ci = proportion_ci(s(self.estimate), s(n), deff=s(deff), df=s(df), method=m,
                            confidence_level=confidence_level, nan_policy="propagate")
         return dataclasses.replace(ci, se=s(self.se).rename("se"))
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Each row's point and confidence interval, titled with the question text of a
+        labelled file: :func:`surveystats.plotting.plot_design_estimate`."""
+        from surveystats.plotting import plot_design_estimate
+
+        return plot_design_estimate(self, ax=ax, **kwargs)
 
     # --- display ------------------------------------------------------------------------
     def _warn_no_df(self) -> None:

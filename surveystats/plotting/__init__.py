@@ -10,6 +10,8 @@ matplotlib is imported inside the functions, so ``import surveystats.plotting`` 
 as ``import surveystats``.
 
 Sampling error: :func:`plot_intervals`, :func:`plot_deff_scenarios`, :func:`plot_coverage`.
+Microdata: :func:`plot_design_estimate` (a design-based estimate by domain, titled with its
+question text).
 Bias: :func:`plot_bias_tornado`, :func:`plot_sensitivity_map`, :func:`plot_error_budget`,
 :func:`plot_bias_analysis`, :func:`plot_poll_simulation`. What a share is a share of:
 :func:`plot_manski`, :func:`plot_dont_know`, :func:`plot_nested_shares`. Output:
@@ -26,6 +28,7 @@ from surveystats.plotting._bias import (
     plot_poll_simulation,
     plot_sensitivity_map,
 )
+from surveystats.plotting._estimates import plot_design_estimate
 from surveystats.plotting._intervals import plot_coverage, plot_deff_scenarios, plot_intervals
 from surveystats.plotting._report import (
     CHARTS,
@@ -49,6 +52,7 @@ __all__ = [
     "plot_bias_tornado",
     "plot_coverage",
     "plot_deff_scenarios",
+    "plot_design_estimate",
     "plot_dont_know",
     "plot_error_budget",
     "plot_intervals",

@@ -38,6 +38,7 @@ _METHOD_NAMES = {
     "arcsine": "arcsine",
     "likelihood_ratio": "likelihood ratio",
     "korn_graubard": "Korn-Graubard",
+    "woodruff": "Woodruff",
 }
 
 

@@ -357,7 +357,7 @@ def points(x: float, decimals: int = 1) -> str:
     return f"{100 * x:.{decimals}f}"
 
 
-def set_title(ax: Axes, text: str) -> None:
+def set_title(ax: Axes, text: str, *, max_chars: int | None = None) -> None:
     """A title that states the finding, wrapped to the width it will have.
 
     A left-aligned title runs from the axes' left edge to the right edge of its grid cell.
@@ -366,6 +366,8 @@ def set_title(ax: Axes, text: str) -> None:
     width from the axes, not from the title) minus that label width, in characters; where
     the wrapped title measured in its font is wider than that room (:func:`axes_width_pt`),
     as Cyrillic text or long runs of digits can be, it is wrapped to the measured width.
+    ``max_chars`` caps the line length in characters (a question text read as a question,
+    not as a finding, is easier to read in lines of about 60 characters).
     """
     lines = [line for label in ax.get_yticklabels() for line in label.get_text().split("\n")]
     label_pt = max((len(line) for line in lines), default=0) * 0.55 * 9.0 + 12.0
@@ -373,6 +375,8 @@ def set_title(ax: Axes, text: str) -> None:
         label_pt += 16.0
     # DejaVu Sans Bold averages about 0.6 em per character in Latin script
     chars = max(40, int((_cell_width_pt(ax) - label_pt) / (0.6 * _TITLE_SIZE)))
+    if max_chars is not None:
+        chars = min(chars, max_chars)
     wrapped = "\n".join(textwrap.wrap(text, chars))
     room = axes_width_pt(ax)
     if text_width(wrapped, _TITLE_SIZE, "bold") > room:
