@@ -192,7 +192,7 @@ class ReplicateDesign(_DesignMethods):
                 f"value(s) (rows {rows_text(data.index, rows)}); weights must be finite "
                 "and >= 0"
             )
-        W, source = self._read_replicates(data, cols, replicate_weights, w_name)
+        W, source, norms = self._read_replicates(data, cols, replicate_weights, w_name)
         n_rep = W.shape[1]
         # --- scale and rscales by type ------------------------------------------------
         if fay_rho is not None and kind != "fay":
@@ -248,7 +248,7 @@ class ReplicateDesign(_DesignMethods):
         df_v: float | None = None
         if df is not None:
             df_v = positive("df", df)
-        reps = ReplicateWeights(np.ascontiguousarray(W))
+        reps = ReplicateWeights(W, norms=norms)  # our own copy, in either memory order
         self._store(data.copy(deep=not PANDAS_COW), w,
                     f"weights from {w_name!r}, replicates from {source}", reps, scale_v, rs,
                     mse, kind, df_v, ())
@@ -256,8 +256,11 @@ class ReplicateDesign(_DesignMethods):
     # --- construction helpers -----------------------------------------------------------
     @staticmethod
     def _read_replicates(data: pd.DataFrame, cols: _Columns, spec: Any, w_name: str
-                         ) -> tuple[np.ndarray, str]:
+                         ) -> tuple[np.ndarray, str, np.ndarray | None]:
+        """The (n, R) replicate weights, a description of where they came from, and their
+        squared column norms when they were read column by column (else None)."""
         n = len(data)
+        norms: np.ndarray | None = None
         if isinstance(spec, np.ndarray) or (hasattr(spec, "shape") and not isinstance(
                 spec, (str, pd.DataFrame))):
             W = np.array(spec, dtype=np.float64, order="C")  # own copy
@@ -296,19 +299,25 @@ class ReplicateDesign(_DesignMethods):
                     f"replicate_weights ({spec!r}) must be a list of column names, a "
                     "pattern (str) or an (n, R) array"
                 )
-            if all(data[name].dtype == np.float64 for name in names):
-                # one copy of pandas' float64 block (column-major, as pandas stores it)
-                W = np.array(data[names].to_numpy(dtype=np.float64), order="F", copy=True)
-            else:  # column by column, each checked (and written contiguously)
-                W = np.empty((n, len(names)), order="F")
-                for j, name in enumerate(names):
-                    W[:, j] = real_column("replicate_weights", data[name])
+            # column by column into a column-major matrix: each column one contiguous copy
+            # (float64 columns straight from pandas' memory, others checked and converted),
+            # and its squared norm while it is in cache (the rank needs them; a missing or
+            # infinite value makes the norm non-finite)
+            W = np.empty((n, len(names)), order="F")
+            norms = np.empty(len(names))
+            for j, name in enumerate(names):  # loop over replicate columns, not rows
+                column = data[name]
+                W[:, j] = (column.to_numpy() if column.dtype == np.float64
+                           else real_column("replicate_weights", column))
+                with np.errstate(over="ignore"):  # overflow: norms recomputed by the rank
+                    norms[j] = W[:, j] @ W[:, j]
         if W.shape[1] < 2:
             raise ValueError(
                 f"replicate_weights gives {W.shape[1]} replicate(s); a replicate variance "
                 "needs at least 2"
             )
-        if not np.isfinite(W.sum(axis=0)).all():  # cheap test first, then find the cell
+        suspect = norms if norms is not None else W.sum(axis=0)
+        if not np.isfinite(suspect).all() and not np.isfinite(W).all():  # then find the cell
             bad = ~np.isfinite(W)
             r, c = np.argwhere(bad)[0]
             col = names[c] if names else f"column {c}"
@@ -318,7 +327,9 @@ class ReplicateDesign(_DesignMethods):
                 "weight must be a finite number"
             )
         source = what if names is None else f"{what} ({names[0]!r} ... {names[-1]!r})"
-        return W, source
+        if norms is not None and not np.isfinite(norms).all():  # overflow: recompute later
+            norms = None
+        return W, source, norms
 
     def _store(self, data: pd.DataFrame, w: np.ndarray, source: str,
                reps: ReplicateWeights, scale: float, rscales: np.ndarray, mse: bool,

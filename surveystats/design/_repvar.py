@@ -44,6 +44,8 @@ class ReplicateWeights:
     factors: np.ndarray
     unit: np.ndarray | None = None
     base: np.ndarray | None = None
+    #: squared norms of the dense factors' columns, when the reader computed them already
+    norms: np.ndarray | None = None
 
     @property
     def n_replicates(self) -> int:
@@ -104,6 +106,9 @@ class ReplicateWeights:
         dom = np.zeros(n, dtype=np.int64) if domains is None else domains
         out = np.zeros(n_domains)
         if self.unit is None:
+            if rows is None and domains is None:  # all rows in their order: no gathering
+                out[0] = weights_rank(self.factors, norms=self.norms)
+                return out
             order = np.flatnonzero(keep)
             order = order[np.argsort(dom[order], kind="stable")]
             bounds = np.searchsorted(dom[order], np.arange(n_domains + 1))
@@ -126,7 +131,8 @@ class ReplicateWeights:
 
 
 def weights_rank(W: np.ndarray, rows: np.ndarray | None = None,
-                 tol: float = RANK_TOLERANCE, block: int = 1 << 16) -> int:
+                 tol: float = RANK_TOLERANCE, block: int = 1 << 16,
+                 norms: np.ndarray | None = None) -> int:
     """Rank of replicate weights with R's tolerance, decided far from rounding noise.
 
     R counts a column of ``W`` when its residual, after projection on the columns already
@@ -160,15 +166,21 @@ def weights_rank(W: np.ndarray, rows: np.ndarray | None = None,
     rows : ndarray of int, optional
         The rows to use (None: all), read in blocks of ``block`` rows so that no copy of
         ``W`` is made.
+    norms : ndarray, shape (R,), optional
+        The squared column norms of ``W`` over all rows, if known (used when ``rows`` is
+        None).
     """
     R = W.shape[1]
     idx = np.arange(W.shape[0]) if rows is None else np.asarray(rows)
+    if rows is not None and idx.size == W.shape[0] and np.array_equal(idx, np.arange(idx.size)):
+        rows = None  # every row in order: read the matrix in place
     if idx.size == 0 or R == 0:
         return 0
-    norms = np.zeros(R)
-    for start in range(0, idx.size, block):  # loop over row blocks, not rows
-        Wb = _rows_block(W, rows, idx, start, block)
-        norms += np.einsum("ij,ij->j", Wb, Wb)
+    if norms is None or rows is not None:
+        norms = np.zeros(R)
+        for start in range(0, idx.size, block):  # loop over row blocks, not rows
+            Wb = _rows_block(W, rows, idx, start, block)
+            norms += np.einsum("ij,ij->j", Wb, Wb)
     if not (norms > 0).any():
         return 0
     floor = tol * tol * float(norms[norms > 0].min())
@@ -183,6 +195,9 @@ def weights_rank(W: np.ndarray, rows: np.ndarray | None = None,
 
 #: The full-rank certificate reads every CERTIFICATE_STRIDE-th row ...
 CERTIFICATE_STRIDE = 8
+#: ... (for all rows: the first CERTIFICATE_CHUNK rows of every CERTIFICATE_CHUNK x
+#: CERTIFICATE_STRIDE, contiguous in memory whether the weights are stored by row or column)
+CERTIFICATE_CHUNK = 1024
 #: ... and needs the smallest eigenvalue there at least R times this multiple of the floor.
 CERTIFICATE_MARGIN = 100.0
 
@@ -218,8 +233,8 @@ def _full_rank_certified(W: np.ndarray, idx: np.ndarray, rows: np.ndarray | None
 
     ``C = [u, D_1 .. D_{R-1}]`` spans the same space as ``W`` and ``[u, D]`` (``D 1 = 0``
     makes ``D_R`` a combination of the others). Let ``λ`` be the smallest eigenvalue of
-    ``CᵀC`` on every ``CERTIFICATE_STRIDE``-th row. Adding rows adds a positive semidefinite
-    matrix, so ``λ`` bounds the smallest eigenvalue of ``CᵀC`` on all rows from below. After
+    ``CᵀC`` on an eighth of the rows (see ``CERTIFICATE_CHUNK``). Adding rows adds a
+    positive semidefinite matrix, so ``λ`` bounds the smallest eigenvalue of ``CᵀC`` on all rows from below. After
     ``k < R`` pivots of the pivoted Cholesky factorisation of the full Gram matrix (chosen
     columns spanning ``S``), take a unit vector ``v`` in ``span(C)`` orthogonal to ``S``:
     ``Σ_j res_j ≥ ‖Cᵀv‖² ≥ λ`` over the R columns of ``C``, so the largest remaining pivot is
@@ -234,7 +249,18 @@ def _full_rank_certified(W: np.ndarray, idx: np.ndarray, rows: np.ndarray | None
     sub = idx[::CERTIFICATE_STRIDE]
     if sub.size < 4 * R:
         return False
-    G = _centred_gram(W, sub, sub, block, drop_last=True)
+    if rows is None:  # every row: one contiguous chunk in each period, read in place
+        G = np.zeros((R, R))
+        mean_weights = np.full(R, 1.0 / R)
+        period = CERTIFICATE_CHUNK * CERTIFICATE_STRIDE
+        for start in range(0, W.shape[0], period):  # loop over chunks of rows, not rows
+            Wb = np.asarray(W[start:start + CERTIFICATE_CHUNK], dtype=np.float64)
+            M = np.empty((Wb.shape[0], R))
+            np.matmul(Wb, mean_weights, out=M[:, 0])
+            np.subtract(Wb[:, : R - 1], M[:, :1], out=M[:, 1:])
+            G += M.T @ M
+    else:
+        G = _centred_gram(W, sub, sub, block, drop_last=True)
     if not np.all(np.isfinite(G)):
         return False
     smallest = float(np.linalg.eigvalsh(G)[0])
