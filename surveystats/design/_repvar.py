@@ -231,19 +231,19 @@ def _full_rank_certified(W: np.ndarray, idx: np.ndarray, rows: np.ndarray | None
                          floor: float, block: int) -> bool:
     """Whether a subset of the rows proves that the weights have full column rank R.
 
-    ``C = [u, D_1 .. D_{R-1}]`` spans the same space as ``W`` and ``[u, D]`` (``D 1 = 0``
-    makes ``D_R`` a combination of the others). Let ``λ`` be the smallest eigenvalue of
-    ``CᵀC`` on an eighth of the rows (see ``CERTIFICATE_CHUNK``). Adding rows adds a
-    positive semidefinite matrix, so ``λ`` bounds the smallest eigenvalue of ``CᵀC`` on all rows from below. After
-    ``k < R`` pivots of the pivoted Cholesky factorisation of the full Gram matrix (chosen
-    columns spanning ``S``), take a unit vector ``v`` in ``span(C)`` orthogonal to ``S``:
-    ``Σ_j res_j ≥ ‖Cᵀv‖² ≥ λ`` over the R columns of ``C``, so the largest remaining pivot is
-    at least ``λ / R``. If ``λ / R`` exceeds the floor (by ``CERTIFICATE_MARGIN``, far beyond
-    the rounding of this well-conditioned R x R problem), the factorisation takes R pivots:
-    the rank is R, decided by the same rule and as far from rounding noise. Most replicate
-    designs (JK1 by groups, BRR, bootstrap) have full rank and are decided on an eighth of
-    the rows; weights with fewer independent replicates fail the certificate and get the
-    full computation, so the answer never depends on whether the certificate succeeded.
+    ``C = [u, D_1 .. D_{R-1}]`` spans the same space as ``W`` and ``[u, D]`` (``D 1 = 0`` makes
+    ``D_R`` a combination of the others). Let ``λ`` be the smallest eigenvalue of ``CᵀC`` on an
+    eighth of the rows (see ``CERTIFICATE_CHUNK``). Adding rows adds a positive semidefinite
+    matrix, so ``λ`` bounds the smallest eigenvalue of ``CᵀC`` on all rows from below. After ``k
+    < R`` pivots of the pivoted Cholesky factorisation of the full Gram matrix (chosen columns
+    spanning ``S``), take a unit vector ``v`` in ``span(C)`` orthogonal to ``S``: ``Σ_j res_j ≥
+    ‖Cᵀv‖² ≥ λ`` over the R columns of ``C``, so the largest remaining pivot is at least ``λ /
+    R``. If ``λ / R`` exceeds the floor (by ``CERTIFICATE_MARGIN``, far beyond the rounding of
+    this well-conditioned R x R problem), the factorisation takes R pivots: the rank is R,
+    decided by the same rule and as far from rounding noise. Most replicate designs (JK1 by
+    groups, BRR, bootstrap) have full rank and are decided on an eighth of the rows; weights
+    with fewer independent replicates fail the certificate and get the full computation, so the
+    answer never depends on whether the certificate succeeded.
     """
     R = W.shape[1]
     sub = idx[::CERTIFICATE_STRIDE]
