@@ -330,3 +330,57 @@ def test_separation_warns() -> None:
                        "w": 1.0})
     with pytest.warns(SurveyStatsWarning, match="separation|did not converge"):
         SurveyDesign(df, weights="w").glm("y ~ x", "binomial")
+
+
+# --- the numeric-columns route of the model matrix ------------------------------------------
+
+
+def _teaching_cluster1() -> SurveyDesign:
+    from surveystats.datasets import load_teaching_sample
+
+    return SurveyDesign(load_teaching_sample("cluster1"), weights="weight",
+                        clusters="municipality", fpc="fpc")
+
+
+@pytest.mark.parametrize(("did", "formula", "family"), [
+    ("strat", "api00 ~ ell + meals + mobility", "gaussian"),
+    ("clus2", "api00 ~ ell + meals - 1", "gaussian"),
+    ("clus1_jk1", "enroll ~ meals + api99", "quasipoisson"),
+    ("strat", "enroll ~ meals + api99", "poisson"),
+    ("teaching", "optimistic ~ income + hours_online + trust_tv", "quasibinomial"),
+])
+def test_plain_columns_route_equals_patsy(did: str, formula: str, family: str,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # numeric columns are copied straight into the model matrix, patsy only giving the design
+    # information from four rows; forcing patsy's full build must give the same fit
+    import patsy
+
+    from surveystats.design import _glm
+
+    d = _teaching_cluster1() if did == "teaching" else design(did)
+    assert _glm._plain_columns(patsy.ModelDesc.from_formula(formula), d._data) is not None
+    fast = d.glm(formula, family, missing="drop")
+    monkeypatch.setattr(_glm, "_plain_columns", lambda desc, data: None)
+    slow = d.glm(formula, family, missing="drop")
+    assert list(fast.params.index) == list(slow.params.index)
+    np.testing.assert_allclose(fast.params, slow.params, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(fast.bse, slow.bse, rtol=1e-10, atol=0)
+    assert fast.df_resid == slow.df_resid
+
+
+def test_plain_columns_route_refuses_what_it_cannot_copy() -> None:
+    import patsy
+
+    from surveystats.design import _glm
+
+    frame = pd.DataFrame({"y": [1.0, 2.0], "x": [1, 2], "b": [True, False], "s": ["a", "b"],
+                          "Intercept": [3.0, 4.0]})
+
+    def route(formula: str) -> str | None:
+        return _glm._plain_columns(patsy.ModelDesc.from_formula(formula), frame)
+
+    assert route("y ~ x") == "y"
+    assert route("y ~ x - 1") == "y"
+    for formula in ("y ~ b", "y ~ s", "y ~ x:y", "y ~ np.log(x)", "y ~ C(x)", "b ~ x",
+                    "y ~ Intercept", "y ~ x + I(x ** 2)"):
+        assert route(formula) is None, formula
