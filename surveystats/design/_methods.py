@@ -696,14 +696,18 @@ class _DesignMethods:
         * ``"saddlepoint"``: the tail of ``Σ δ_k χ²_1`` by Kuonen's saddlepoint
           approximation [4]_ (on a Taylor design R divides by an independent
           ``χ²_{dν} / (dν)``; on a replicate design it does not; both followed here);
-        * ``"lincom"``: R computes ``Σ δ_k χ²_1`` exactly with Davies' algorithm [5]_ from
-          the CompQuadForm package when it is installed, else (as in the R 4.2.2 that made
-          the reference values) with the saddlepoint approximation, which is what this
-          gives.
+        * ``"lincom"``: the same distribution (on a Taylor design over the same independent
+          chi-squared) computed exactly, by Imhof's inversion formula; R computes it with
+          Davies' algorithm [5]_ from the CompQuadForm package when that is installed, and
+          otherwise (as in the R 4.2.2 that made the reference values) warns and uses the
+          saddlepoint approximation, a few percent away. Tail probabilities below 1e-17 (by
+          Chernoff's bound) are reported as 0.
 
         Every statistic, df and p-value matches R survey 4.1.1 to 1e-8 on Taylor,
-        calibrated and replicate designs (``"saddlepoint"`` and ``"lincom"`` p-values to
-        R's own root-finding tolerance, 1e-6; ``tests/test_design_crosstab.py``).
+        calibrated and replicate designs (``"saddlepoint"`` p-values to R's own
+        root-finding tolerance, 1e-6; ``"lincom"`` is checked against exact chi-squared and
+        F tails, a one-dimensional integral and Monte Carlo instead;
+        ``tests/test_design_crosstab.py``).
 
         When it fails: with few PSUs (small ``ν``) the Wald tests are unstable and refuse a
         singular covariance (more interaction terms than ``ν`` can estimate), and the
