@@ -471,3 +471,24 @@ def test_replicate_estimates_of_every_estimator_run_without_warnings() -> None:
         d.ratio(["api00", "api99"], "enroll", by="stype", missing="drop")
         d.proportion("awards", by="stype").confint(method="wilson")
         d.quantile("api00", [0.1, 0.9], by="awards").confint(0.9)
+
+
+def test_replicate_design_is_not_changed_by_later_edits_of_the_callers_frame() -> None:
+    # on pandas >= 3 the replicate columns are read without a copy; copy-on-write must keep
+    # them as they were when the design was made, whatever the caller does to the frame
+    rng = np.random.default_rng(5)
+    n = 300
+    frame = pd.DataFrame({"w": rng.uniform(1.0, 2.0, n), "y": rng.normal(size=n)})
+    for r in range(6):
+        frame[f"rep{r}"] = frame["w"] * rng.uniform(0.5, 1.5, n)
+    before = frame.copy()
+    d = ReplicateDesign(frame, weights="w", replicate_weights="rep[0-9]", type="bootstrap")
+    pd.testing.assert_frame_equal(frame, before)  # the caller's frame is not touched
+    se = float(d.mean("y").se[0])
+    weights = d.replicate_weights.copy()
+    frame.loc[0:100, "rep1"] = 1000.0
+    frame["rep2"] *= 5.0
+    frame.iloc[5, 3] = -7.0
+    frame.loc[:, "y"] = 0.0
+    assert float(d.mean("y").se[0]) == se
+    np.testing.assert_array_equal(d.replicate_weights, weights)

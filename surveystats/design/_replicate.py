@@ -178,6 +178,10 @@ class ReplicateDesign(_DesignMethods):
         n = len(data)
         if n == 0:
             raise ValueError("data has no rows")
+        # the design's own frame (pandas >= 3: a shallow copy, whose reference makes a later
+        # change to the caller's frame copy its columns first, copy-on-write, so arrays read
+        # from this frame never change under the design)
+        data = data.copy(deep=not PANDAS_COW)
         kind = check_choice("type", type.lower() if isinstance(type, str) else type,
                             REPLICATE_TYPES)
         mse = kind == "sdr" if mse is None else bool_arg("mse", mse)
@@ -249,7 +253,7 @@ class ReplicateDesign(_DesignMethods):
         if df is not None:
             df_v = positive("df", df)
         reps = ReplicateWeights(W, norms=norms)  # our own copy, in either memory order
-        self._store(data.copy(deep=not PANDAS_COW), w,
+        self._store(data, w,
                     f"weights from {w_name!r}, replicates from {source}", reps, scale_v, rs,
                     mse, kind, df_v, ())
 
@@ -299,16 +303,20 @@ class ReplicateDesign(_DesignMethods):
                     f"replicate_weights ({spec!r}) must be a list of column names, a "
                     "pattern (str) or an (n, R) array"
                 )
-            # column by column into a column-major matrix: each column one contiguous copy
-            # (float64 columns straight from pandas' memory, others checked and converted),
-            # and its squared norm while it is in cache (the rank needs them; a missing or
-            # infinite value makes the norm non-finite)
-            W = np.empty((n, len(names)), order="F")
             norms = np.empty(len(names))
-            for j, name in enumerate(names):  # loop over replicate columns, not rows
-                column = data[name]
-                W[:, j] = (column.to_numpy() if column.dtype == np.float64
-                           else real_column("replicate_weights", column))
+            if PANDAS_COW and all(data[name].dtype == np.float64 for name in names):
+                # pandas >= 3: the float64 columns as one read-only array, usually a view of
+                # the frame's own memory (no copy of what may be gigabytes); copy-on-write
+                # keeps it unchanged while the design holds the frame
+                W = data[names].to_numpy()
+                W.setflags(write=False)
+            else:  # column by column into a column-major matrix, each checked and converted
+                W = np.empty((n, len(names)), order="F")
+                for j, name in enumerate(names):  # loop over replicate columns, not rows
+                    W[:, j] = real_column("replicate_weights", data[name])
+            # squared column norms (the rank needs them; a missing or infinite value makes
+            # a norm non-finite)
+            for j in range(W.shape[1]):  # loop over replicate columns, not rows
                 with np.errstate(over="ignore"):  # overflow: norms recomputed by the rank
                     norms[j] = W[:, j] @ W[:, j]
         if W.shape[1] < 2:
