@@ -119,14 +119,36 @@ def _centred_scores(X: np.ndarray, centre: np.ndarray, scale: np.ndarray,
     """``(X[j] - centre[d, j] * slope) * scale`` row by row, without large temporaries."""
     scores = np.empty_like(X)
     inside = scale != 0
+    counts = None
+    if dom is not None and slope is None:  # rows of each domain that count, for the snap
+        counts = np.bincount(dom if inside.all() else dom[inside], minlength=centre.shape[0])
     for j in range(X.shape[0]):  # loop over variables, not rows
         c = centre[0, j] if dom is None else centre[dom, j]
         if slope is not None:
             c = c * slope
         np.subtract(X[j], c, out=scores[j])
-        _snap_constant(scores[j], c, inside, dom, centre.shape[0])
+        if counts is not None:
+            assert dom is not None
+            _snap_constant_domains(scores[j], centre[:, j], counts, inside, dom)
+        else:
+            _snap_constant(scores[j], c, inside, dom, centre.shape[0])
         scores[j] *= scale
     return scores
+
+
+def _snap_constant_domains(dev: np.ndarray, centre: np.ndarray, counts: np.ndarray,
+                           inside: np.ndarray, dom: np.ndarray) -> None:
+    """:func:`_snap_constant` for domains with one centre each (``centre`` per domain,
+    ``counts`` the domain's rows that count): the level ``Σ c²`` is ``c_d² n_d``, so no
+    row-length array of centres is made."""
+    tol = (_CONSTANT_ULPS * np.finfo(np.float64).eps) ** 2
+    d2 = dev * dev
+    if not inside.all():
+        d2[~inside] = 0.0
+    spread = np.bincount(dom, weights=d2, minlength=centre.size)
+    still = spread <= tol * (centre * centre) * counts
+    if still.any():
+        dev[still[dom]] = 0.0
 
 
 #: Deviations from the centre below this multiple of machine precision (in root mean square,
