@@ -353,7 +353,7 @@ def load_poll_toplines(name: PollName) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        A new table validated by the report's loader (:func:`surveystats._poll.load_toplines`),
+        A new table validated by the report's loader (``surveystats._poll.load_toplines``),
         with the columns ``item``, ``label``, ``estimate`` (a share), ``n``, ``deff`` (1 where
         none is stated), ``base_item``, ``ambiguous_base_item``, ``group_label``,
         ``dont_know`` and ``base``.
@@ -788,10 +788,11 @@ def load_teaching_truth() -> pd.DataFrame:
     --------
     >>> from surveystats.datasets import load_teaching_truth
     >>> truth = load_teaching_truth()
-    >>> overall = truth[truth["region"] == "all"].set_index(["statistic", "variable"])
-    >>> round(float(overall.loc[("proportion", "optimistic"), "value"]), 4)
+    >>> overall = (truth[truth["region"] == "all"]
+    ...            .set_index(["statistic", "variable"]).sort_index())
+    >>> round(overall.loc[("proportion", "optimistic"), "value"].item(), 4)
     0.6846
-    >>> round(float(overall.loc[("mean", "income"), "value"]), 2)
+    >>> round(overall.loc[("mean", "income"), "value"].item(), 2)
     39.41
     >>> overall.loc["quantile", ["probability", "value"]]
               probability  value
@@ -799,7 +800,7 @@ def load_teaching_truth() -> pd.DataFrame:
     income           0.25   19.1
     income           0.50   30.7
     income           0.75   49.3
-    >>> round(float(overall.loc[("icc", "optimistic"), "value"]), 3)
+    >>> round(overall.loc[("icc", "optimistic"), "value"].item(), 3)
     0.036
     """
     return _read_teaching("truth.csv", _TRUTH_DTYPES)
@@ -1049,8 +1050,8 @@ def teaching_labelled_path(kind: str = "dta") -> Path:
     Parameters
     ----------
     kind : {"dta", "sav"}, default "dta"
-        Stata (read with :func:`surveystats.read_stata`) or SPSS (:func:`surveystats.
-        read_spss`, which needs pyreadstat).
+        Stata (read with :func:`surveystats.read_stata`) or SPSS
+        (:func:`surveystats.read_spss`, which needs pyreadstat).
 
     Returns
     -------
