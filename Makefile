@@ -4,6 +4,8 @@
 #                 installs Debian's chromium first (as root) for the index page's browser test
 #   make test-min -- pytest in .venv-min on the oldest supported Python with every dependency at
 #                   the floor pyproject.toml declares (pinned in requirements-min.txt)
+#   make docs   -- installs the docs extra into .venv and builds the site into docs/_build/html
+#                 (open docs/_build/html/index.html); warnings are errors, references must resolve
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -18,7 +20,7 @@ VENV_MIN := .venv-min
 # another Chrome or Chromium binary.
 REQUIRE_BROWSER ?= 1
 
-.PHONY: demo test test-min lint typecheck pytest browser bench clean
+.PHONY: demo test test-min lint typecheck pytest browser bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +32,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+$(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
 	touch $(VENV)/.installed $@
 
 demo: $(VENV)/.installed
@@ -76,5 +82,12 @@ test-min: $(VENV_MIN)/.installed
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_proportion_ci.py
 
+# The site: Sphinx with MyST pages, the notebooks of examples/ executed by myst-nb, and one
+# API page per public name (generated into docs/api/generated). -W: a warning fails the
+# build; -n: every cross-reference must resolve. MPLBACKEND as for the tests (the notebooks
+# select the inline backend themselves).
+docs: $(VENV)/.installed-docs
+	MPLBACKEND=Agg $(BIN)/sphinx-build -W --keep-going -n -b html docs docs/_build/html
+
 clean:
-	rm -rf $(VENV) $(VENV_MIN) charts build *.egg-info
+	rm -rf $(VENV) $(VENV_MIN) charts build *.egg-info docs/_build docs/api/generated

@@ -133,10 +133,12 @@ def difference_same_sample(
     deff : float, default 1.0
         Design effect, applied to both shares alike.
     confidence_level : float, default 0.95
+        Two-sided confidence level of the interval.
 
     Returns
     -------
     Comparison
+        The difference ``p1 - p2`` with its standard error and interval.
 
     References
     ----------
@@ -230,10 +232,12 @@ def difference_independent(
         ``"newcombe"`` combines the two Wilson intervals (Newcombe 1998, method 10), which
         behaves well near 0 and 1; ``"wald"`` is ``d ± z sqrt(v1 + v2)``.
     confidence_level : float, default 0.95
+        Two-sided confidence level of the interval.
 
     Returns
     -------
     Comparison
+        The difference of the two polls' shares with its standard error and interval.
 
     Notes
     -----
@@ -389,10 +393,12 @@ def nested_shares(
     method : str, default "wilson"
         Interval method for every share (see :func:`proportion_ci`).
     confidence_level : float, default 0.95
+        Two-sided confidence level of every interval.
 
     Returns
     -------
     NestedShares
+        Both readings of the base, each with its shares and intervals.
 
     Notes
     -----

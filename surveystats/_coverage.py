@@ -139,6 +139,7 @@ def coverage(
         the interval computed at that effective size (the design-effect model of
         :func:`surveystats.proportion_ci`).
     confidence_level : float, default 0.95
+        Nominal two-sided confidence level of the intervals whose coverage is computed.
 
     Returns
     -------

@@ -159,6 +159,7 @@ def cluster_deff(
     Returns
     -------
     float, ndarray or Series
+        The design effect of clustering, of the inputs' shape.
 
     Notes
     -----
@@ -285,6 +286,7 @@ def deff_scenarios(
     method : str, default "wilson"
         Interval method (see :func:`proportion_ci`).
     confidence_level : float, default 0.95
+        Two-sided confidence level of the margins and intervals.
 
     Returns
     -------

@@ -50,10 +50,13 @@ class MethodComparison(Result):
     stated_margin: float | None = None
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per item and method: ``item, method, estimate, low, high`` (plus ``n``,
-        ``deff``, ``confidence_level`` when known), ``half_width = (high - low) / 2`` and
-        ``beyond_stated`` (the interval reaches more than :data:`BEYOND_TOLERANCE` beyond
-        ``estimate ± stated_margin``; always False without a stated margin)."""
+        """One row per item and method.
+
+        Columns ``item, method, estimate, low, high`` (plus ``n``, ``deff``,
+        ``confidence_level`` when known), ``half_width = (high - low) / 2`` and
+        ``beyond_stated`` (the interval reaches more than ``BEYOND_TOLERANCE`` beyond
+        ``estimate ± stated_margin``; always False without a stated margin).
+        """
         return self.table
 
     @property
@@ -68,8 +71,10 @@ class MethodComparison(Result):
 
     @property
     def centres(self) -> pd.Series:
-        """Each item's centre: the median of its methods' point estimates (the reported share,
-        which every method shares unless a table says otherwise)."""
+        """Each item's centre: the median of its methods' point estimates.
+
+        That is the reported share, which every method shares unless a table says otherwise.
+        """
         t = self._stored("table")
         return t.groupby("item", sort=False)["estimate"].median()
 
@@ -81,8 +86,11 @@ class MethodComparison(Result):
 
     @property
     def spread(self) -> float:
-        """How far the methods disagree: the largest difference, within an item, between two
-        methods' lower bounds or two methods' upper bounds."""
+        """How far the methods disagree.
+
+        The largest difference, within an item, between two methods' lower bounds or two
+        methods' upper bounds.
+        """
         t = self._stored("table")
         by = t.groupby("item", sort=False)
         return float(max((by["low"].max() - by["low"].min()).max(),

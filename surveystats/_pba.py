@@ -82,14 +82,19 @@ class BiasAnalysis(Result):
         return lo, hi
 
     def share_below(self, threshold: float = 0.5) -> float:
-        """Share of the total-error draws below ``threshold`` (e.g. "how often is the
-        majority gone?"). A share of draws under the priors, not a probability of the truth."""
+        """Share of the total-error draws below ``threshold``.
+
+        E.g. "how often is the majority gone?". A share of draws under the priors, not a
+        probability of the truth.
+        """
         thr = float(check_share("threshold", threshold))
         return float(np.mean(self._stored("draws")["total"].to_numpy() < thr))
 
     def directions(self) -> dict[str, str]:
-        """Which way each mechanism's priors move the share, alone: ``"down"``, ``"up"``,
-        ``"both"`` or ``"none"``, by mechanism name (in the pipeline's order).
+        """Which way each mechanism's priors move the share, alone.
+
+        ``"down"``, ``"up"``, ``"both"`` or ``"none"``, by mechanism name (in the pipeline's
+        order).
 
         Each mechanism is undone on its own at every kept draw of its parameters; a chart that
         says "the priors put it below 50%" should also say whether every prior could only
@@ -113,8 +118,11 @@ class BiasAnalysis(Result):
         return out
 
     def to_frame(self) -> pd.DataFrame:
-        """Columns ``analysis, median, low, high, confidence_level, draws, discarded``; rows
-        ``systematic`` and ``total`` (as episensr's ``probsens`` reports them)."""
+        """The two simulation intervals as a tidy DataFrame.
+
+        Columns ``analysis, median, low, high, confidence_level, draws, discarded``; rows
+        ``systematic`` and ``total`` (as episensr's ``probsens`` reports them).
+        """
         rows = []
         for label in ("systematic", "total"):
             med, lo, hi = self._summary(label)
@@ -181,6 +189,8 @@ def probabilistic_bias_analysis(
     deff : float, default 1.0
         Design effect for the sampling error.
     draws : int, default 100_000
+        Number of draws of the bias parameters from their priors (and of the reported
+        share, with ``random_error``).
     confidence_level : float, default 0.95
         Mass of the reported simulation intervals.
     random_error : bool, default True

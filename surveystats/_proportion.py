@@ -62,8 +62,10 @@ class ProportionCI(Result):
         Design degrees of freedom, or None when normal quantiles were used.
     se : float, ndarray or Series
         Standard error of the estimate: the design's own standard error from
-        :meth:`DesignEstimate.to_proportion_ci` (whose ``n_eff`` for the likelihood-ratio
-        interval includes R's dispersion ``n / (n - 1)``, so it is not recomputed from it);
+        :meth:`DesignEstimate.to_proportion_ci
+        <surveystats.design.DesignEstimate.to_proportion_ci>` (whose ``n_eff`` for the
+        likelihood-ratio interval includes R's dispersion ``n / (n - 1)``, so it is not
+        recomputed from it);
         else ``sqrt(p (1 - p) / n_eff)``, computed on first read (most callers never read it,
         and for a large array it costs several passes over it).
 

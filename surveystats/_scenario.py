@@ -70,7 +70,7 @@ class ScenarioResult(Result):
         One row per step: ``step, mechanism, description, estimate, low, high, shift``
         (``shift`` is the step's contribution to the estimate, in share units).
     parameters : dict of str to float
-        The bias pipeline's parameters (names of :data:`surveystats.bias._spec.PARAMETERS`)
+        The bias pipeline's parameters (names of ``surveystats.bias._spec.PARAMETERS``)
         that move the estimate, as applied: an overstatement as the shares of falsifiers it
         was resolved to at its step. A house effect of unknown sign and a total-error
         multiplier only widen the interval and are not among them. ``_pipeline.adjust`` with
@@ -100,8 +100,11 @@ class ScenarioResult(Result):
         return self.steps.copy()
 
     def summary(self) -> pd.DataFrame:
-        """One row: ``scenario, reported, n, deff, n_eff, estimate, low, high, method,
-        confidence_level``."""
+        """The scenario's result in one row.
+
+        Columns ``scenario, reported, n, deff, n_eff, estimate, low, high, method,
+        confidence_level``.
+        """
         s = self.sampling
         return pd.DataFrame([{
             "scenario": self.scenario.name, "reported": self.reported, "n": s.n,
@@ -165,6 +168,7 @@ class Scenario:
     deff : float, default 1.0
         Design effect: the sampling interval is computed at ``n_eff = n / deff``.
     name : str, default "custom"
+        The scenario's name, as its results and charts show it.
     description : str, default ""
         What the scenario assumes, with its sources.
 
@@ -236,10 +240,12 @@ class Scenario:
         method : str, default "wilson"
             Interval method for the sampling interval.
         confidence_level : float, default 0.95
+            Two-sided confidence level of the sampling interval.
 
         Returns
         -------
         ScenarioResult
+            The adjusted estimate and interval, with each step's contribution.
         """
         p, n_f = _topline(topline, n)
         cl = check_confidence_level(confidence_level)
@@ -353,7 +359,9 @@ def scenario_grid(
     deff : float or sequence, default 1.0
         Design effect(s): one more grid dimension.
     method : str, default "wilson"
+        Interval method of the sampling interval (see :func:`surveystats.proportion_ci`).
     confidence_level : float, default 0.95
+        Two-sided confidence level of the sampling interval.
     **ranges : float or sequence
         Values for any of ``uncovered_share`` with ``coverage_difference`` (p_uncovered -
         p_covered), ``odds_ratio`` (answer-dependent nonresponse) or ``rho`` with

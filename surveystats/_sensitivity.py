@@ -138,10 +138,13 @@ class Tornado(Result):
     spans: pd.DataFrame
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per mechanism and item: ``mechanism, label, item, reported, at_low,
-        at_high, low, high, span``. ``at_low``/``at_high`` are the true shares implied at the
-        mechanism's low and high setting (for the design effect: the interval's bounds at the
-        larger value), ``low``/``high`` their minimum and maximum, ``span = high - low``."""
+        """One row per mechanism and item.
+
+        Columns ``mechanism, label, item, reported, at_low, at_high, low, high, span``.
+        ``at_low``/``at_high`` are the true shares implied at the mechanism's low and high
+        setting (for the design effect: the interval's bounds at the larger value),
+        ``low``/``high`` their minimum and maximum, ``span = high - low``.
+        """
         return self.spans
 
     @property
@@ -189,8 +192,9 @@ class Tornado(Result):
 
 
 def bias_tornado(p: Any, n: float, *, ranges: Mapping[str, Any] | None = None) -> Tornado:
-    """How far each bias mechanism, from its low to its high sourced setting, moves each
-    reported share: the numbers of a tornado chart.
+    """How far each bias mechanism moves each reported share: the numbers of a tornado chart.
+
+    Each mechanism goes from its low to its high sourced setting, the others off.
 
     Parameters
     ----------
@@ -201,7 +205,7 @@ def bias_tornado(p: Any, n: float, *, ranges: Mapping[str, Any] | None = None) -
     ranges : mapping, optional
         Replaces some of the default (low, high) settings, which come from
         :func:`surveystats.bias.default_range`; a value of None drops that bar. Keys (see
-        :data:`TORNADO_MECHANISMS`):
+        ``TORNADO_MECHANISMS``):
 
         * ``"coverage"``: two ``(uncovered_share, coverage_difference)`` pairs;
         * ``"nonresponse"``: response odds ratio;
@@ -458,8 +462,10 @@ class SensitivityMap(Result):
     centred_on: str | None = None
 
     def to_frame(self) -> pd.DataFrame:
-        """The grid, one row per cell: ``x, y`` (the parameter names), ``x_value, y_value,
-        estimate``."""
+        """The grid, one row per cell.
+
+        Columns ``x, y`` (the parameter names), ``x_value, y_value, estimate``.
+        """
         gx, gy = np.meshgrid(self._stored("x_values"), self._stored("y_values"))
         return pd.DataFrame({"x": self.x, "y": self.y, "x_value": gx.ravel(),
                              "y_value": gy.ravel(),
@@ -506,8 +512,9 @@ def sensitivity_map(
     threshold: float = 0.5,
     fixed: Mapping[str, float] | None = None,
 ) -> SensitivityMap:
-    """The adjusted share over a grid of two bias parameters, with its threshold contour and
-    each parameter's tipping point: the numbers of a sensitivity map.
+    """The adjusted share over a grid of two bias parameters: the numbers of a sensitivity map.
+
+    With its threshold contour and each parameter's tipping point.
 
     Parameters
     ----------
@@ -518,7 +525,7 @@ def sensitivity_map(
     n : float
         Nominal sample size, with a share (taken from a ScenarioResult).
     x, y : str
-        Two different parameters of :data:`MAP_PARAMETERS` (the pipeline's parameter names,
+        Two different parameters of ``MAP_PARAMETERS`` (the pipeline's parameter names,
         as in :func:`surveystats.scenario_grid`).
     x_values, y_values : array-like, optional
         Grid values. Default: 121 values from the no-bias value to 1.15 times the farther of
@@ -632,8 +639,9 @@ _STEP_LABELS = {
 
 @dataclass(frozen=True, eq=False, repr=False)
 class ErrorBudget(Result):
-    """Result of :func:`error_budget`: an item's uncertainty, row by row, from the stated
-    margin (when one was stated) to the plausible range of a scenario.
+    """Result of :func:`error_budget`: an item's uncertainty, row by row.
+
+    From the stated margin (when one was stated) to the plausible range of a scenario.
 
     Attributes
     ----------
@@ -654,8 +662,11 @@ class ErrorBudget(Result):
         return float(self.scenario.reported)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per bar, top to bottom: ``row`` (its label), ``kind`` (``stated``,
-        ``sampling``, ``bias``, ``total``), ``mechanism``, ``estimate, low, high``."""
+        """One row per bar, top to bottom.
+
+        Columns ``row`` (its label), ``kind`` (``stated``, ``sampling``, ``bias``,
+        ``total``), ``mechanism``, ``estimate, low, high``.
+        """
         return self.rows
 
     def _text(self) -> str:
@@ -685,8 +696,10 @@ def error_budget(
     deff: float | None = None,
     stated_margin: float | None = None,
 ) -> ErrorBudget:
-    """An item's uncertainty row by row: the stated margin (if given), the sampling interval,
-    the interval after undoing each bias in turn, and the plausible range.
+    """An item's uncertainty row by row, from the stated margin to the plausible range.
+
+    The stated margin (if given), the sampling interval, the interval after undoing each
+    bias in turn, and the plausible range.
 
     Parameters
     ----------
@@ -707,6 +720,7 @@ def error_budget(
     Returns
     -------
     ErrorBudget
+        One row per bar, from the stated margin to the plausible range.
 
     Examples
     --------

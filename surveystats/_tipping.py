@@ -72,8 +72,10 @@ class TippingPoint(Result):
         return self.value is not None
 
     def adjusted(self, value: float | None = None) -> float:
-        """The adjusted share at ``value`` (default: the tipping value); equals the threshold
-        there (a round trip)."""
+        """The adjusted share at ``value`` (default: the tipping value).
+
+        At the tipping value it equals the threshold (a round trip).
+        """
         v = self.value if value is None else value
         if v is None:
             raise ValueError("no tipping value was found; pass a parameter value")
@@ -81,8 +83,11 @@ class TippingPoint(Result):
         return float(_pipeline.adjust(np.float64(self.start), params))
 
     def to_frame(self) -> pd.DataFrame:
-        """One row: ``mechanism, parameter, value, threshold, bound, start, reported, found,
-        message``."""
+        """The tipping point in one row.
+
+        Columns ``mechanism, parameter, value, threshold, bound, start, reported, found,
+        message``.
+        """
         return pd.DataFrame([{
             "mechanism": self.mechanism, "parameter": self.parameter,
             "value": np.nan if self.value is None else self.value,
@@ -188,8 +193,9 @@ def tipping_point(
         ``n / deff`` ("how much bias before even the interval's upper end is below 50%?").
     parameter : str, optional
         Which parameter to solve for; default the mechanism's main one.
-    method, confidence_level
-        For the sampling interval.
+    method, confidence_level : optional
+        For the sampling interval: interval method (default ``"wilson"``) and two-sided
+        confidence level (default 0.95).
     **fixed : float
         Values of the mechanism's other parameters (e.g. ``response_rate=0.1``).
 

@@ -10,3 +10,4 @@ from __future__ import annotations
 __all__ = ["__version__"]
 
 __version__ = "0.1.0"
+"""The version of this surveystats, as ``version`` in ``pyproject.toml`` gives it."""

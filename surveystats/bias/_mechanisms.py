@@ -67,6 +67,7 @@ FloatOrArray: TypeAlias = float | NDArray[np.float64]
 MechanismName = Literal[
     "nonresponse", "data_defect", "falsification", "coverage", "house_effect", "dont_know"
 ]
+"""The name of a bias mechanism: a key of :data:`MECHANISMS`."""
 
 # Rounding slack when checking that a computed share lies in [0, 1] or in a feasible band.
 _TOL = 1e-12
@@ -988,8 +989,10 @@ class DontKnow(_Mechanism):
         return _out(np.clip(r / (1.0 - self.share), 0.0, 1.0))
 
     def no_share(self, p: ArrayLike) -> FloatOrArray:
-        """The "no" share of all respondents, ``1 - p - share``: everyone who answered neither
-        "yes" nor "don't know"."""
+        """The "no" share of all respondents, ``1 - p - share``.
+
+        Everyone who answered neither "yes" nor "don't know".
+        """
         r = _shares("p", p)
         self._check_room(r)
         return _out(np.clip(1.0 - r - self.share, 0.0, 1.0))

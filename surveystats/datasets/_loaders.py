@@ -141,7 +141,7 @@ def load_vtsiom_2025() -> pd.DataFrame:
 
     See Also
     --------
-    list_datasets : what ships, with the name of each data card.
+    list_datasets : What ships, with the name of each data card.
 
     Notes
     -----
@@ -277,6 +277,7 @@ def load_vtsiom_2025_card() -> PollCard:
     Returns
     -------
     surveystats._poll.PollCard
+        The card: the poll-level facts listed above.
 
     Examples
     --------
@@ -299,6 +300,7 @@ POLLS: Final[tuple[str, ...]] = ("vtsiom_2025", "levada_ulyukaev_2018", "kiis_el
                                  "politbarometer_2019_08")
 PollName = Literal["vtsiom_2025", "levada_ulyukaev_2018", "kiis_elections_2023",
                    "politbarometer_2019_08"]
+"""The name of a bundled poll: one of :data:`POLLS`."""
 
 
 @dataclass(frozen=True)
@@ -477,6 +479,7 @@ _TEACHING_DIR: Final = "teaching"
 #: The sample designs that ship, in the order of the data card.
 TEACHING_DESIGNS: Final[tuple[str, ...]] = ("srs", "stratified", "cluster1", "cluster2")
 TeachingDesign = Literal["srs", "stratified", "cluster1", "cluster2"]
+"""The name of a teaching sample's design: one of :data:`TEACHING_DESIGNS`."""
 
 #: Person columns of the population file and of every sample file, with their pandas dtypes
 #: (``bool`` columns are stored as 0/1 in the CSV).
@@ -593,9 +596,9 @@ def load_teaching_population() -> pd.DataFrame:
 
     See Also
     --------
-    load_teaching_sample : the four samples drawn from this population.
-    load_teaching_truth : the population values of the usual estimands.
-    load_teaching_margins : population counts for calibration.
+    load_teaching_sample : The four samples drawn from this population.
+    load_teaching_truth : The population values of the usual estimands.
+    load_teaching_margins : Population counts for calibration.
 
     Notes
     -----
@@ -685,7 +688,9 @@ def load_teaching_sample(design: TeachingDesign) -> pd.DataFrame:
 
     See Also
     --------
-    load_teaching_population, load_teaching_truth, load_teaching_margins
+    load_teaching_population : The population the samples were drawn from.
+    load_teaching_truth : The population values of the usual estimands.
+    load_teaching_margins : Population counts for calibration.
 
     Notes
     -----
@@ -767,7 +772,9 @@ def load_teaching_truth() -> pd.DataFrame:
 
     See Also
     --------
-    load_teaching_population, load_teaching_sample, load_teaching_margins
+    load_teaching_population : The population these values describe.
+    load_teaching_sample : The four samples drawn from it.
+    load_teaching_margins : Population counts for calibration.
 
     Notes
     -----
@@ -827,7 +834,9 @@ def load_teaching_margins() -> pd.DataFrame:
 
     See Also
     --------
-    load_teaching_population, load_teaching_sample, load_teaching_truth
+    load_teaching_population : The population these counts describe.
+    load_teaching_sample : The four samples drawn from it.
+    load_teaching_truth : The population values of the usual estimands.
 
     Examples
     --------
@@ -1043,9 +1052,11 @@ def list_datasets() -> pd.DataFrame:
 
 
 def teaching_labelled_path(kind: str = "dta") -> Path:
-    """The path of the labelled teaching file: the stratified teaching sample as agencies
-    publish microdata, with value labels (codes 1, 2, ... for region, age group, sex and
-    education, in a meaningful order) and variable labels (the question texts).
+    """The path of the labelled teaching file, in Stata or SPSS format.
+
+    The stratified teaching sample as agencies publish microdata, with value labels (codes
+    1, 2, ... for region, age group, sex and education, in a meaningful order) and variable
+    labels (the question texts).
 
     Parameters
     ----------

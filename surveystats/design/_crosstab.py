@@ -190,9 +190,11 @@ class Crosstab(Result):
         return len(self.row_levels), len(self.col_levels)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per cell, row level by row level: ``row_variable, row_level,
-        col_variable, col_level, count, count_se, share, share_se, row_share, row_share_se,
-        col_share, col_share_se``."""
+        """One row per cell, row level by row level.
+
+        Columns ``row_variable, row_level, col_variable, col_level, count, count_se, share,
+        share_se, row_share, row_share_se, col_share, col_share_se``.
+        """
         r, c = self.shape
         frame = pd.DataFrame({
             "row_variable": [self.row] * (r * c),
@@ -314,8 +316,10 @@ class CrosstabTest(Result):
     method: str
 
     def to_frame(self) -> pd.DataFrame:
-        """One row: ``row, col, test, statistic_name, statistic, df, ddf, p_value,
-        method``."""
+        """The test in one row.
+
+        Columns ``row, col, test, statistic_name, statistic, df, ddf, p_value, method``.
+        """
         return pd.DataFrame([{
             "row": self.row, "col": self.col, "test": self.test,
             "statistic_name": self.statistic_name, "statistic": self.statistic,

@@ -545,16 +545,16 @@ class SurveyDesign(_DesignMethods):
             give the rho your agency used). Any other kind refuses it.
         rng : int, numpy Generator or None
             Seed or generator for the bootstrap draws (``numpy.random.default_rng``).
+        mse : bool or None, default None
+            Centre the replicates at the full-sample estimate instead of their mean. None:
+            True for ``"sdr"`` (the ACS formula ``4/R Σ (θ_r - θ̂)²``), False otherwise
+            (R's default).
         large : {"split", "merge"} or None
             ``"brr"`` and ``"fay"`` with strata of more than two PSUs (R's ``brrweights(
             large=)``): "split" pairs the PSUs of such a stratum, in the order they first
             appear, into pseudo-strata (an even number is needed); "merge" makes each such
             stratum one pseudo-stratum whose first half of PSUs (by appearance) is one
             half-sample. None (the default) refuses such strata.
-        mse : bool or None, default None
-            Centre the replicates at the full-sample estimate instead of their mean. None:
-            True for ``"sdr"`` (the ACS formula ``4/R Σ (θ_r - θ̂)²``), False otherwise
-            (R's default).
         sort : str or None
             ``"sdr"`` only: a column giving the sort order of the PSUs (the order of
             selection of a systematic sample, such as the ACS's geographic sort); it must

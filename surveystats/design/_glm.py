@@ -600,8 +600,11 @@ class GLMResult(Result):
                              "confidence_level": cl}, index=self.params.index)
 
     def to_frame(self, confidence_level: float = 0.95) -> pd.DataFrame:
-        """One row per coefficient: ``term, estimate, se, statistic, df, p_value, low, high,
-        confidence_level``."""
+        """One row per coefficient.
+
+        Columns ``term, estimate, se, statistic, df, p_value, low, high,
+        confidence_level``.
+        """
         ci = self.conf_int(confidence_level)
         return pd.DataFrame({
             "term": self.params.index, "estimate": self.params.to_numpy(),

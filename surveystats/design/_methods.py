@@ -282,7 +282,7 @@ class _DesignMethods:
             A categorical, text, boolean or numeric column; each distinct value is a level.
         level : scalar or None
             Only this level (e.g. ``True``, ``"Yes"``, ``1``); None: every level, sorted.
-        by, deff, missing
+        by : str, list of str or None
             As in :meth:`mean`.
         method : str, default "logit"
             Interval method used by ``confint()`` and ``to_proportion_ci()`` unless they
@@ -290,6 +290,10 @@ class _DesignMethods:
             ``"likelihood_ratio"`` (``likelihood``), ``"arcsine"`` (``asin``),
             ``"korn_graubard"`` (``beta``), ``"wald"`` (``mean``), ``"wilson"``, or any
             other method of :func:`surveystats.proportion_ci`. R's names are accepted.
+        deff : {"wor", "wr"} or None
+            As in :meth:`mean`.
+        missing : {"error", "drop"}
+            As in :meth:`mean`.
 
         Returns
         -------
@@ -373,7 +377,7 @@ class _DesignMethods:
             Numerator column(s); each is divided by ``denominator``.
         denominator : str
             Denominator column (its weighted total must not be 0).
-        by, deff, missing
+        by, deff, missing : optional
             As in :meth:`mean`; with ``missing="drop"`` a row missing either value is
             dropped (R's ``svyratio(..., na.rm=TRUE)``).
 
@@ -428,7 +432,7 @@ class _DesignMethods:
             A numeric column.
         probs : float or list of float
             Probabilities in [0, 1].
-        by, missing
+        by : str, list of str or None
             As in :meth:`mean`.
         rule : str, default "math"
             Every ``qrule`` of R survey's ``svyquantile``, with its formula. ``"math"``
@@ -448,6 +452,8 @@ class _DesignMethods:
             with each replicate's weights, ``estimate ± t_df SE`` (R's ``repCI``; jackknife
             SEs of quantiles are known to be unreliable, as R warns). The quantile's ``se``
             is, as in R, the 95% interval's width over ``2 t_{0.975, df}``.
+        missing : {"error", "drop"}
+            As in :meth:`mean`.
 
         Returns
         -------

@@ -131,8 +131,10 @@ class DesignEstimate(Result):
     _interval: Callable[[float], tuple[np.ndarray, np.ndarray]] | None = field(
         default=None, repr=False, compare=False
     )
-    #: question texts by variable, from a labelled file (``df.attrs["labels"]``, as
-    #: :func:`surveystats.read_stata` and :func:`surveystats.read_spss` set them)
+    #: Question texts by variable, from a labelled file.
+    #:
+    #: ``df.attrs["labels"]``, as :func:`surveystats.read_stata` and
+    #: :func:`surveystats.read_spss` set them.
     labels: dict[str, str] = field(default_factory=dict)
     # derived from variances, so left out of equality and hashing
     se: np.ndarray = field(init=False, repr=False, compare=False)
@@ -369,8 +371,11 @@ class DesignEstimate(Result):
         return dataclasses.replace(ci, se=s(self.se).rename("se"))
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """Each row's point and confidence interval, titled with the question text of a
-        labelled file: :func:`surveystats.plotting.plot_design_estimate`."""
+        """Each row's point and confidence interval.
+
+        Titled with the question text of a labelled file:
+        :func:`surveystats.plotting.plot_design_estimate`.
+        """
         from surveystats.plotting import plot_design_estimate
 
         return plot_design_estimate(self, ax=ax, **kwargs)

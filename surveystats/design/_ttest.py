@@ -77,8 +77,11 @@ class TTest(Result):
     confidence_level: float
 
     def to_frame(self) -> pd.DataFrame:
-        """One row: ``variable, group, levels, estimate, se, null_value, statistic, df,
-        p_value, low, high, confidence_level``."""
+        """The test in one row.
+
+        Columns ``variable, group, levels, estimate, se, null_value, statistic, df,
+        p_value, low, high, confidence_level``.
+        """
         return pd.DataFrame([{
             "variable": self.variable, "group": self.group,
             "levels": " vs ".join(map(str, self.levels[::-1])) if self.levels else None,

@@ -40,8 +40,9 @@ def plot_bias_tornado(
     source: str | None = None,
     **kwargs: Any,
 ) -> Axes:
-    """Tornado chart: how far each mechanism, from its low to its high default, moves each
-    headline.
+    """Tornado chart: how far each mechanism moves each headline.
+
+    Each mechanism goes from its low to its high default.
 
     Parameters
     ----------
@@ -182,10 +183,12 @@ def plot_sensitivity_map(
         ``x_values``, ``y_values``, ``threshold`` and ``fixed``; see that function).
     n : float, optional
         Nominal sample size, when ``result_or_p`` is a share.
-    x, y, x_values, y_values, threshold, fixed
+    x, y, x_values, y_values, threshold : optional
         Passed to :func:`surveystats.sensitivity_map` when ``result_or_p`` is a share.
     ax : matplotlib Axes, optional
         Axes to draw on; default the current axes (``plt.gca()``).
+    fixed : mapping of str to float, optional
+        Passed to :func:`surveystats.sensitivity_map` when ``result_or_p`` is a share.
     colorbar : bool, default True
         Add a colour bar (it takes space from ``ax``).
     label : str, optional
@@ -333,11 +336,11 @@ def plot_error_budget(
         ``stated_margin``, ``preset`` and ``deff``.
     n : float, optional
         Nominal sample size, when ``result_or_p`` is a share.
-    stated_margin, preset, deff
-        Passed to :func:`surveystats.error_budget` when ``result_or_p`` is not an
-        ``ErrorBudget``. No stated margin is drawn unless one is given.
     ax : matplotlib Axes, optional
         Axes to draw on; default the current axes (``plt.gca()``).
+    stated_margin, preset, deff : optional
+        Passed to :func:`surveystats.error_budget` when ``result_or_p`` is not an
+        ``ErrorBudget``. No stated margin is drawn unless one is given.
     label : str, optional
         Name of the item in the title, default the share (``"55%"``).
     source : str, optional
@@ -610,6 +613,8 @@ def plot_poll_simulation(
     ax : matplotlib Axes, optional
         Axes to draw on; default the current axes (``plt.gca()``).
     bins : int, default 50
+        About this many histogram bins over the estimates' range; for unweighted
+        estimates (counts over ``n``) whole multiples of ``1 / n`` wide.
     label : str, optional
         What is polled, for the title (e.g. the item's question); default none.
     source : str, optional

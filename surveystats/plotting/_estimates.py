@@ -52,8 +52,10 @@ def plot_design_estimate(
     confidence_level : float, default 0.95
         Two-sided level in (0, 1) of the intervals drawn.
     method : str, optional
-        Interval method, as :meth:`DesignEstimate.confint` takes it (proportions: default
-        the one the estimate was made with; means, totals, ratios: ``"wald"``).
+        Interval method, as
+        :meth:`DesignEstimate.confint <surveystats.design.DesignEstimate.confint>` takes it
+        (proportions: default the one the estimate was made with; means, totals, ratios:
+        ``"wald"``).
     source : str, optional
         End of the note under the chart; default ``"chart: surveystats"``.
     **kwargs
@@ -68,8 +70,8 @@ def plot_design_estimate(
         1, ... with the y axis inverted. For each variable, one ``Line2D`` of points
         (``gid="estimate"``) at the estimates and one ``LineCollection`` of horizontal
         segments (``gid="interval"``) from ``low`` to ``high`` of
-        :meth:`DesignEstimate.confint`. The note under the chart is an annotation with
-        ``gid="source"``.
+        :meth:`DesignEstimate.confint <surveystats.design.DesignEstimate.confint>`. The note
+        under the chart is an annotation with ``gid="source"``.
 
     Notes
     -----
@@ -94,11 +96,12 @@ def plot_design_estimate(
     standard error leaves plausible: in repeated samples drawn by the same design, 95% of
     such intervals cover the population value. Two domains whose intervals overlap may
     still differ significantly (domain estimates share PSUs and are correlated), and ones
-    that do not overlap do; test a difference with :meth:`DesignEstimate.contrast`, whose
+    that do not overlap do; test a difference with
+    :meth:`DesignEstimate.contrast <surveystats.design.DesignEstimate.contrast>`, whose
     chart is this one. Proportions are drawn with their own interval method (logit by
     default, as R's ``svyciprop``), so near 0 or 1 an interval is not symmetric about its
     dot. Intervals are NaN, and not drawn, where a domain has no design degrees of freedom
-    (:meth:`DesignEstimate.confint` warns).
+    (:meth:`DesignEstimate.confint <surveystats.design.DesignEstimate.confint>` warns).
 
     Examples
     --------

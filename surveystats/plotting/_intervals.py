@@ -269,9 +269,10 @@ def plot_deff_scenarios(
     n_values : array-like, optional
         ``by="n"``: sample sizes, default 121 values from ``n / 4`` to ``4 n``.
     confidence_level : float, default 0.95
+        Two-sided confidence level of the margins drawn.
     used : float or dict of str to float, optional
         The design effect each item is analysed at (one for all, or by item as ``p`` names
-        them), e.g. a report's rule of :func:`surveystats._poll.design_effects`. Default the
+        them), e.g. a report's rule of ``surveystats._poll.design_effects``. Default the
         sourced central value (1.5, ``default_range("design_effect", "deff")``).
         ``by="deff"``: marked on each item's line with its margin
         (``gid="used"``). ``by="n"``: drawn beside the sourced low and high (1 and 2.25);

@@ -154,7 +154,7 @@ def _priors(p: float) -> dict[str, Any]:
 
 
 #: Names of the charts :func:`render_all` can draw (per-item charts get the item's file id
-#: appended, see :func:`file_ids`).
+#: appended, see ``file_ids``).
 CHARTS: tuple[str, ...] = (
     "intervals",
     "deff_scenarios",
@@ -197,8 +197,11 @@ class ChartJob:
     figsize: tuple[float, float] = st.FIGSIZE
 
     def figure(self) -> Figure:
-        """The chart drawn on a new figure made without pyplot (:func:`~surveystats.plotting.
-        _style.new_figure`: no backend, nothing to close), not yet laid out or saved."""
+        """The chart drawn on a new figure, not yet laid out or saved.
+
+        The figure is made without pyplot (``_style.new_figure``: no backend, nothing to
+        close).
+        """
         fig, ax = st.new_figure(self.figsize)
         self.draw(ax)
         return fig
@@ -264,6 +267,7 @@ def chart_jobs(
         The poll card: source lines, the stated margin. Default: the bundled card when
         ``toplines`` is None, else none (neutral charts, no stated margin).
     formats : sequence of str, default ("png", "svg")
+        The formats each chart is saved in (see :func:`save_figure`).
     charts : sequence of str, optional
         Only these charts (names from :data:`CHARTS`); default all.
 
@@ -464,12 +468,12 @@ def render_all(
         named ``<chart>_<file id>``, e.g. ``error_budget_smo_end_hope.png``: the item id as
         lower-case ASCII, Cyrillic transliterated (``"Надежды"`` -> ``nadezhdy``), with the
         item's position appended where two items would share a name or nothing is left
-        (``item_3``); see :func:`file_ids`.
+        (``item_3``); see ``file_ids``.
 
     Notes
     -----
     Every chart of an item uses the item's design effect by the one rule of
-    :func:`surveystats._poll.design_effects` (the item's, else the card's, else the sourced
+    ``surveystats._poll.design_effects`` (the item's, else the card's, else the sourced
     central value, assumed). Charts: interval methods (all of
     :data:`surveystats.INTERVAL_METHODS`, with the card's stated margin if it states one),
     margin against design effect and against sample size (the items' design effects with the

@@ -95,6 +95,11 @@ _TITLE_SIZE = 11.5
 def style() -> Iterator[None]:
     """Context in which the house rcParams apply (global rcParams are left alone).
 
+    Yields
+    ------
+    None
+        Inside the ``with`` block, matplotlib draws in the house style.
+
     Examples
     --------
     >>> import matplotlib.pyplot as plt
