@@ -1,8 +1,9 @@
 """surveystats: how sure can we be of a poll's number?
 
 Proportion intervals under design effects, comparisons of shares, the bundled VTsIOM case,
-bias scenarios, charts and design-based estimation on microdata. The public API is what this
-module re-exports; everything in ``_private`` modules may change without notice.
+bias scenarios, charts (with sliders in Jupyter: ``explore``) and design-based estimation on
+microdata. The public API is what this module re-exports; everything in ``_private`` modules
+may change without notice.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from surveystats._deff import (
 )
 from surveystats._engine import ALIASES as INTERVAL_ALIASES
 from surveystats._engine import METHODS as _METHODS
+from surveystats._explore import Explorer, explore
 from surveystats._labelled import read_spss, read_stata
 from surveystats._methods import MethodComparison, compare_methods
 from surveystats._pba import BiasAnalysis, probabilistic_bias_analysis
@@ -60,6 +62,7 @@ __all__ = [
     "DegenerateIntervalWarning",
     "DesignEstimate",
     "ErrorBudget",
+    "Explorer",
     "MethodComparison",
     "NestedShares",
     "PollSimulation",
@@ -85,6 +88,7 @@ __all__ = [
     "difference_same_sample",
     "effective_sample_size",
     "error_budget",
+    "explore",
     "implied_deff",
     "kish_deff",
     "margin_of_error",

@@ -249,6 +249,9 @@ NOT_FUZZED = {
     "datasets": "a module",
     "read_stata": "reads a file; bad paths and files in tests/test_labelled.py",
     "read_spss": "reads a file; bad paths and files in tests/test_labelled.py",
+    "explore": "draws two charts per call; its inputs, checked by the shared checks against "
+               "declared intervals, in tests/test_explore.py",
+    "Explorer": "made by explore()",
 }
 
 
