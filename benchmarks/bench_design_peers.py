@@ -455,8 +455,9 @@ def targets(ours: dict[str, float | str], svy_t: dict[str, float | str] | None,
     ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def peer_arguments(description: str) -> argparse.Namespace:
+    """The options every peer benchmark takes (this one and ``bench_models_peers.py``)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--repeat", type=int, default=3, help="timed runs after a warm-up")
     parser.add_argument("--rows-per-psu", type=int, default=250,
                         help="250 gives 1,000,000 rows; smaller for a quick try")
@@ -465,19 +466,29 @@ def main() -> None:
     parser.add_argument("--no-r", action="store_true", help="skip R survey")
     parser.add_argument("--no-svy", action="store_true", help="skip svy")
     parser.add_argument("--write", action="store_true", help="update docs/performance.md")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def ensure_csv(path: Path, make: Callable[[], pd.DataFrame]) -> None:
+    """Write the benchmark's CSV unless an earlier run left it at ``path``."""
+    if path.exists():
+        return
+    t0 = time.perf_counter()
+    df = make()
+    n_rows = len(df)
+    write_csv(df, path)
+    del df
+    print(f"wrote {n_rows:,} rows to {path} in {time.perf_counter() - t0:.1f} s")
+
+
+def main() -> None:
+    args = peer_arguments(__doc__.split("\n\n")[0])
 
     with tempfile.TemporaryDirectory(prefix="bench_design_peers_") as tmp:
         workdir = args.data_dir or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
         path = workdir / f"design_peers_{args.rows_per_psu}_{SEED}.csv"
-        if not path.exists():
-            t0 = time.perf_counter()
-            df = make_data(args.rows_per_psu)
-            n_rows = len(df)
-            write_csv(df, path)
-            del df
-            print(f"wrote {n_rows:,} rows to {path} in {time.perf_counter() - t0:.1f} s")
+        ensure_csv(path, lambda: make_data(args.rows_per_psu))
 
         timings: dict[str, Times | None] = {}
         results: dict[str, Result] = {}

@@ -51,7 +51,6 @@ p-value) and prints what it finds; no difference is hidden.
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import subprocess
 import sys
@@ -68,7 +67,15 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import best_of, machine, write_section
 from bench_design import make_data as make_base_data
-from bench_design_peers import SEED, fmt_time, max_rel, r_available, speedup, write_csv
+from bench_design_peers import (
+    SEED,
+    ensure_csv,
+    fmt_time,
+    max_rel,
+    peer_arguments,
+    r_available,
+    speedup,
+)
 
 import surveystats
 
@@ -373,28 +380,13 @@ def targets(ours: Times, svy_t: Times | None, r_t: Times | None) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs after a warm-up")
-    parser.add_argument("--rows-per-psu", type=int, default=250,
-                        help="250 gives 1,000,000 rows; smaller for a quick try")
-    parser.add_argument("--data-dir", type=Path, default=None,
-                        help="keep the CSV here and reuse it (default: a temporary directory)")
-    parser.add_argument("--no-r", action="store_true", help="skip R survey")
-    parser.add_argument("--no-svy", action="store_true", help="skip svy")
-    parser.add_argument("--write", action="store_true", help="update docs/performance.md")
-    args = parser.parse_args()
+    args = peer_arguments(__doc__.split("\n\n")[0])
 
     with tempfile.TemporaryDirectory(prefix="bench_models_peers_") as tmp:
         workdir = args.data_dir or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
         path = workdir / f"models_peers_{args.rows_per_psu}_{SEED}.csv"
-        if not path.exists():
-            t0 = time.perf_counter()
-            df = make_data(args.rows_per_psu)
-            n_rows = len(df)
-            write_csv(df, path)
-            del df
-            print(f"wrote {n_rows:,} rows to {path} in {time.perf_counter() - t0:.1f} s")
+        ensure_csv(path, lambda: make_data(args.rows_per_psu))
 
         timings: dict[str, Times | None] = {}
         results: dict[str, Result] = {}

@@ -505,22 +505,23 @@ def _by_unit_totals(design: Design, rcode: np.ndarray, ccode: np.ndarray, r: int
     # row shares: domain i (a row level), variable j (a column level); unit totals in the
     # layout of unit_totals, row i * c + j; the same for the column shares with the roles
     # swapped (domain j, variable i: row j * r + i)
+    def domain_shares(Md: np.ndarray, dom: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Shares of each variable within each domain, ``Md`` (domains, variables, units),
+        and their variances."""
+        n_dom, k = Md.shape[:2]
+        unit_w = Md.sum(axis=1)  # (domains, units): each domain's weight in each unit
+        dom_n = unit_w.sum(axis=1)
+        shares = Md.sum(axis=2) / dom_n[:, None]
+        tot = (Md - shares[:, :, None] * unit_w[:, None, :]) / dom_n[:, None, None]
+        var = design._covariance_of_totals(  # type: ignore[attr-defined]
+            tot.reshape(K, n_units), k, dom, n_dom, rows, False)
+        return shares.ravel(), var
+
     Mr = M.reshape(r, c, n_units)
-    row_w = Mr.sum(axis=1)  # (r, units): each row level's weight in each unit
-    row_n = row_w.sum(axis=1)  # (r,)
-    row_share = count.reshape(r, c) / row_n[:, None]
-    row_tot = (Mr - row_share[:, :, None] * row_w[:, None, :]) / row_n[:, None, None]
-    row_v = design._covariance_of_totals(  # type: ignore[attr-defined]
-        row_tot.reshape(K, n_units), c, rcode, r, rows, False)
-    Mc = Mr.transpose(1, 0, 2)  # (c, r, units)
-    col_w = Mc.sum(axis=1)
-    col_n = col_w.sum(axis=1)
-    col_share = count.reshape(r, c).T / col_n[:, None]
-    col_tot = (Mc - col_share[:, :, None] * col_w[:, None, :]) / col_n[:, None, None]
-    col_v = design._covariance_of_totals(  # type: ignore[attr-defined]
-        col_tot.reshape(K, n_units), r, ccode, c, rows, False)
+    row_share, row_v = domain_shares(Mr, rcode)
+    col_share, col_v = domain_shares(Mr.transpose(1, 0, 2), ccode)
     return (count, (count_var + count_var.T) / 2.0, share.ravel(), (share_var + share_var.T) / 2.0,
-            row_share.ravel(), row_v, col_share.ravel(), col_v)
+            row_share, row_v, col_share, col_v)
 
 
 def _estimate(

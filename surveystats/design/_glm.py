@@ -196,22 +196,12 @@ def _pass(XT: np.ndarray, y: np.ndarray, w: np.ndarray, fam: _Family,
     ``y1``: for binomial 0/1 data, the rows with y = 1 (the deviance then needs one
     logarithm per row).
     """
-    starts = range(0, XT.shape[1], _BLOCK)
-    dev, G, rhs = _pass_blocks(XT, y, w, fam, beta, mu_out, r_out, y1, starts)
-    return dev, 0.5 * (G + G.T), rhs
-
-
-def _pass_blocks(XT: np.ndarray, y: np.ndarray, w: np.ndarray, fam: _Family,
-                 beta: np.ndarray | None, mu_out: np.ndarray, r_out: np.ndarray,
-                 y1: np.ndarray | None,
-                 starts: Sequence[int]) -> tuple[float, np.ndarray, np.ndarray]:
-    """The sums of :func:`_pass` over the blocks that begin at ``starts``."""
     p = XT.shape[0]
     G = np.zeros((p, p))
     rhs = np.zeros(p)
     dev = 0.0
     buf = np.empty((p, min(_BLOCK, XT.shape[1])))
-    for lo in starts:  # blocks of rows, not rows
+    for lo in range(0, XT.shape[1], _BLOCK):  # blocks of rows, not rows
         sl = slice(lo, lo + _BLOCK)
         xb = XT[:, sl]
         yb, wb = y[sl], w[sl]
@@ -236,7 +226,7 @@ def _pass_blocks(XT: np.ndarray, y: np.ndarray, w: np.ndarray, fam: _Family,
         np.multiply(xb, h, out=tb)
         G += tb @ xb.T
         rhs += tb @ resid
-    return dev, G, rhs
+    return dev, 0.5 * (G + G.T), rhs
 
 
 def _irls(XT: np.ndarray, y: np.ndarray, w: np.ndarray, fam: _Family,

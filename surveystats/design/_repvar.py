@@ -213,18 +213,20 @@ def _centred_gram(W: np.ndarray, idx: np.ndarray, rows: np.ndarray | None, block
     """Gram matrix of ``[u, D]`` (the mean column and the deviations from it) over ``rows``;
     with ``drop_last``, without the last deviation (``D 1 = 0`` makes it a combination of
     the others, so ``[u, D_1 .. D_{R-1}]`` spans the same space)."""
-    R = W.shape[1]
-    k = R if drop_last else R + 1
+    k = W.shape[1] if drop_last else W.shape[1] + 1
     G = np.zeros((k, k))
-    mean_weights = np.full(R, 1.0 / R)
     for start in range(0, idx.size, block):  # loop over row blocks, not rows
-        Wb = _rows_block(W, rows, idx, start, block)
-        M = np.empty((Wb.shape[0], R + 1))
-        np.matmul(Wb, mean_weights, out=M[:, 0])
-        np.subtract(Wb, M[:, :1], out=M[:, 1:])
-        Mk = M[:, :k]
-        G += Mk.T @ Mk
+        G += _block_gram(_rows_block(W, rows, idx, start, block), k)
     return G
+
+
+def _block_gram(Wb: np.ndarray, k: int) -> np.ndarray:
+    """The first ``k`` columns of ``[u, D]`` on the rows ``Wb``, their Gram matrix."""
+    R = Wb.shape[1]
+    M = np.empty((Wb.shape[0], k))
+    np.matmul(Wb, np.full(R, 1.0 / R), out=M[:, 0])
+    np.subtract(Wb[:, : k - 1], M[:, :1], out=M[:, 1:])
+    return M.T @ M
 
 
 def _full_rank_certified(W: np.ndarray, idx: np.ndarray, rows: np.ndarray | None,
@@ -251,14 +253,9 @@ def _full_rank_certified(W: np.ndarray, idx: np.ndarray, rows: np.ndarray | None
         return False
     if rows is None:  # every row: one contiguous chunk in each period, read in place
         G = np.zeros((R, R))
-        mean_weights = np.full(R, 1.0 / R)
         period = CERTIFICATE_CHUNK * CERTIFICATE_STRIDE
         for start in range(0, W.shape[0], period):  # loop over chunks of rows, not rows
-            Wb = np.asarray(W[start:start + CERTIFICATE_CHUNK], dtype=np.float64)
-            M = np.empty((Wb.shape[0], R))
-            np.matmul(Wb, mean_weights, out=M[:, 0])
-            np.subtract(Wb[:, : R - 1], M[:, :1], out=M[:, 1:])
-            G += M.T @ M
+            G += _block_gram(np.asarray(W[start:start + CERTIFICATE_CHUNK], dtype=np.float64), R)
     else:
         G = _centred_gram(W, sub, sub, block, drop_last=True)
     if not np.all(np.isfinite(G)):
