@@ -384,3 +384,48 @@ def test_plain_columns_route_refuses_what_it_cannot_copy() -> None:
     for formula in ("y ~ b", "y ~ s", "y ~ x:y", "y ~ np.log(x)", "y ~ C(x)", "b ~ x",
                     "y ~ Intercept", "y ~ x + I(x ** 2)"):
         assert route(formula) is None, formula
+
+
+# -- the warm start of a large fit -----------------------------------------------------------
+
+
+def _large_model(family: str, n: int = 300_000, seed: int = 11
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    XT = np.vstack([np.ones(n), rng.normal(size=(3, n))])
+    eta = np.array([-0.3, 0.5, -0.4, 0.2]) @ XT
+    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-eta))).astype(float) if family == "binomial" \
+        else rng.poisson(np.exp(eta)).astype(float)
+    return np.ascontiguousarray(XT), y, rng.uniform(0.5, 2.0, n)
+
+
+@pytest.mark.parametrize("family", ["binomial", "poisson"])
+def test_warm_start_changes_the_path_not_the_solution(family: str) -> None:
+    from surveystats.design import _glm
+
+    XT, y, w = _large_model(family)
+    assert XT.shape[1] >= _glm._WARM_FACTOR * _glm._WARM_ROWS  # the warm route is taken
+    fam = _glm.FAMILIES[family]
+    warm = _glm._irls(XT, y, w, fam)
+    cold = _glm._irls(XT, y, w, fam, warm=False)
+    assert warm.converged and cold.converged
+    assert warm.iterations < cold.iterations  # it saves passes over all rows
+    se = np.sqrt(np.diag(np.linalg.inv(cold.info)))
+    np.testing.assert_allclose(warm.beta / se, cold.beta / se, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(warm.info, cold.info, rtol=1e-9)
+    assert warm.deviance == pytest.approx(cold.deviance, rel=1e-12)
+
+
+def test_warm_start_falls_back_when_the_subsample_cannot_fit() -> None:
+    from surveystats.design import _glm
+
+    XT, y, w = _large_model("binomial")
+    stride = XT.shape[1] // _glm._WARM_ROWS
+    rare = np.zeros(XT.shape[1])
+    rare[1::stride][:50] = 1.0  # non-zero only on rows the subsample skips...
+    rare[1:200:2] = 1.0
+    rare[::stride] = 0.0  # ...so the subsample's information matrix is singular
+    XT = np.ascontiguousarray(np.vstack([XT, rare]))
+    assert _glm._warm_start(XT, y, w, _glm.FAMILIES["binomial"]) is None
+    fit = _glm._irls(XT, y, w, _glm.FAMILIES["binomial"], names=list("abcde"))
+    assert fit.converged and np.all(np.isfinite(fit.beta))
