@@ -576,9 +576,11 @@ def load_toplines(
     pandas.DataFrame
         A new table with the columns ``item, label, estimate, n, deff, base_item,
         ambiguous_base_item, group_label, dont_know, base``: estimates and ``dont_know`` as
-        shares; ``label`` defaults to ``item``, ``deff`` to 1 (none stated), the base columns
-        to ``""`` (all respondents), ``dont_know`` to NaN (not reported), ``base`` to
-        ``"all respondents"``. Its ``attrs[READING_ATTR]`` records how the input was read
+        shares; ``label`` defaults to ``item``, ``deff`` to NaN (none stated: a report then
+        uses the poll card's, else the sourced assumed value), the base columns to ``""``
+        (all respondents), ``dont_know`` to NaN (not reported), ``base`` to words built from
+        the base columns (``"all respondents"``, ``"those counted in item q1"``, or both
+        readings for an ambiguous base). Its ``attrs[READING_ATTR]`` records how the input was read
         (:func:`reading_notes`).
 
     Notes
@@ -698,7 +700,14 @@ def load_toplines(
             frame[column] = ""
         frame[column] = frame[column].astype("string").fillna("").str.strip().astype(object)
     frame["label"] = np.where(frame["label"] == "", frame["item"], frame["label"])
-    frame["base"] = np.where(frame["base"] == "", "all respondents", frame["base"])
+    # the base in words, where the file gives none: from the base columns, never assumed
+    # "all respondents" for an item whose base is another item (or may be)
+    nested = "those counted in item " + frame["base_item"]
+    either = "all respondents, or those counted in item " + frame["ambiguous_base_item"] + \
+        " (the source leaves it open)"
+    default = np.where(frame["base_item"] != "", nested,
+                       np.where(frame["ambiguous_base_item"] != "", either, "all respondents"))
+    frame["base"] = np.where(frame["base"] == "", default, frame["base"])
     _check_items(frame, cells)
     if how is not None:
         reading["percent"] = how

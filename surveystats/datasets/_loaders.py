@@ -250,7 +250,7 @@ def load_vtsiom_2025_toplines() -> pd.DataFrame:
     -------
     pandas.DataFrame
         A new DataFrame (2 rows), validated by the report's loader, with columns ``item``,
-        ``label``, ``estimate``, ``n``, ``deff`` (1: none stated), ``base_item`` (empty),
+        ``label``, ``estimate``, ``n``, ``deff`` (NaN: none stated), ``base_item`` (empty),
         ``ambiguous_base_item`` (``"successful_2026"`` for ``smo_end_hope``), ``group_label``
         (``"optimists"`` for ``successful_2026``), ``dont_know`` (the 19% "hard to say" of
         the 2026 question) and ``base`` (in words).
