@@ -5,7 +5,8 @@
 #   make test-min -- pytest in .venv-min on the oldest supported Python with every dependency at
 #                   the floor pyproject.toml declares (pinned in requirements-min.txt)
 #   make docs   -- installs the docs extra into .venv and builds the site into docs/_build/html
-#                 (open docs/_build/html/index.html); warnings are errors, references must resolve
+#                 (open docs/_build/html/index.html); warnings are errors, references must resolve;
+#                 then loads every page in headless Chromium (tests/test_site.py)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -43,7 +44,7 @@ demo: $(VENV)/.installed
 	@echo "The VTsIOM chart set, summary.md, summary.csv and index.html are in ./charts (open charts/index.html)."
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check surveystats tests benchmarks examples
+	$(BIN)/ruff check surveystats tests benchmarks examples docs/course
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy surveystats
@@ -86,8 +87,9 @@ bench: $(VENV)/.installed-test
 # API page per public name (generated into docs/api/generated). -W: a warning fails the
 # build; -n: every cross-reference must resolve. MPLBACKEND as for the tests (the notebooks
 # select the inline backend themselves).
-docs: $(VENV)/.installed-docs
+docs: $(VENV)/.installed-docs $(VENV)/.installed-test browser
 	MPLBACKEND=Agg $(BIN)/sphinx-build -W --keep-going -n -b html docs docs/_build/html
+	SURVEYSTATS_TEST_SITE=1 $(BIN)/python -m pytest -p no:cacheprovider tests/test_site.py
 
 clean:
 	rm -rf $(VENV) $(VENV_MIN) charts build *.egg-info docs/_build docs/api/generated

@@ -34,6 +34,9 @@ extensions = [
     "sphinx.ext.autosummary",
     "numpydoc",
     "myst_nb",  # MyST Markdown pages and notebooks; it loads myst_parser itself
+    # MathJax served from the site itself (_static/mathjax), not from a CDN: the site works
+    # offline, and the browser test (tests/test_site.py) loads it offline.
+    "sphinx-mathjax-offline",
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
@@ -195,7 +198,7 @@ numpydoc_validation_exclude = {rf"^{re.escape(name)}$" for name in _data_names()
 # -- MyST and notebooks -------------------------------------------------------------------------
 
 myst_heading_anchors = 3  # "[Input as it comes](#input-as-it-comes)", GitHub's slugs
-myst_enable_extensions = ["colon_fence"]
+myst_enable_extensions = ["colon_fence", "dollarmath"]  # $...$ and $$...$$ formulas
 # The notebooks in examples/ are stored without outputs (tests/test_notebook.py); the site
 # runs them on every build, so it shows what this checkout computes. An error in a cell
 # fails the build.
@@ -203,6 +206,10 @@ nb_execution_mode = "force"
 nb_execution_timeout = 600
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
+# The hidden cells of this site are the course's solutions (tag hide-cell): their toggle
+# says so, instead of myst-nb's "Show code cell content".
+nb_code_prompt_show = "Show the solution"
+nb_code_prompt_hide = "Hide the solution"
 
 # -- HTML ---------------------------------------------------------------------------------------
 
@@ -215,6 +222,9 @@ html_theme_options = {
     "footer_end": ["sphinx-version", "theme-version"],
 }
 html_show_sourcelink = False
+# The colour mode a first visit starts in. Without it the theme's script finds no mode on
+# a reader's first page and logs "Got invalid theme mode" as a console error.
+html_context = {"default_mode": "auto"}
 
 
 # -- docstrings of re-exported constants --------------------------------------------------------
