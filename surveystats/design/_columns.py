@@ -20,15 +20,16 @@ categories of a factor (R's ``svymean`` on a factor gives the shares of its leve
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["PANDAS_COW", "Columns", "analysis_kind", "as_name", "as_names", "check_categories",
-           "check_finite",
-           "factorize_sorted", "id_codes", "label", "real_column", "rows_text"]
+__all__ = ["PANDAS_COW", "ColumnCheck", "Columns", "analysis_kind", "as_name", "as_names",
+           "check_categories", "check_finite", "factorize_sorted", "id_codes", "label",
+           "real_column", "rows_text"]
 
 #: pandas 3 copies on write: a shallow copy of the caller's frame is then safe.
 PANDAS_COW = int(pd.__version__.split(".")[0]) >= 3
@@ -55,6 +56,27 @@ def as_names(param: str, value: Any, *, required: bool = False) -> list[str]:
             return list(value)
         raise ValueError(f"{param} ({value!r}) must be {allowed}")
     raise TypeError(f"{param} ({value!r}) must be {allowed}")
+
+
+class ColumnCheck:
+    """Column lookup with the "did you mean" message (for a pandas or a Dask DataFrame: only
+    the column names are read)."""
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+        self.names = [str(c) for c in data.columns]
+
+    def check(self, param: str, name: str) -> str:
+        if name not in self.data.columns:
+            close = difflib.get_close_matches(name, self.names, n=3, cutoff=0.6)
+            hint = (f"; did you mean {' or '.join(repr(c) for c in close)}?" if close
+                    else f"; the columns are {', '.join(repr(c) for c in self.names[:20])}"
+                    + (" ..." if len(self.names) > 20 else ""))
+            raise ValueError(f"{param} ({name!r}) is not a column of data{hint}")
+        if int(np.sum(np.asarray(self.data.columns == name))) > 1:
+            raise ValueError(f"{param} ({name!r}) names several columns of data; "
+                             "rename the duplicates")
+        return name
 
 
 @overload

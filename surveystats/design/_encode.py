@@ -246,8 +246,10 @@ def make_stages(codes: Codes, structure: tuple[list[np.ndarray], list[np.ndarray
 
 
 def design_weights(data: pd.DataFrame, w_name: str | None, fpc_names: list[str],
-                   stages: list[Stage], codes: Codes, n_stages: int) -> tuple[np.ndarray, str]:
-    """The sampling weights (given, implied by the fpc, or 1) and where they came from."""
+                   stages: list[Stage], codes: Codes, n_stages: int, *, stacklevel: int = 4
+                   ) -> tuple[np.ndarray, str]:
+    """The sampling weights (given, implied by the fpc, or 1) and where they came from
+    (``stacklevel``: of the caller's caller that declared the design, for the warning)."""
     n = len(data)
     index = data.index
     row_strata = codes.row_strata
@@ -285,7 +287,7 @@ def design_weights(data: pd.DataFrame, w_name: str | None, fpc_names: list[str],
             "no weights or fpc given: assuming equal weights of 1 (R survey does the "
             "same); pass weights= if the sample is not self-weighting",
             SurveyStatsWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
         w = np.ones(n)
         source = "equal weights (no weights or fpc given)"

@@ -72,7 +72,7 @@ class Design(Protocol):
                  n_domains: int = 1) -> np.ndarray: ...
 
 
-__all__ = ["mean", "proportion", "quantile", "ratio", "total"]
+__all__ = ["deff_from_spread", "mean", "proportion", "quantile", "ratio", "total"]
 
 Missing = Literal["error", "drop"]
 
@@ -545,6 +545,14 @@ def _design_deff(
     ubar = _domain_sums(u, w, setup.dom, setup.n_dom) / big_n[:, None]  # (D, k)
     centred = u - (ubar[0][:, None] if setup.dom is None else ubar[setup.dom].T)
     ss = _domain_sums(centred * centred, w, setup.dom, setup.n_dom)  # (D, k)
+    return deff_from_spread(kind, ss, big_n, n, variances)
+
+
+def deff_from_spread(kind: DeffKind, ss: np.ndarray, big_n: np.ndarray, n: np.ndarray,
+                     variances: np.ndarray) -> np.ndarray:
+    """The design effect from ``ss = Σ w (u - ū)²`` (D, k), the sums of weights ``big_n``
+    and rows ``n`` of each domain (D,) and the design variances (D * k,): the end of
+    :func:`_design_deff`, shared with estimators that compute ``ss`` without the rows."""
     with np.errstate(divide="ignore", invalid="ignore"):
         s2 = ss / big_n[:, None] * (n / (n - 1.0))[:, None]
         if kind == "wr":
@@ -557,7 +565,7 @@ def _design_deff(
                     "there is no finite population to sample from; are the weights scaled "
                     "to the population? The deff is NaN there",
                     SurveyStatsWarning,
-                    stacklevel=4,
+                    stacklevel=5,
                 )
                 factor = np.where(big_n < n, np.nan, factor)
         vsrs = (s2 * factor[:, None]).ravel()

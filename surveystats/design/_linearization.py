@@ -43,7 +43,8 @@ import numpy as np
 
 from surveystats.design._reduce import DomainTotals, Totals
 
-__all__ = ["LONELY_PSU_RULES", "LonelyPSU", "Stage", "taylor_covariance", "zero_small_rows"]
+__all__ = ["LONELY_PSU_RULES", "LonelyPSU", "Stage", "StratumMoments", "moments_covariance",
+           "taylor_covariance", "zero_small_rows"]
 
 LonelyPSU = Literal["fail", "remove", "certainty", "adjust", "average"]
 LONELY_PSU_RULES: tuple[str, ...] = ("fail", "remove", "certainty", "adjust", "average")
@@ -401,3 +402,143 @@ def _average_factor(st: Stage, lonely: np.ndarray, pres: np.ndarray,
         )
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(ok > 0, n_strata / ok, 1.0)
+
+
+@dataclass(frozen=True)
+class StratumMoments:
+    """Moments of unit totals by (stratum, domain), for a stage whose units are the rows.
+
+    The sufficient statistics of :func:`taylor_covariance` for a one-stage element sample
+    (no clusters): every row is its own unit, so a distributed data set can reduce each of
+    its partitions to these few numbers per cell and add them up (Chan, Golub and LeVeque's
+    pairwise update), without ever holding one total per row. Cell ``i`` is stratum
+    ``stratum[i]`` in domain ``domain[i]``; it lists only cells with rows.
+
+    Attributes
+    ----------
+    stratum, domain : ndarray of int64, shape (c,)
+        The cell's stratum and domain codes; each pair occurs once.
+    count : ndarray of float, shape (c,)
+        Units (rows) of the stratum in the domain: those with a total in its columns.
+    mean : ndarray, shape (c, k)
+        Their mean unit total, one column per score variable.
+    m2 : ndarray, shape (c, k, k)
+        Their centred sums of products ``Σ (t - mean)(t - mean)ᵀ``.
+    n_domains : int
+        Number of domains.
+    """
+
+    stratum: np.ndarray
+    domain: np.ndarray
+    count: np.ndarray
+    mean: np.ndarray
+    m2: np.ndarray
+    n_domains: int
+
+
+def moments_covariance(
+    moments: StratumMoments,
+    stage: Stage,
+    lonely_psu: LonelyPSU,
+    *,
+    presence: bool = False,
+    describe: Describe | None = None,
+    full: bool = True,
+    adjust_domain_lonely: bool = False,
+) -> np.ndarray:
+    """:func:`taylor_covariance` of one stage whose units are rows, from their moments.
+
+    The same formula term by term: with ``a_hd = count_hd mean_hd / n_h`` the mean over all
+    ``n_h`` units of stratum h of the domain-d totals (units without rows in d count as 0)
+    and ``κ`` 1 where the stratum is centred (0 for a lonely unit under "adjust"),
+
+    * block (d, d): ``Σ_h q_h F_hd [m2_hd + count_hd mean_hd mean_hdᵀ - κ_hd n_h a_hd a_hdᵀ]``
+    * block (d, e), d != e: ``-Σ_h q_h n_h (κ √F a)_hd (κ √F a)_heᵀ``
+
+    (``q`` the stratum's scale, ``F`` its "average" factor), which is what the engine computes
+    from the totals of every row (the domain blocks as its sparse path does). ``presence``:
+    the rows were restricted to a subset per domain (domains, or missing values dropped), so
+    a stratum counts for the lonely-PSU rules of a domain only if it has rows in it, as with
+    ``present`` of :func:`taylor_covariance`; ``count`` then gives the rows in each domain.
+    """
+    describe = describe or _describe_default
+    st = stage
+    c_h, c_d, count = moments.stratum, moments.domain, moments.count
+    n_dom = moments.n_domains
+    k = moments.mean.shape[1]
+    m = n_dom * k
+    cov = np.zeros((m, m) if full else m)
+    active = st.active
+    if not active.any():
+        return cov
+    lonely = st.lonely
+    n_h = st.n_sampled
+    counts = None  # (n_strata, n_domains): rows of each stratum in each domain
+    if presence:
+        counts = np.zeros((st.n_strata, n_dom))
+        counts[c_h, c_d] = count
+    pres = None
+    if lonely.any() and lonely_psu in ("fail", "average"):
+        pres = (np.ones((st.n_strata, 1), dtype=bool) if counts is None else counts > 0)
+    alone = None
+    if adjust_domain_lonely and counts is not None and lonely_psu in ("adjust", "average"):
+        alone = (counts == 1) & (n_h > 1)[:, None]
+        if not alone.any():
+            alone = None
+        elif pres is None:
+            pres = counts > 0
+    if pres is not None and lonely_psu == "fail":
+        bad = np.flatnonzero(lonely & pres.any(axis=1))
+        if bad.size:
+            raise ValueError(lonely_message(describe(0, bad)))
+    f = st.fpc_factor
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(n_h > 1, f * n_h / (n_h - 1.0), 0.0)
+    if lonely_psu == "adjust":
+        scale = np.where(lonely, f, scale)
+    scale = np.where(active, scale * st.multiplier, 0.0)
+    if not np.any(scale > 0.0):
+        return cov
+    # per cell: the "average" factor and whether the cell's totals are centred
+    g = np.ones(c_h.size)
+    if pres is not None and lonely_psu == "average":
+        factor = _average_factor(st, lonely, pres, alone)[st.stratum_group]
+        if alone is not None:
+            factor = np.where(alone, 0.0, factor)
+        g = factor[c_h, c_d if factor.shape[1] > 1 else 0]
+    kappa = np.ones(c_h.size)
+    if lonely_psu == "adjust":
+        centred = ~lonely[c_h]
+        if alone is not None:
+            centred = centred & ~alone[c_h, c_d]
+        kappa = centred.astype(np.float64)
+    nh_c = np.maximum(n_h[c_h], 1.0)
+    mean, m2 = moments.mean, moments.m2
+    # Σ (t - κ a)(t - κ a)ᵀ over the stratum's n_h units, the units outside d being 0
+    share = count * (1.0 - kappa * count / nh_c)
+    block = m2 + share[:, None, None] * mean[:, :, None] * mean[:, None, :]
+    if n_dom == 1:  # the engine's dense path: unit totals equal up to rounding give 0
+        total = m2 + count[:, None, None] * mean[:, :, None] * mean[:, None, :]
+        left = np.einsum("cjj->j", block)
+        size = np.einsum("cjj->j", total)
+        tol = NOISE_ULPS * np.finfo(np.float64).eps
+        still = left <= (tol * tol) * size
+        if still.any():
+            block = block.copy()
+            block[:, still, :] = 0.0
+            block[:, :, still] = 0.0
+    weight = scale[c_h] * g
+    diag = np.zeros((n_dom, k, k))
+    np.add.at(diag, c_d, weight[:, None, None] * block)
+    if not full:
+        return diag[:, np.arange(k), np.arange(k)].ravel()
+    out = np.zeros((n_dom, k, n_dom, k))
+    out[np.arange(n_dom), :, np.arange(n_dom), :] = diag
+    if n_dom > 1:
+        a_tilde = np.zeros((k, st.n_strata, n_dom))
+        a_tilde[:, c_h, c_d] = (mean * (count * kappa * np.sqrt(g) / nh_c)[:, None]).T
+        cross = -np.einsum("h,jhd,lhe->djel", scale * n_h, a_tilde, a_tilde)
+        cross[np.arange(n_dom), :, np.arange(n_dom), :] = 0.0
+        out += cross
+    cov = out.reshape(m, m)
+    return 0.5 * (cov + cov.T)

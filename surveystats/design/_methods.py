@@ -22,7 +22,6 @@ constructor, variance engine, description (``_summary``) and the hooks below:
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
@@ -33,6 +32,7 @@ from surveystats.design import _calibration as cal
 from surveystats.design import _estimators as est
 from surveystats.design._args import calibrate_args, fmt, rake_args, trim_args, warn_negative
 from surveystats.design._calibration import CalibrationStep, Cells
+from surveystats.design._columns import ColumnCheck as _Columns
 from surveystats.design._crosstab import Crosstab, crosstab
 from surveystats.design._estimators import Design
 from surveystats.design._glm import GLMResult, glm
@@ -45,26 +45,6 @@ if TYPE_CHECKING:
 __all__: list[str] = []
 
 
-class _Columns:
-    """Column lookup with the "did you mean" message."""
-
-    def __init__(self, data: pd.DataFrame) -> None:
-        self.data = data
-        self.names = [str(c) for c in data.columns]
-
-    def check(self, param: str, name: str) -> str:
-        if name not in self.data.columns:
-            close = difflib.get_close_matches(name, self.names, n=3, cutoff=0.6)
-            hint = (f"; did you mean {' or '.join(repr(c) for c in close)}?" if close
-                    else f"; the columns are {', '.join(repr(c) for c in self.names[:20])}"
-                    + (" ..." if len(self.names) > 20 else ""))
-            raise ValueError(f"{param} ({name!r}) is not a column of data{hint}")
-        if isinstance(self.data[name], pd.DataFrame):
-            raise ValueError(f"{param} ({name!r}) names several columns of data; "
-                             "rename the duplicates")
-        return name
-
-
 class _DesignMethods:
     """The public methods common to :class:`SurveyDesign` and :class:`ReplicateDesign`."""
 
@@ -73,6 +53,9 @@ class _DesignMethods:
     _data: pd.DataFrame
     _n: int
     _w: np.ndarray
+    #: Over a Dask DataFrame: its partitions' side (``_dask``), which the four estimators
+    #: hand their arguments to; None in memory.
+    _lazy: Any
 
     #: The end of the message when someone tries to change a design.
     _immutable_hint: ClassVar[str]
@@ -102,6 +85,11 @@ class _DesignMethods:
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable")
 
+    def _in_memory(self, what: str) -> None:
+        """Refuse, with what to do instead, what a design over a Dask DataFrame cannot do."""
+        if self._lazy is not None:
+            raise NotImplementedError(self._lazy.unsupported(what))
+
     # --- properties and description --------------------------------------------------------
     @property
     def n_obs(self) -> int:
@@ -114,6 +102,7 @@ class _DesignMethods:
     @property
     def weights(self) -> np.ndarray:
         """A copy of the (full-sample) sampling weights."""
+        self._in_memory("weights")
         return self._w.copy()
 
     def __repr__(self) -> str:
@@ -222,6 +211,8 @@ class _DesignMethods:
         weights=~weight, fpc=~fpc, data=df), type="JK1"), svymean)`` gives SEs 1.618696
         and 2.017729.
         """
+        if self._lazy is not None:  # one pass over the partitions
+            return self._lazy.mean(self, variables, by, deff, missing)  # type: ignore[no-any-return]
         return self._labelled(est.mean(cast("Design", self), variables, by=by, deff=deff,
                                        missing=missing))
 
@@ -261,6 +252,8 @@ class _DesignMethods:
         R: ``svytotal(~has_mobile, as.svrepdesign(svydesign(id=~1, strata=~region,
         weights=~weight, fpc=~fpc, data=df), type="JKn"))`` gives 170835.2, SE 1799.6.
         """
+        if self._lazy is not None:  # one pass over the partitions
+            return self._lazy.total(self, variables, by, deff, missing)  # type: ignore[no-any-return]
         return self._labelled(est.total(cast("Design", self), variables, by=by, deff=deff,
                                         missing=missing))
 
@@ -356,6 +349,9 @@ class _DesignMethods:
         >>> bool(abs(share.se[0] / taylor.se[0] - 1) < 0.3)  # 50 replicates: a rough SE
         True
         """
+        if self._lazy is not None:  # one pass over the partitions
+            return self._lazy.proportion(  # type: ignore[no-any-return]
+                self, variable, level, by, method, deff, missing)
         return self._labelled(est.proportion(cast("Design", self), variable, level=level,
                                              by=by, method=method, deff=deff,
                                              missing=missing))
@@ -410,6 +406,9 @@ class _DesignMethods:
         R: ``svyratio(~has_mobile, ~optimistic, <the same JK1 design>)`` gives 1.198222,
         SE 0.042154.
         """
+        if self._lazy is not None:  # one pass over the partitions
+            return self._lazy.ratio(  # type: ignore[no-any-return]
+                self, numerator, denominator, by, deff, missing)
         return self._labelled(est.ratio(cast("Design", self), numerator, denominator, by=by,
                                         deff=deff, missing=missing))
 
@@ -495,6 +494,7 @@ class _DesignMethods:
         R: ``svyquantile(~income, <the same JKn design>, 0.5, ci=TRUE)`` gives 29.7 (28.2,
         31.1).
         """
+        self._in_memory("quantile")
         return self._labelled(est.quantile(cast("Design", self), variable, probs, by=by,
                                            rule=rule, interval_type=interval_type,
                                            missing=missing))
@@ -554,6 +554,7 @@ class _DesignMethods:
         difference in mean income, sex male minus female: 3.18794 (SE 1.797), t = 1.774 on
         1591 df, p = 0.0762; 95% interval [-0.335948, 6.71182]
         """
+        self._in_memory("ttest")
         return ttest(cast("Design", self), variable, group, mu=mu,
                      confidence_level=confidence_level, missing=missing)
 
@@ -634,6 +635,7 @@ class _DesignMethods:
         (0.17385, 0.53296, 1.10958, -0.00444) and SEs (0.11648, 0.13829, 0.14577, 0.11677);
         ``regTermTest(m, "age_group")``: F = 28.97 on 2 and 1589 df, p = 4.37e-13.
         """
+        self._in_memory("glm")
         return glm(cast("Design", self), formula, family, missing=missing, eval_env=1)
 
     def crosstab(
@@ -778,6 +780,7 @@ class _DesignMethods:
         >>> round(x2 / (tab.test().statistic * 2), 2)
         1.38
         """
+        self._in_memory("crosstab")
         return crosstab(cast("Design", self), row, col, missing=missing)
 
     # --- calibration: each method returns a new design --------------------------------------
@@ -846,6 +849,7 @@ class _DesignMethods:
         >>> round(float(ps.weights.sum()))
         197000
         """
+        self._in_memory("poststratify")
 
         cells = self._cells("strata", strata)
         counts = cal.cell_counts("population", cells, population, self._w)
@@ -922,6 +926,7 @@ class _DesignMethods:
         ~sex), list(ages, sexes), control=list(maxit=100, epsilon=1e-13)))`` gives
         0.674324, SE 0.026181, and ``degf`` 34.
         """
+        self._in_memory("rake")
 
         specs, names, max_iter, tol = rake_args(margins, max_iter, tol)
         pairs = []
@@ -1039,6 +1044,7 @@ class _DesignMethods:
         R: ``svytotal(~optimistic, calibrate(as.svrepdesign(d, type="JKn"),
         ~age_group + sex, pop))`` gives 132823, SE 5165.4.
         """
+        self._in_memory("calibrate")
 
         b, fun, max_iter, tol = calibrate_args(bounds, calfun, max_iter, tol)
         mm = cal.model_matrix(self._data, formula_or_columns)
@@ -1122,6 +1128,7 @@ class _DesignMethods:
         >>> float(trimmed.replicate_weights.max()) <= 1000, round(float(trimmed.weights.sum()))
         (True, 212663)
         """
+        self._in_memory("trim_weights")
 
         W = self._calibration_weights()
         lo, hi, strict = trim_args(lower, upper, strict, W)

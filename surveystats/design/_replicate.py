@@ -22,6 +22,7 @@ import pandas as pd
 
 from surveystats._params import NON_NEGATIVE
 from surveystats._validation import check_choice, check_interval
+from surveystats.design import _dask
 from surveystats.design._args import bool_arg, fay_rho_arg, fmt, positive, type_name
 from surveystats.design._calibration import CalibrationStep, Cells, cells_of
 from surveystats.design._columns import PANDAS_COW, as_name, as_names, real_column, rows_text
@@ -50,8 +51,10 @@ class ReplicateDesign(_DesignMethods):
 
     Parameters
     ----------
-    data : DataFrame
-        One row per responding unit. The design keeps its own copy.
+    data : DataFrame or dask.dataframe.DataFrame
+        One row per responding unit. The design keeps its own copy. A Dask DataFrame
+        (files larger than memory; see ``from_parquet``) is read partition by
+        partition; ``replicate_weights`` must then name its columns.
     replicate_weights : list of str, str or array of shape (n, R)
         The replicate analysis weights (sampling weight times replicate factor, R's
         ``combined.weights=TRUE``): a list of column names, a regular expression matched
@@ -141,8 +144,8 @@ class ReplicateDesign(_DesignMethods):
     """
 
     __slots__ = (
-        "_adjustments", "_cache", "_data", "_degf", "_df_given", "_mse", "_n", "_reps",
-        "_rscales", "_scale", "_source", "_type", "_w",
+        "_adjustments", "_cache", "_data", "_degf", "_df_given", "_lazy", "_mse", "_n",
+        "_reps", "_rscales", "_scale", "_source", "_type", "_w",
     )
 
     _data: pd.DataFrame
@@ -157,6 +160,7 @@ class ReplicateDesign(_DesignMethods):
     _df_given: bool
     _source: str
     _adjustments: tuple[str, ...]
+    _lazy: _dask.ReplicateFrame | None
 
     _immutable_hint = "calibration methods return a new design"
 
@@ -173,31 +177,44 @@ class ReplicateDesign(_DesignMethods):
         df: float | None = None,
         fay_rho: float | None = None,
     ) -> None:
-        if not isinstance(data, pd.DataFrame):
-            raise TypeError(f"data must be a pandas DataFrame, not {type_name(data)}")
-        n = len(data)
-        if n == 0:
-            raise ValueError("data has no rows")
-        # the design's own frame (pandas >= 3: a shallow copy, whose reference makes a later
-        # change to the caller's frame copy its columns first, copy-on-write, so arrays read
-        # from this frame never change under the design)
-        data = data.copy(deep=not PANDAS_COW)
+        lazy = _dask.is_dask_frame(data)
+        if not lazy and not isinstance(data, pd.DataFrame):
+            raise TypeError(f"data must be a pandas DataFrame, not {type_name(data)}; or a Dask "
+                            "DataFrame, for data larger than memory")
+        if not lazy:
+            if len(data) == 0:
+                raise ValueError("data has no rows")
+            # the design's own frame (pandas >= 3: a shallow copy, whose reference makes a
+            # later change to the caller's frame copy its columns first, copy-on-write, so
+            # arrays read from this frame never change under the design)
+            data = data.copy(deep=not PANDAS_COW)
         kind = check_choice("type", type.lower() if isinstance(type, str) else type,
                             REPLICATE_TYPES)
         mse = kind == "sdr" if mse is None else bool_arg("mse", mse)
         cols = _Columns(data)
         w_name = cols.check("weights", as_name("weights", weights))
-        w = real_column("weights", data[w_name])
-        bad = ~np.isfinite(w) | (w < 0)
-        if bad.any():
-            rows = np.flatnonzero(bad)
-            raise ValueError(
-                f"weights ({w_name!r}) has {rows.size} missing, negative or infinite "
-                f"value(s) (rows {rows_text(data.index, rows)}); weights must be finite "
-                "and >= 0"
-            )
-        W, source, norms = self._read_replicates(data, cols, replicate_weights, w_name)
-        n_rep = W.shape[1]
+        if lazy:  # the columns only; their values are read by one pass, below
+            names, what = self._replicate_names(data, cols, replicate_weights, w_name,
+                                                lazy=True)
+            n_rep = len(names)
+            if n_rep < 2:
+                raise ValueError(
+                    f"replicate_weights gives {n_rep} replicate(s); a replicate variance "
+                    "needs at least 2"
+                )
+            source = f"{what} ({names[0]!r} ... {names[-1]!r})"
+        else:
+            w = real_column("weights", data[w_name])
+            bad = ~np.isfinite(w) | (w < 0)
+            if bad.any():
+                rows = np.flatnonzero(bad)
+                raise ValueError(
+                    f"weights ({w_name!r}) has {rows.size} missing, negative or infinite "
+                    f"value(s) (rows {rows_text(data.index, rows)}); weights must be finite "
+                    "and >= 0"
+                )
+            W, source, norms = self._read_replicates(data, cols, replicate_weights, w_name)
+            n_rep = W.shape[1]
         # --- scale and rscales by type ------------------------------------------------
         if fay_rho is not None and kind != "fay":
             raise ValueError(f"fay_rho ({fay_rho!r}) is only used with type='fay', not "
@@ -252,10 +269,91 @@ class ReplicateDesign(_DesignMethods):
         df_v: float | None = None
         if df is not None:
             df_v = positive("df", df)
+        source = f"weights from {w_name!r}, replicates from {source}"
+        if lazy:  # one pass: the weights' checks and, for the df, the replicates' rank
+            frame = _dask.ReplicateFrame(data, w_name, names, need_rank=df_v is None)
+            self._store(data, np.zeros(0), source, ReplicateWeights(np.zeros((0, n_rep))),
+                        scale_v, rs, mse, kind, df_v, (),
+                        structural_df=None if frame.rank is None else frame.rank - 1,
+                        n=frame.n, lazy=frame)
+            return
         reps = ReplicateWeights(W, norms=norms)  # our own copy, in either memory order
-        self._store(data, w,
-                    f"weights from {w_name!r}, replicates from {source}", reps, scale_v, rs,
-                    mse, kind, df_v, ())
+        self._store(data, w, source, reps, scale_v, rs, mse, kind, df_v, ())
+
+    @classmethod
+    def from_parquet(
+        cls,
+        path: Any,
+        *,
+        replicate_weights: str | Sequence[str],
+        weights: str,
+        scale: float | None = None,
+        rscales: float | Sequence[float] | np.ndarray | None = None,
+        mse: bool | None = None,
+        type: ReplicateType = "other",
+        df: float | None = None,
+        fay_rho: float | None = None,
+        read_options: dict[str, Any] | None = None,
+    ) -> ReplicateDesign:
+        """A replicate design over a Parquet data set read lazily, with Dask.
+
+        For files larger than memory, such as the American Community Survey's person file
+        with its 80 replicate weights: the rows stay in the files and each estimate is one
+        pass over them, every replicate's sums a matrix product per partition. It is
+        ``ReplicateDesign(dask.dataframe.read_parquet(path, **read_options), ...)``.
+
+        Parameters
+        ----------
+        path : str, path or list of them
+            A Parquet file, a folder of them or a list of files.
+        replicate_weights : str or list of str
+            The replicate weights' columns, or a pattern matched at the start of the column
+            names (an array is refused: the weights are read from the files).
+        weights, scale, rscales, mse, type, df, fay_rho : optional
+            As for the constructor.
+        read_options : dict or None
+            Keyword arguments for ``dask.dataframe.read_parquet``.
+
+        Returns
+        -------
+        ReplicateDesign
+            ``mean``, ``total``, ``proportion`` and ``ratio`` (with ``by=``) run on it and
+            return the same :class:`DesignEstimate` as in memory, equal up to rounding.
+
+        Notes
+        -----
+        Declaring the design reads the weights once: their checks and, unless ``df`` is
+        given, the rank of the replicate weights (R's ``degf``) from their Gram matrix on
+        every eighth row (a second pass over all rows only when that does not prove full
+        rank). A ``by=`` estimate's df per domain comes the same way from the same pass.
+        Replicate weights stored as float32 are read as float64, a block of rows at a time.
+
+        Examples
+        --------
+        The jackknife of the class example, written to Parquet with its replicate weights:
+
+        >>> import shutil, tempfile
+        >>> from pathlib import Path
+        >>> import pandas as pd
+        >>> from surveystats.datasets import load_teaching_sample
+        >>> from surveystats.design import ReplicateDesign, SurveyDesign
+        >>> df = load_teaching_sample("cluster2")
+        >>> jk = SurveyDesign(df, weights="weight", strata="region",
+        ...                   clusters="municipality").to_replicate("jkn")
+        >>> reps = pd.DataFrame(jk.replicate_weights,
+        ...                     columns=[f"rep{r}" for r in range(1, 36)])
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> pd.concat([df, reps], axis=1).to_parquet(folder / "survey.parquet")
+        >>> lazy = ReplicateDesign.from_parquet(
+        ...     folder / "survey.parquet", replicate_weights="^rep[0-9]+$",
+        ...     weights="weight", type="jkn", rscales=jk.rscales)
+        >>> lazy.mean("income")
+        DesignEstimate(mean of income: estimate=41.8, se=4.783, df=27)
+        >>> shutil.rmtree(folder)
+        """
+        return cls(_dask.read_parquet(path, read_options), replicate_weights=replicate_weights,
+                   weights=weights, scale=scale, rscales=rscales, mse=mse, type=type, df=df,
+                   fay_rho=fay_rho)
 
     # --- construction helpers -----------------------------------------------------------
     @staticmethod
@@ -276,33 +374,7 @@ class ReplicateDesign(_DesignMethods):
             names = None
             what = "an array"
         else:
-            if isinstance(spec, str):
-                try:
-                    pattern = re.compile(spec)
-                except re.error as exc:
-                    raise ValueError(f"replicate_weights ({spec!r}) is not a valid regular "
-                                     f"expression: {exc}") from None
-                names = [str(c) for c in data.columns if pattern.match(str(c))]
-                if not names:
-                    raise ValueError(
-                        f"replicate_weights ({spec!r}) matches no column (matched at the "
-                        "start of the names); the columns are "
-                        f"{', '.join(repr(c) for c in cols.names[:20])}"
-                    )
-                if w_name in names:
-                    raise ValueError(
-                        f"replicate_weights ({spec!r}) also matches the weights column "
-                        f"{w_name!r}; make the pattern more specific, e.g. '^rep[0-9]+$'"
-                    )
-                what = f"columns matching {spec!r}"
-            elif isinstance(spec, Sequence) and all(isinstance(c, str) for c in spec):
-                names = [cols.check("replicate_weights", c) for c in spec]
-                what = "columns"
-            else:
-                raise TypeError(
-                    f"replicate_weights ({spec!r}) must be a list of column names, a "
-                    "pattern (str) or an (n, R) array"
-                )
+            names, what = ReplicateDesign._replicate_names(data, cols, spec, w_name)
             norms = np.empty(len(names))
             if PANDAS_COW and all(data[name].dtype == np.float64 for name in names):
                 # pandas >= 3: the float64 columns as one read-only array, usually a view of
@@ -339,13 +411,52 @@ class ReplicateDesign(_DesignMethods):
             norms = None
         return W, source, norms
 
+    @staticmethod
+    def _replicate_names(data: Any, cols: _Columns, spec: Any, w_name: str, *,
+                         lazy: bool = False) -> tuple[list[str], str]:
+        """The replicate weights' columns (a list of names, or a pattern matched at the
+        start of the names) and how they were given."""
+        if isinstance(spec, str):
+            try:
+                pattern = re.compile(spec)
+            except re.error as exc:
+                raise ValueError(f"replicate_weights ({spec!r}) is not a valid regular "
+                                 f"expression: {exc}") from None
+            names = [str(c) for c in data.columns if pattern.match(str(c))]
+            if not names:
+                raise ValueError(
+                    f"replicate_weights ({spec!r}) matches no column (matched at the "
+                    "start of the names); the columns are "
+                    f"{', '.join(repr(c) for c in cols.names[:20])}"
+                )
+            if w_name in names:
+                raise ValueError(
+                    f"replicate_weights ({spec!r}) also matches the weights column "
+                    f"{w_name!r}; make the pattern more specific, e.g. '^rep[0-9]+$'"
+                )
+            return names, f"columns matching {spec!r}"
+        if isinstance(spec, Sequence) and all(isinstance(c, str) for c in spec):
+            return [cols.check("replicate_weights", c) for c in spec], "columns"
+        if lazy:
+            raise TypeError(
+                f"replicate_weights ({type_name(spec)}) must be a list of column names or a "
+                "pattern (str) for a Dask DataFrame: the weights are read from its columns, "
+                "partition by partition"
+            )
+        raise TypeError(
+            f"replicate_weights ({spec!r}) must be a list of column names, a "
+            "pattern (str) or an (n, R) array"
+        )
+
     def _store(self, data: pd.DataFrame, w: np.ndarray, source: str,
                reps: ReplicateWeights, scale: float, rscales: np.ndarray, mse: bool,
                kind: str, df: float | None, adjustments: tuple[str, ...], *,
-               structural_df: int | None = None) -> None:
+               structural_df: int | None = None, n: int | None = None,
+               lazy: _dask.ReplicateFrame | None = None) -> None:
         """Store validated parts. ``df`` is a user's df, kept through calibration;
         ``structural_df`` is the rank known from a scheme, which a calibration recomputes
-        (as R does); without either the df is the rank of the weights minus 1."""
+        (as R does); without either the df is the rank of the weights minus 1. Over a Dask
+        DataFrame (``lazy``) the rows are counted by the declaration's pass (``n``)."""
         w = np.array(w, dtype=np.float64)
         w.setflags(write=False)
         rscales = np.array(rscales, dtype=np.float64)
@@ -354,7 +465,8 @@ class ReplicateDesign(_DesignMethods):
             if arr is not None:
                 arr.setflags(write=False)
         object.__setattr__(self, "_data", data)
-        object.__setattr__(self, "_n", len(data))
+        object.__setattr__(self, "_n", len(data) if n is None else n)
+        object.__setattr__(self, "_lazy", lazy)
         object.__setattr__(self, "_w", w)
         object.__setattr__(self, "_reps", reps)
         object.__setattr__(self, "_scale", float(scale))
@@ -422,6 +534,7 @@ class ReplicateDesign(_DesignMethods):
     @property
     def replicate_weights(self) -> np.ndarray:
         """The (n, R) replicate analysis weights (a new array)."""
+        self._in_memory("replicate_weights")
         return np.array(self._reps.dense(), dtype=np.float64)
 
     # --- description --------------------------------------------------------------------

@@ -22,7 +22,8 @@ import scipy.sparse
 from surveystats._warnings import SurveyStatsWarning
 from surveystats.design import _reduce
 
-__all__ = ["RANK_TOLERANCE", "ZERO_SPREAD", "ReplicateWeights", "replicate_covariance",
+__all__ = ["CERTIFICATE_STRIDE", "RANK_TOLERANCE", "ZERO_SPREAD", "ReplicateWeights",
+           "block_gram", "certifies_full_rank", "gram_rank", "replicate_covariance",
            "weights_rank"]
 
 #: R's tolerance for the rank of the replicate weights (``degf``: ``qr(..., tol = 1e-5)``).
@@ -186,11 +187,29 @@ def weights_rank(W: np.ndarray, rows: np.ndarray | None = None,
     floor = tol * tol * float(norms[norms > 0].min())
     if _full_rank_certified(W, idx, rows, floor, block):
         return R
-    G = _centred_gram(W, idx, rows, block)
+    return gram_rank(_centred_gram(W, idx, rows, block), floor)
+
+
+def gram_rank(G: np.ndarray, floor: float) -> int:
+    """The rank of the weights from ``G``, the Gram matrix of ``[u, D]`` (:func:`block_gram`
+    with ``k = R + 1``, summed over all the rows): the pivots of a pivoted Cholesky
+    factorisation (LAPACK ``dpstrf``) that stay above ``floor`` (``tol²`` times the smallest
+    squared column norm of the weights; see :func:`weights_rank`)."""
     _, _, rank, info = scipy.linalg.lapack.dpstrf(np.asfortranarray(G), tol=floor)
     if info < 0:  # pragma: no cover - LAPACK argument error
         raise RuntimeError(f"dpstrf failed (info={info})")
     return int(rank)
+
+
+def certifies_full_rank(G: np.ndarray, floor: float) -> bool:
+    """Whether ``G``, the Gram matrix of ``[u, D_1 .. D_(R-1)]`` (:func:`block_gram` with
+    ``k = R``) on a subset of the rows, proves that the weights have full rank R (see
+    :func:`_full_rank_certified`)."""
+    R = G.shape[0]
+    if not np.all(np.isfinite(G)):
+        return False
+    smallest = float(np.linalg.eigvalsh(G)[0])
+    return smallest >= CERTIFICATE_MARGIN * R * floor
 
 
 #: The full-rank certificate reads every CERTIFICATE_STRIDE-th row ...
@@ -216,12 +235,13 @@ def _centred_gram(W: np.ndarray, idx: np.ndarray, rows: np.ndarray | None, block
     k = W.shape[1] if drop_last else W.shape[1] + 1
     G = np.zeros((k, k))
     for start in range(0, idx.size, block):  # loop over row blocks, not rows
-        G += _block_gram(_rows_block(W, rows, idx, start, block), k)
+        G += block_gram(_rows_block(W, rows, idx, start, block), k)
     return G
 
 
-def _block_gram(Wb: np.ndarray, k: int) -> np.ndarray:
-    """The first ``k`` columns of ``[u, D]`` on the rows ``Wb``, their Gram matrix."""
+def block_gram(Wb: np.ndarray, k: int) -> np.ndarray:
+    """The first ``k`` columns of ``[u, D]`` on the rows ``Wb``, their Gram matrix (a sum
+    over rows: the Gram matrix of a data set is the sum of its row blocks')."""
     R = Wb.shape[1]
     M = np.empty((Wb.shape[0], k))
     np.matmul(Wb, np.full(R, 1.0 / R), out=M[:, 0])
@@ -255,13 +275,10 @@ def _full_rank_certified(W: np.ndarray, idx: np.ndarray, rows: np.ndarray | None
         G = np.zeros((R, R))
         period = CERTIFICATE_CHUNK * CERTIFICATE_STRIDE
         for start in range(0, W.shape[0], period):  # loop over chunks of rows, not rows
-            G += _block_gram(np.asarray(W[start:start + CERTIFICATE_CHUNK], dtype=np.float64), R)
+            G += block_gram(np.asarray(W[start:start + CERTIFICATE_CHUNK], dtype=np.float64), R)
     else:
         G = _centred_gram(W, sub, sub, block, drop_last=True)
-    if not np.all(np.isfinite(G)):
-        return False
-    smallest = float(np.linalg.eigvalsh(G)[0])
-    return smallest >= CERTIFICATE_MARGIN * R * floor
+    return certifies_full_rank(G, floor)
 
 
 def replicate_covariance(
