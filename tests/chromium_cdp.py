@@ -13,11 +13,19 @@ import base64
 import json
 import os
 import queue
+import shutil
 import subprocess
 import threading
 import time
 from pathlib import Path
 from typing import Any
+
+
+def find_chromium() -> str | None:
+    """The browser: ``SURVEYSTATS_CHROMIUM``, else the first Chromium or Chrome on PATH."""
+    given = os.environ.get("SURVEYSTATS_CHROMIUM")
+    return given or next(filter(None, map(shutil.which, (
+        "chromium", "chromium-browser", "google-chrome", "google-chrome-stable"))), None)
 
 
 class ProtocolError(RuntimeError):

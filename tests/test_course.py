@@ -12,58 +12,32 @@ checkout under test), and compare the numbers of its last cell with ``EXPECTED``
 
 from __future__ import annotations
 
-import ast
 import functools
-import importlib.util
-import os
 import re
 from pathlib import Path
 from types import ModuleType
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
-
-import surveystats
+from notebooks import cell_list, execute, images, key_numbers, load_script, tags
 
 COURSE = Path(__file__).resolve().parent.parent / "docs" / "course"
 GENERATORS = sorted(COURSE.glob("make_lesson_*.py"))
 NAMES = [p.stem.removeprefix("make_") for p in GENERATORS]
-DRAWS = re.compile(r"\bplot_\w+\(|\.plot\(|plt\.show\(")
-
-
-def _tags(cell: nbformat.NotebookNode) -> list[str]:
-    return list(cell.metadata.get("tags", []))
 
 
 @functools.cache
 def _generator(name: str) -> ModuleType:
-    path = COURSE / f"make_{name}.py"
-    spec = importlib.util.spec_from_file_location(f"make_{name}", path)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script(COURSE / f"make_{name}.py")
 
 
 def _stored(name: str) -> nbformat.NotebookNode:
     return nbformat.read(COURSE / _generator(name).NOTEBOOK, as_version=4)
 
 
-def _kernel_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["MPLBACKEND"] = "Agg"  # what `make test` sets; the lessons must select inline themselves
-    package_root = str(Path(surveystats.__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
-    return env
-
-
 @functools.cache
 def _executed(name: str) -> nbformat.NotebookNode:
-    nb = _stored(name)
-    NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(COURSE)}}).execute(env=_kernel_env())
-    return nb
+    return execute(COURSE / _generator(name).NOTEBOOK, cwd=COURSE)
 
 
 def test_there_are_eight_lessons() -> None:
@@ -77,11 +51,7 @@ def test_there_are_eight_lessons() -> None:
 def test_lesson_is_generated_from_its_script(name: str) -> None:
     built = _generator(name).build()
     stored = _stored(name)
-
-    def cells(nb: nbformat.NotebookNode) -> list[tuple[str, str, str, list[str]]]:
-        return [(c.id, c.cell_type, c.source, _tags(c)) for c in nb.cells]
-
-    assert cells(built) == cells(stored)
+    assert cell_list(built) == cell_list(stored)
     assert built.metadata == stored.metadata
     assert all(not c.get("outputs") for c in stored.cells if c.cell_type == "code")
 
@@ -95,7 +65,7 @@ def test_lesson_has_the_promised_shape(name: str) -> None:
     assert any("## Learning goals" in s for s in md)
     assert any("$$" in s for s in md), "a lesson states its formula in display math"
     assert re.search(r"\b(2\d|3\d|40) minutes\b", md[0] + md[1]), "a lesson says how long it takes"
-    kinds = ["exercise" if "exercise" in _tags(c) else "solution" if "solution" in _tags(c)
+    kinds = ["exercise" if "exercise" in tags(c) else "solution" if "solution" in tags(c)
              else "" for c in nb.cells]
     exercises = [i for i, k in enumerate(kinds) if k == "exercise"]
     assert len(exercises) >= 3
@@ -106,7 +76,7 @@ def test_lesson_has_the_promised_shape(name: str) -> None:
         assert nb.cells[start].source.startswith(f"### Exercise {number}.{j + 1}")
         for i in solutions:
             cell = nb.cells[i]
-            assert "hide-cell" in _tags(cell)  # folded on the site
+            assert "hide-cell" in tags(cell)  # folded on the site
             assert "assert " in cell.source, "a solution checks its own answer"
 
 
@@ -114,9 +84,8 @@ def test_lesson_has_the_promised_shape(name: str) -> None:
 def test_lesson_runs_and_states_its_key_numbers(name: str) -> None:
     nb = _executed(name)
     cell = nb.cells[-1]
-    assert "key-numbers" in _tags(cell)
-    result = next(o for o in cell.outputs if o.get("output_type") == "execute_result")
-    key = dict(ast.literal_eval(result["data"]["text/plain"]))
+    assert "key-numbers" in tags(cell)
+    key = key_numbers(cell)
     expected = _generator(name).EXPECTED
     assert set(key) == set(expected)
     for k, (value, tol) in expected.items():
@@ -131,15 +100,15 @@ def test_lesson_shows_its_charts_and_no_errors(name: str) -> None:
             continue
         outputs = cell.get("outputs", [])
         assert not [o for o in outputs if o.get("output_type") == "error"]
-        images = sum("image/png" in o.get("data", {}) for o in outputs)
-        if "chart" in _tags(cell):
-            assert images == 1, cell.source[:80]
-        elif "solution" in _tags(cell):  # a worked answer may draw its own chart
-            assert images <= 1, cell.source[:80]
+        shown = images(cell)
+        if "chart" in tags(cell):
+            assert shown == 1, cell.source[:80]
+        elif "solution" in tags(cell):  # a worked answer may draw its own chart
+            assert shown <= 1, cell.source[:80]
         else:
-            assert images == 0, cell.source[:80]
+            assert shown == 0, cell.source[:80]
         # no warning leaks into a lesson a student reads, except where a cell tagged
         # "shows-warning" shows one on purpose
         streams = "".join(o.get("text", "") for o in outputs if o.get("name") == "stderr")
-        if "shows-warning" not in _tags(cell):
+        if "shows-warning" not in tags(cell):
             assert "Warning" not in streams, (cell.source[:80], streams[:300])

@@ -27,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 import pytest
+from chromium_cdp import find_chromium
 
 from surveystats._poll import PollCard
 from surveystats._report import _Chart, _figure_html, _index_html, write_report
@@ -180,20 +181,9 @@ def test_a_chart_without_a_title_is_named_in_its_alt_text(tmp_path: Path) -> Non
 
 # in the browser --------------------------------------------------------------------------------
 
-def _find_chromium() -> str | None:
-    given = os.environ.get("SURVEYSTATS_CHROMIUM")
-    if given:
-        return given
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    found = _find_chromium()
+    found = find_chromium()
     if found is None:
         reason = ("headless Chromium not found (Debian: apt-get install chromium; or set "
                   "SURVEYSTATS_CHROMIUM to a Chrome/Chromium binary)")

@@ -1,23 +1,18 @@
 """The example notebooks run end to end, state the right numbers and show their charts.
 
-Each notebook is executed once (``_executed``) by a Jupyter kernel whose environment has
-``MPLBACKEND=Agg``, as ``make test`` sets it: a notebook must show its charts even there, so
-none may force a backend and each selects the inline one itself. The kernel imports the
-surveystats that this test process imported (the checkout under test, not another install).
+Each notebook is executed once (``_executed``) by a Jupyter kernel as ``tests/notebooks.py``
+sets it up (``MPLBACKEND=Agg``, the checkout under test).
 """
 
 from __future__ import annotations
 
-import ast
 import functools
-import importlib.util
-import os
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+from notebooks import cell_list, execute, images, key_numbers, load_script, tags
 
 import surveystats
 
@@ -33,49 +28,21 @@ NOTEBOOKS = {
 DRAWS = re.compile(r"\bplot_\w+\(|\.plot\(|plt\.show\(")
 
 
-def _kernel_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["MPLBACKEND"] = "Agg"  # what `make test` sets; the notebooks must override it
-    package_root = str(Path(surveystats.__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
-    return env
-
-
 @functools.cache
 def _executed(name: str) -> nbformat.NotebookNode:
-    nb = nbformat.read(NOTEBOOKS[name][0], as_version=4)
-    NotebookClient(nb, timeout=600, kernel_name="python3").execute(env=_kernel_env())
-    return nb
+    return execute(NOTEBOOKS[name][0])
 
 
 def _key_numbers(nb: nbformat.NotebookNode) -> dict[str, float]:
-    cell = next(c for c in nb.cells if "key-numbers" in c.metadata.get("tags", []))
-    text = next(o for o in cell.outputs if o.get("output_type") == "execute_result")
-    return dict(ast.literal_eval(text["data"]["text/plain"]))
-
-
-def _tags(cell: nbformat.NotebookNode) -> list[str]:
-    return list(cell.metadata.get("tags", []))
-
-
-def _images(cell: nbformat.NotebookNode) -> int:
-    return sum("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
+    return key_numbers(next(c for c in nb.cells if "key-numbers" in tags(c)))
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_is_generated_from_its_script(name: str) -> None:
     path, script, _ = NOTEBOOKS[name]
-    spec = importlib.util.spec_from_file_location(f"make_{name}", EXAMPLES / script)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    built = mod.build()
+    built = load_script(EXAMPLES / script).build()
     stored = nbformat.read(path, as_version=4)
-
-    def cells(nb: nbformat.NotebookNode) -> list[tuple[str, str, str, list[str]]]:
-        return [(c.id, c.cell_type, c.source, _tags(c)) for c in nb.cells]
-
-    assert cells(built) == cells(stored)
+    assert cell_list(built) == cell_list(stored)
     assert built.metadata == stored.metadata
     # stored without outputs: PNGs are not byte-stable across matplotlib versions
     code = [c for c in stored.cells if c.cell_type == "code"]
@@ -100,26 +67,26 @@ def test_chart_cells_are_tagged(name: str) -> None:
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        assert ("chart" in _tags(cell)) == bool(DRAWS.search(cell.source)), cell.source
-        if "chart" in _tags(cell):  # ends by showing its figure, so no Axes repr is printed
+        assert ("chart" in tags(cell)) == bool(DRAWS.search(cell.source)), cell.source
+        if "chart" in tags(cell):  # ends by showing its figure, so no Axes repr is printed
             assert cell.source.rstrip().endswith(("plt.show()", ";")), cell.source
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_each_chart_cell_shows_one_image(name: str) -> None:
     nb = _executed(name)
-    charts = [c for c in nb.cells if "chart" in _tags(c)]
+    charts = [c for c in nb.cells if "chart" in tags(c)]
     assert len(charts) == NOTEBOOKS[name][2]
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        expected = 1 if "chart" in _tags(cell) else 0
-        assert _images(cell) == expected, (cell.source, [o.get("output_type")
+        expected = 1 if "chart" in tags(cell) else 0
+        assert images(cell) == expected, (cell.source, [o.get("output_type")
                                                          for o in cell.outputs])
         texts = [o.get("data", {}).get("text/plain", "") for o in cell.outputs
                  if o.get("output_type") == "execute_result"]
         assert not any(t.startswith(("<Axes", "<matplotlib")) for t in texts), cell.source
-    assert sum(_images(c) for c in nb.cells) == len(charts)
+    assert sum(images(c) for c in nb.cells) == len(charts)
 
 
 def test_key_numbers() -> None:

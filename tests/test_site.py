@@ -19,7 +19,6 @@ import functools
 import json
 import os
 import re
-import shutil
 import time
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -28,7 +27,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from chromium_cdp import Browser, problems
+from chromium_cdp import Browser, find_chromium, problems
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "docs" / "_build" / "html"
@@ -122,15 +121,9 @@ def test_the_search_index_is_not_empty() -> None:
 # -- in the browser ---------------------------------------------------------------------------
 
 
-def _find_chromium() -> str | None:
-    given = os.environ.get("SURVEYSTATS_CHROMIUM")
-    return given or next(filter(None, map(shutil.which, (
-        "chromium", "chromium-browser", "google-chrome", "google-chrome-stable"))), None)
-
-
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    chromium = _find_chromium()
+    chromium = find_chromium()
     if chromium is None:
         pytest.fail("headless Chromium not found (Debian: apt-get install chromium; or set "
                     "SURVEYSTATS_CHROMIUM to a Chrome/Chromium binary)", pytrace=False)

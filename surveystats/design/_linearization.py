@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 import numpy as np
@@ -177,41 +178,17 @@ def taylor_covariance(
         column_group = np.zeros(m, dtype=np.int64)
     for s, t in enumerate(totals):
         st = stages[s]
-        active = st.active
-        if not active.any():
+        if not st.active.any():
             continue
+        unit_present = None if present is None else present[s]
+        pres, alone = _lonely_strata(
+            st, lonely_psu, adjust_domain_lonely,
+            partial(_stratum_presence, st, unit_present),
+            None if unit_present is None else partial(_stratum_counts, st, unit_present),
+            partial(describe, s))
         lonely = st.lonely
-        pres = None
-        if lonely.any() and lonely_psu in ("fail", "average"):
-            pres = _stratum_presence(st, None if present is None else present[s])
-        # lonely in a subset only: several units in the stratum, one with the subset's rows
-        alone = None
-        if (adjust_domain_lonely and present is not None
-                and lonely_psu in ("adjust", "average")):
-            counts = _stratum_counts(st, present[s])
-            alone = (counts == 1) & (st.n_sampled > 1)[:, None]  # (n_strata, g)
-            if not alone.any():
-                alone = None
-            elif pres is None:
-                pres = counts > 0
-        if pres is not None and lonely_psu == "fail":
-            bad = np.flatnonzero(lonely & pres.any(axis=1))
-            if bad.size:
-                raise ValueError(lonely_message(describe(s, bad)))
-        f = st.fpc_factor
-        n_h = st.n_sampled
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scale = np.where(n_h > 1, f * n_h / (n_h - 1.0), 0.0)
-        if lonely_psu == "adjust":
-            scale = np.where(lonely, f, scale)
-        scale = np.where(active, scale * st.multiplier, 0.0)
-        # "average": each stratum's share of the variance is scaled up within its group
-        # (stage 1: all strata; later: the strata within one parent unit), per subset
-        factor = None
-        if pres is not None and lonely_psu == "average":
-            factor = _average_factor(st, lonely, pres, alone)[st.stratum_group]
-            if alone is not None:  # (n_strata, g); a stratum alone in a subset is left out
-                factor = np.where(alone, 0.0, factor)
+        scale = _stratum_scale(st, lonely_psu)
+        factor = _stratum_factor(st, lonely_psu, pres, alone)
         if not np.any(scale > 0.0):
             continue
         centre: np.ndarray | None = ~lonely if lonely_psu == "adjust" else None
@@ -222,6 +199,60 @@ def taylor_covariance(
         else:
             cov += _dense_contribution(t, st, scale, centre, factor, column_group, full)
     return 0.5 * (cov + cov.T) if full else cov
+
+
+def _lonely_strata(
+    st: Stage, lonely_psu: LonelyPSU, adjust_domain_lonely: bool,
+    presence: Callable[[], np.ndarray], counts: Callable[[], np.ndarray] | None,
+    describe: Callable[[np.ndarray], list[str]],
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Which strata the lonely-PSU rules see in each subset, for both covariance routes.
+
+    ``presence()`` gives (n_strata, g) whether each stratum has rows in each subset and
+    ``counts()`` (None: no subsets) how many units; each is called only when a rule needs
+    it. Returns ``pres``, the presence when the "fail" or "average" rule looks at it (else
+    None), and ``alone``, (n_strata, g) strata with several units of which only one has the
+    subset's rows (lonely *for that subset*, ``adjust_domain_lonely``; None when there are
+    none). Raises under "fail" when a lonely stratum has rows.
+    """
+    lonely = st.lonely
+    pres = presence() if lonely.any() and lonely_psu in ("fail", "average") else None
+    alone = None
+    if adjust_domain_lonely and counts is not None and lonely_psu in ("adjust", "average"):
+        c = counts()
+        alone = (c == 1) & (st.n_sampled > 1)[:, None]
+        if not alone.any():
+            alone = None
+        elif pres is None:
+            pres = c > 0
+    if pres is not None and lonely_psu == "fail":
+        bad = np.flatnonzero(lonely & pres.any(axis=1))
+        if bad.size:
+            raise ValueError(lonely_message(describe(bad)))
+    return pres, alone
+
+
+def _stratum_scale(st: Stage, lonely_psu: LonelyPSU) -> np.ndarray:
+    """Each stratum's factor of its centred sum of squares: ``f n_h / (n_h - 1)`` times the
+    stage's multiplier (a lonely unit under "adjust": ``f``; inactive strata: 0)."""
+    f = st.fpc_factor
+    n_h = st.n_sampled
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(n_h > 1, f * n_h / (n_h - 1.0), 0.0)
+    if lonely_psu == "adjust":
+        scale = np.where(st.lonely, f, scale)
+    return np.where(st.active, scale * st.multiplier, 0.0)
+
+
+def _stratum_factor(st: Stage, lonely_psu: LonelyPSU, pres: np.ndarray | None,
+                    alone: np.ndarray | None) -> np.ndarray | None:
+    """"average": each stratum's share of the variance scaled up within its group (stage 1:
+    all strata; later: the strata within one parent unit), (n_strata, g) per subset, 0 for
+    a stratum alone in a subset; None under the other rules."""
+    if pres is None or lonely_psu != "average":
+        return None
+    factor = _average_factor(st, st.lonely, pres, alone)[st.stratum_group]
+    return factor if alone is None else np.where(alone, 0.0, factor)
 
 
 def _dense_contribution(
@@ -468,8 +499,7 @@ def moments_covariance(
     k = moments.mean.shape[1]
     m = n_dom * k
     cov = np.zeros((m, m) if full else m)
-    active = st.active
-    if not active.any():
+    if not st.active.any():
         return cov
     lonely = st.lonely
     n_h = st.n_sampled
@@ -477,34 +507,18 @@ def moments_covariance(
     if presence:
         counts = np.zeros((st.n_strata, n_dom))
         counts[c_h, c_d] = count
-    pres = None
-    if lonely.any() and lonely_psu in ("fail", "average"):
-        pres = (np.ones((st.n_strata, 1), dtype=bool) if counts is None else counts > 0)
-    alone = None
-    if adjust_domain_lonely and counts is not None and lonely_psu in ("adjust", "average"):
-        alone = (counts == 1) & (n_h > 1)[:, None]
-        if not alone.any():
-            alone = None
-        elif pres is None:
-            pres = counts > 0
-    if pres is not None and lonely_psu == "fail":
-        bad = np.flatnonzero(lonely & pres.any(axis=1))
-        if bad.size:
-            raise ValueError(lonely_message(describe(0, bad)))
-    f = st.fpc_factor
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scale = np.where(n_h > 1, f * n_h / (n_h - 1.0), 0.0)
-    if lonely_psu == "adjust":
-        scale = np.where(lonely, f, scale)
-    scale = np.where(active, scale * st.multiplier, 0.0)
+    pres, alone = _lonely_strata(
+        st, lonely_psu, adjust_domain_lonely,
+        lambda: np.ones((st.n_strata, 1), dtype=bool) if counts is None else counts > 0,
+        None if counts is None else lambda: counts,
+        partial(describe, 0))
+    scale = _stratum_scale(st, lonely_psu)
     if not np.any(scale > 0.0):
         return cov
     # per cell: the "average" factor and whether the cell's totals are centred
     g = np.ones(c_h.size)
-    if pres is not None and lonely_psu == "average":
-        factor = _average_factor(st, lonely, pres, alone)[st.stratum_group]
-        if alone is not None:
-            factor = np.where(alone, 0.0, factor)
+    factor = _stratum_factor(st, lonely_psu, pres, alone)
+    if factor is not None:
         g = factor[c_h, c_d if factor.shape[1] > 1 else 0]
     kappa = np.ones(c_h.size)
     if lonely_psu == "adjust":
