@@ -429,3 +429,155 @@ def test_warm_start_falls_back_when_the_subsample_cannot_fit() -> None:
     assert _glm._warm_start(XT, y, w, _glm.FAMILIES["binomial"]) is None
     fit = _glm._irls(XT, y, w, _glm.FAMILIES["binomial"], names=list("abcde"))
     assert fit.converged and np.all(np.isfinite(fit.beta))
+
+
+# --- the fitting pass's shortcuts: each checked against the long way -------------------------
+
+
+def test_logit_inverse_is_r_formula_with_r_clamps() -> None:
+    from scipy import special
+
+    from surveystats.design import _glm
+
+    eta = np.array([-40.0, -30.0, -29.9, -3.0, 0.0, 1e-9, 3.0, 29.9, 30.0, 40.0, 800.0])
+    mu = _glm._logit_inv(eta)
+    eps = np.finfo(float).eps
+    assert mu[0] == eps and mu[-1] == 1.0 - eps and mu[-2] == 1.0 - eps  # R's clamps
+    inside = np.abs(eta) <= 30.0
+    np.testing.assert_allclose(mu[inside], special.expit(eta[inside]), rtol=4 * eps, atol=0)
+    assert np.isnan(_glm._logit_inv(np.array([np.nan, 0.0]))[0])
+
+
+@pytest.mark.parametrize("family", ["binomial", "poisson", "gaussian"])
+def test_dispersion_from_the_last_pass_equals_two_pass_formula(family: str) -> None:
+    from surveystats.design import _glm
+
+    XT, y, w = _large_model("binomial" if family == "gaussian" else family, n=20_000)
+    if family == "gaussian":
+        y = XT[1] * 2.0 + np.random.default_rng(3).normal(size=y.size)
+    fam = _glm.FAMILIES[family]
+    fit = _glm._irls(XT, y, w, fam)
+    e = (y - fit.mu) / np.sqrt(fam.variance(fit.mu))
+    mean = np.sum(w * e) / w.sum()
+    two_pass = np.sum(w * (e - mean) ** 2) / w.sum() * y.size / (y.size - 1)
+    assert _glm._dispersion(fit, w, w, False) == pytest.approx(two_pass, rel=1e-12)
+    # with rows dropped, R's constant c scales it
+    w_all = np.concatenate([w, [3.0, 5.0]])
+    c = (w.sum() / w.size) / (w_all.sum() / w_all.size)
+    assert _glm._dispersion(fit, w, w_all, False) == pytest.approx(c * two_pass, rel=1e-12)
+
+
+@pytest.mark.parametrize("family", ["binomial", "poisson"])
+def test_canonical_shortcut_equals_general_formulas(family: str) -> None:
+    """The pass's canonical-link arithmetic (h = w V, score weight w (y - μ)) against the
+    general formulas at the same coefficients."""
+    from surveystats.design import _glm
+
+    XT, y, w = _large_model(family, n=40_000)
+    fam = _glm.FAMILIES[family]
+    beta = np.array([-0.2, 0.4, -0.3, 0.1])
+    mu, r = np.empty(y.size), np.empty(y.size)
+    dev, G, rhs, sums = _glm._pass(XT, y, w, fam, beta, mu, r, pearson=True)
+    eta = beta @ XT
+    m = fam.linkinv(eta)
+    d = fam.mu_eta(eta, m)
+    h = w * d * d / fam.variance(m)
+    score = h * (y - m) / d
+    np.testing.assert_allclose(mu, m, rtol=1e-15)
+    np.testing.assert_allclose(r, score, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(G, (XT * h) @ XT.T, rtol=1e-12)
+    np.testing.assert_allclose(rhs, XT @ score, rtol=1e-10, atol=1e-9)
+    assert dev == pytest.approx(fam.deviance(y, m, w), rel=1e-12)
+    e = (y - m) / np.sqrt(fam.variance(m))
+    np.testing.assert_allclose(sums, [np.sum(w * e), np.sum(w * e * e)], rtol=1e-10)
+
+
+def test_only_first_and_last_pass_compute_the_deviance() -> None:
+    from surveystats.design import _glm
+
+    XT, y, w = _large_model("binomial", n=20_000)
+    fam = _glm.FAMILIES["binomial"]
+    mu, r = np.empty(y.size), np.empty(y.size)
+    dev, *_ = _glm._pass(XT, y, w, fam, np.zeros(4), mu, r, deviance=False)
+    assert np.isnan(dev)
+    fit = _glm._irls(XT, y, w, fam)
+    assert fit.converged and np.isfinite(fit.deviance)
+    assert fit.deviance == pytest.approx(fam.deviance(y, fit.mu, w), rel=1e-13)
+
+
+def test_gaussian_fit_takes_its_exact_step_then_confirms() -> None:
+    from surveystats.design import _glm
+
+    XT, _, w = _large_model("binomial", n=5_000)
+    y = np.array([1.0, 2.0, -1.0, 0.5]) @ XT + np.random.default_rng(5).normal(size=5_000)
+    fit = _glm._irls(XT, y, w, _glm.FAMILIES["gaussian"])
+    ls = np.linalg.solve((XT * w) @ XT.T, (XT * w) @ y)
+    np.testing.assert_allclose(fit.beta, ls, rtol=1e-12)
+    assert fit.converged and fit.iterations == 2
+
+
+PLAIN_FORMULAS = ["y ~ x1 + x1", "y ~ x2 + x1 - 1", "y ~ 0 + x1", "y ~ 1", "y ~ x3 + 1 + x2",
+                  "y ~ -1 + x1", "y ~ x2 + x1 + x3"]
+
+
+@pytest.mark.parametrize("formula", PLAIN_FORMULAS)
+def test_plain_formula_model_equals_patsy(formula: str) -> None:
+    """A formula of plain numeric columns skips patsy's design; its columns, terms and
+    (on demand) design info are those patsy gives."""
+    import patsy
+
+    from surveystats.design import _glm
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"y": rng.random(30), "x1": rng.random(30),
+                       "x2": rng.integers(0, 5, 30), "x3": rng.random(30)})
+    env = patsy.EvalEnvironment.capture(0)
+    y, XT, model = _glm._model_matrices(df, None, formula, _glm._GAUSSIAN, env)
+    desc = patsy.ModelDesc.from_formula(formula)
+    y2, X2, model2 = _glm._patsy_matrices(df, formula, _glm._GAUSSIAN, env, desc)
+    assert model.column_names == model2.column_names
+    assert model.term_names == model2.term_names
+    assert model.term_columns == model2.term_columns
+    assert model.response == model2.response
+    np.testing.assert_array_equal(XT, model2.matrix(X2).T)
+    np.testing.assert_array_equal(y, y2)
+    assert model.design_info.column_names == model2.design_info.column_names
+
+
+def test_plain_formula_predicts_and_refuses_an_empty_right_side() -> None:
+    rng = np.random.default_rng(4)
+    df = pd.DataFrame({"y": rng.random(60), "x": rng.random(60), "psu": np.repeat(range(12), 5),
+                       "w": rng.uniform(1, 3, 60)})
+    d = SurveyDesign(df, clusters="psu", weights="w")
+    fit = d.glm("y ~ x", "gaussian")
+    new = pd.DataFrame({"x": [0.0, 1.0]})
+    got = fit.predict(new, se=False)["estimate"].to_numpy()
+    np.testing.assert_allclose(got, fit.params["Intercept"] + fit.params["x"] * new["x"],
+                               rtol=1e-14)
+    with pytest.raises(ValueError, match="no terms on its right-hand side"):
+        d.glm("y ~ 0", "gaussian")
+
+
+@pytest.mark.parametrize("column", [
+    pd.Series([1.0, np.nan, 3.0, 4.0]),
+    pd.Series([np.inf, -np.inf, 1.0, np.nan]),
+    pd.Series([1, None, 3, 4], dtype="Int64"),
+    pd.Series(["a", None, "b", "a"], dtype=object),
+    pd.Series(pd.Categorical(["a", None, "b", "a"])),
+])
+def test_missing_rows_are_found_in_every_dtype(column: pd.Series) -> None:
+    from surveystats.design import _glm
+
+    mask = _glm._missing(column)
+    assert mask is not None
+    np.testing.assert_array_equal(mask, column.isna().to_numpy())
+
+
+@pytest.mark.parametrize("column", [
+    pd.Series([1.0, 2.0]), pd.Series([np.inf, -np.inf, 1.0]), pd.Series([1, 2]),
+    pd.Series([True, False]), pd.Series([1, 2], dtype="Int64"), pd.Series(["a", "b"]),
+])
+def test_no_missing_rows_gives_none(column: pd.Series) -> None:
+    from surveystats.design import _glm
+
+    assert _glm._missing(column) is None
