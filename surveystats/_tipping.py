@@ -106,6 +106,13 @@ class TippingPoint(Result):
     def _repr_html_(self) -> str:
         return html_table("Tipping point", self.to_frame(), note=self.message)
 
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """The adjusted share against the parameter, through the tipping value:
+        :func:`surveystats.plotting.plot_tipping_point`."""
+        from surveystats.plotting import plot_tipping_point
+
+        return plot_tipping_point(self, ax=ax, **kwargs)
+
 
 def _search_range(name: str) -> tuple[float, float, bool]:
     """Finite search range for a parameter, and whether to search on the log scale."""

@@ -133,6 +133,25 @@ def check_poll_simulation() -> None:
     assert "no bias simulated" in ax2.get_title().replace("\n", " ")
 
 
+def check_tipping_point() -> None:
+    # the curve is the pipeline's adjusted share at each parameter value; it meets the
+    # threshold at the tipping value, where the vertical line stands
+    from surveystats.bias import _pipeline
+
+    tp = ss.tipping_point(0.62, "nonresponse", threshold=0.5)
+    ax = sp.plot_tipping_point(tp)
+    (curve,) = _lines(ax, "adjusted")
+    x, y = (np.asarray(v, dtype=float) for v in curve.get_data())
+    expected = _pipeline.adjust(np.full(x.shape, tp.start), {"odds_ratio": x})
+    assert np.allclose(y, expected, rtol=0, atol=1e-15)
+    (tip,) = _lines(ax, "tipping")
+    assert tip.get_xdata()[0] == tp.value
+    assert tp.adjusted() == pytest.approx(0.5, abs=1e-12)
+    (start,) = _lines(ax, "start")
+    assert list(start.get_data()) == [[1.0], [0.62]]
+    assert ax.get_title().replace("\n", " ").startswith("62.0% falls to 50% with an odds ratio")
+
+
 # --- the sampling-error charts ------------------------------------------------------------
 
 
@@ -313,6 +332,7 @@ CHECKS: dict[str, Callable[[], None]] = {
     "plot_error_budget": check_error_budget,
     "plot_bias_analysis": check_bias_analysis,
     "plot_poll_simulation": check_poll_simulation,
+    "plot_tipping_point": check_tipping_point,
     "plot_intervals": check_intervals,
     "plot_deff_scenarios": check_deff_scenarios,
     "plot_design_estimate": check_design_estimate,

@@ -13,10 +13,10 @@ Sampling error: :func:`plot_intervals`, :func:`plot_deff_scenarios`, :func:`plot
 Microdata: :func:`plot_design_estimate` (a design-based estimate by domain, titled with its
 question text).
 Bias: :func:`plot_bias_tornado`, :func:`plot_sensitivity_map`, :func:`plot_error_budget`,
-:func:`plot_bias_analysis`, :func:`plot_poll_simulation`. What a share is a share of:
-:func:`plot_manski`, :func:`plot_dont_know`, :func:`plot_nested_shares`. Output:
-:func:`save_figure`, :func:`render_all` (and :func:`chart_jobs`, the same charts as jobs, run
-by :func:`run_jobs`).
+:func:`plot_bias_analysis`, :func:`plot_poll_simulation`, :func:`plot_tipping_point`. What a
+share is a share of: :func:`plot_manski`, :func:`plot_dont_know`, :func:`plot_nested_shares`.
+Output: :func:`save_figure`, :func:`render_all` (and :func:`chart_jobs`, the same charts as
+jobs, run by :func:`run_jobs`).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from surveystats.plotting._bias import (
     plot_error_budget,
     plot_poll_simulation,
     plot_sensitivity_map,
+    plot_tipping_point,
 )
 from surveystats.plotting._estimates import plot_design_estimate
 from surveystats.plotting._intervals import plot_coverage, plot_deff_scenarios, plot_intervals
@@ -60,6 +61,7 @@ __all__ = [
     "plot_nested_shares",
     "plot_poll_simulation",
     "plot_sensitivity_map",
+    "plot_tipping_point",
     "render_all",
     "run_jobs",
     "save_figure",

@@ -29,6 +29,7 @@ __all__ = [
     "plot_error_budget",
     "plot_poll_simulation",
     "plot_sensitivity_map",
+    "plot_tipping_point",
 ]
 
 def plot_bias_tornado(
@@ -148,6 +149,8 @@ def _map_phrase(name: str, value: float) -> str:
         return f"{100 * value:.0f}% of “yes” holders saying “no”"
     if name == "rho":
         return f"ρ = {value:.3f}"
+    if name == "response_rate":
+        return f"a response rate of {100 * value:.0f}%"
     if name == "uncovered_share":
         return f"{100 * value:.0f}% outside the frame"
     if name == "coverage_difference":
@@ -688,4 +691,126 @@ def plot_poll_simulation(
         st.add_source(ax, st.source_text(None, source) if source is not None
                       else f"Simulation: {sim.polls:,} polls of n = {sim.n:,}; "
                            "chart: surveystats")
+    return ax
+
+
+def plot_tipping_point(
+    result: Any,
+    *,
+    ax: Axes | None = None,
+    source: str | None = None,
+    **kwargs: Any,
+) -> Axes:
+    """The adjusted share as one bias parameter moves from "no bias" past its tipping value.
+
+    Parameters
+    ----------
+    result : TippingPoint
+        From :func:`surveystats.tipping_point`.
+    ax : matplotlib Axes, optional
+        Axes to draw on; default the current axes (``plt.gca()``).
+    source : str, optional
+        Source line under the chart.
+    **kwargs
+        Passed to ``ax.plot`` for the curve, e.g. ``color``, ``linewidth``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The adjusted share against the parameter (a line, ``gid="adjusted"``; the other
+        parameters held at ``result.fixed``), the threshold (a dotted horizontal line,
+        ``gid="threshold"``), the share at no bias (a point, ``gid="start"``) and, when a
+        tipping value was found, a dashed vertical line at it (``gid="tipping"``). The
+        parameter runs from its neutral value to 1.6 times as far as the tipping value (on
+        the log scale for an odds ratio), or over a wide range when nothing crosses.
+
+    Notes
+    -----
+    The curve answers the question the tipping value alone does not: how fast the headline
+    moves as the bias grows. A flat curve near the threshold means a small bias changes the
+    conclusion; a steep one that only an implausibly large bias does. Read the tipping value
+    against the sourced ranges of :func:`surveystats.bias.default_range` (the tornado and
+    the error budget show them).
+
+    Examples
+    --------
+    >>> from surveystats import tipping_point
+    >>> from surveystats.plotting import plot_tipping_point
+    >>> ax = plot_tipping_point(tipping_point(0.55, "falsification"))
+    >>> [line.get_gid() for line in ax.lines]
+    ['adjusted', 'threshold', 'start', 'tipping']
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    from surveystats._tipping import TippingPoint
+    from surveystats.bias import _pipeline, _spec
+
+    if not isinstance(result, TippingPoint):
+        raise TypeError(f"result must be a TippingPoint from surveystats.tipping_point(); "
+                        f"got {type(result).__name__}")
+    spec = _spec.parameter(result.parameter)
+    neutral = spec.neutral
+    lo, hi = result.domain
+    if result.value is not None:
+        v = result.value
+        if spec.log_scale:
+            a, b = sorted((neutral, neutral * (v / neutral) ** 1.6))
+        else:
+            a, b = sorted((neutral, neutral + 1.6 * (v - neutral)))
+    elif spec.log_scale:
+        a, b = neutral / 10.0, neutral * 10.0
+    else:
+        a, b = lo, hi
+    a, b = max(a, lo), min(b, hi)
+    grid = np.geomspace(a, b, 400) if spec.log_scale else np.linspace(a, b, 400)
+    params = {**{k: np.float64(x) for k, x in result.fixed.items()}, result.parameter: grid}
+    with np.errstate(all="ignore"):
+        share = _pipeline.adjust(np.full(grid.shape, result.start), params)
+    percent_x = percent_scale(result.parameter)
+    with st.style():
+        ax = st.get_axes(ax)
+        st.prepare_axes(ax, grid="both")
+        style: dict[str, Any] = {"color": st.COLORS[0], "linewidth": 2.0}
+        style.update(kwargs)
+        (curve,) = ax.plot(grid, share, **style)
+        curve.set_gid("adjusted")
+        thr = ax.axhline(result.threshold, color=st.PALETTE["black"], linestyle=":",
+                         linewidth=1.2, zorder=3)
+        thr.set_gid("threshold")
+        if a <= neutral <= b:
+            (dot,) = ax.plot([neutral], [result.start], "o", color=st.COLORS[0], zorder=4)
+            dot.set_gid("start")
+            at_right = neutral >= b  # the curve runs to the left of "no bias"
+            ax.annotate(f"no bias: {st.pct(result.start, 1)}", xy=(neutral, result.start),
+                        xytext=(-6 if at_right else 6, 6), textcoords="offset points",
+                        ha="right" if at_right else "left", fontsize=8.5)
+        if result.value is not None:
+            tip = ax.axvline(result.value, color=st.PALETTE["black"], linestyle="--",
+                             linewidth=1.1, zorder=3)
+            tip.set_gid("tipping")
+            shown = (f"{st.points(result.value)} points" if spec.unit == "proportion"
+                     else st.pct(result.value, 1) if percent_x else f"{result.value:.3g}")
+            ax.annotate(f"tipping point: {shown}", xy=(result.value, result.threshold),
+                        xytext=(6, -14), textcoords="offset points", fontsize=8.5)
+            moves = "falls" if result.threshold < result.start else "rises"
+            title = (f"{st.pct(result.start, 1)} {moves} to {st.pct(result.threshold)} "
+                     f"with {_map_phrase(result.parameter, result.value)}")
+        else:
+            title = (f"No {spec.label} takes {st.pct(result.start, 1)} to "
+                     f"{st.pct(result.threshold)}")
+        if spec.log_scale and b / a > 10.0:
+            from matplotlib.ticker import FuncFormatter, NullFormatter
+
+            ax.set_xscale("log")
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
+            ax.xaxis.set_minor_formatter(NullFormatter())
+        elif percent_x:
+            st.percent_axis(ax, "x")
+        st.percent_axis(ax, "y", decimals=None)
+        ax.set_xlabel(axis_label(result.parameter))
+        ax.set_ylabel(f"adjusted share ({result.bound}) (%)")
+        held = ", ".join(f"{k} = {x:g}" for k, x in result.fixed.items())
+        st.set_title(ax, title)
+        default = (f"Mechanism: {result.mechanism}" + (f" ({held} held)" if held else "")
+                   + "; chart: surveystats")
+        st.add_source(ax, st.source_text(None, source if source is not None else default))
     return ax
