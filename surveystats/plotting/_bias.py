@@ -18,6 +18,8 @@ from surveystats._sensitivity import (
     percent_scale,
     sensitivity_map,
 )
+from surveystats._tipping import TippingPoint
+from surveystats.bias import _pipeline, _spec
 from surveystats.plotting import _style as st
 
 if TYPE_CHECKING:
@@ -741,9 +743,6 @@ def plot_tipping_point(
     ['adjusted', 'threshold', 'start', 'tipping']
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
-    from surveystats._tipping import TippingPoint
-    from surveystats.bias import _pipeline, _spec
-
     if not isinstance(result, TippingPoint):
         raise TypeError(f"result must be a TippingPoint from surveystats.tipping_point(); "
                         f"got {type(result).__name__}")
