@@ -18,6 +18,9 @@ processes, 1 thread each: this machine's 2 cores) and times, from the Parquet fi
   the pass over the design's columns);
 * ``mean(["AGEP", "PINCP"], missing="drop")`` and ``proportion("POOR", level=1, by="ST")``
   (one pass each);
+* for the raked cases, declaring and raking the Taylor design (strata and PSUs) to two
+  margins, ``SEX`` and ``ST`` (102 joint cells: one more pass), then
+  ``mean(["AGEP", "PINCP"], missing="drop")`` with the calibrated variance;
 
 and reports the peak resident memory (Linux ``VmHWM``) of the client process and of each
 worker. The in-memory path (``pyarrow`` reads the same files into pandas, then the same
@@ -136,23 +139,38 @@ def _warm() -> None:
     import surveystats.design._dask  # noqa: F401
 
 
-def _estimates(design: Any) -> dict[str, list[float]]:
+def _estimates(design: Any, kind: str) -> dict[str, list[float]]:
     a = design.mean(["AGEP", "PINCP"], missing="drop")
+    if kind == "rake":
+        return {"estimate": [*a.estimate], "se": [*a.se]}
     b = design.proportion("POOR", level=1, by="ST")
     return {"estimate": [*a.estimate, *b.estimate], "se": [*a.se, *b.se]}
 
 
-def _declare(kind: str, data: Any, files: list[str], options: dict[str, Any]) -> Any:
+def margins(rows: float) -> dict[str, dict[int, float]]:
+    """Population counts of ``SEX`` and ``ST`` (the same total, about the weights' sum)."""
+    total = 110.0 * rows
+    states = np.arange(51)
+    share = (1.0 + states % 7) / float(np.sum(1.0 + states % 7))
+    return {"SEX": {1: 0.49 * total, 2: 0.51 * total},
+            "ST": {int(s): float(total * share[s]) for s in states}}
+
+
+def _declare(kind: str, data: Any, files: list[str], options: dict[str, Any],
+             rows: float = 0.0) -> Any:
     from surveystats.design import ReplicateDesign, SurveyDesign
 
     taylor = {"weights": "PWGTP", "strata": "PUMA", "clusters": "PSU", "lonely_psu": "adjust"}
     element = {"weights": "PWGTP", "strata": "PUMA", "lonely_psu": "adjust"}
     replicate = {"weights": "PWGTP", "replicate_weights": "^PWGTP[0-9]+$", "type": "sdr"}
-    kwargs = {"taylor": taylor, "element": element, "replicate": replicate}[kind]
+    kwargs = {"taylor": taylor, "rake": taylor, "element": element,
+              "replicate": replicate}[kind]
     cls = ReplicateDesign if kind == "replicate" else SurveyDesign
     if data is None:
-        return cls.from_parquet(files, read_options=options, **kwargs)
-    return cls(data, **kwargs)
+        design = cls.from_parquet(files, read_options=options, **kwargs)
+    else:
+        design = cls(data, **kwargs)
+    return design.rake(margins(rows)) if kind == "rake" else design
 
 
 def child(case: dict[str, Any]) -> dict[str, Any]:
@@ -168,9 +186,9 @@ def child(case: dict[str, Any]) -> dict[str, Any]:
                 distributed.Client(cluster) as client:
             client.run(_warm)  # the workers' imports are start-up, not estimation
             t0 = time.perf_counter()
-            design = _declare(case["kind"], None, files, case["options"])
+            design = _declare(case["kind"], None, files, case["options"], case["rows"])
             t1 = time.perf_counter()
-            out.update(_estimates(design))
+            out.update(_estimates(design, case["kind"]))
             t2 = time.perf_counter()
             out["partitions"] = int(design._data.npartitions)
             out["workers_mb"] = sorted(client.run(_maxrss_mb).values())
@@ -181,9 +199,9 @@ def child(case: dict[str, Any]) -> dict[str, Any]:
         table = ds.dataset(files, format="parquet").to_table()
         data = table.to_pandas()
         del table
-        design = _declare(case["kind"], data, files, {})
+        design = _declare(case["kind"], data, files, {}, case["rows"])
         t1 = time.perf_counter()
-        out.update(_estimates(design))
+        out.update(_estimates(design, case["kind"]))
         t2 = time.perf_counter()
         out["partitions"] = 1
         out["workers_mb"] = []
@@ -215,6 +233,8 @@ def main() -> None:
                         help="row counts of the element-sampling cases (strata, no PSUs)")
     parser.add_argument("--replicate", type=float, nargs="*", default=[1e6, 1e7],
                         help="row counts of the 80-replicate cases")
+    parser.add_argument("--rake", type=float, nargs="*", default=[1e6, 1e7],
+                        help="row counts of the raked Taylor cases")
     parser.add_argument("--pandas-max", type=float, default=1e7,
                         help="largest row count of the Taylor cases also run in memory "
                              "with pandas")
@@ -236,7 +256,7 @@ def main() -> None:
     results: list[dict[str, Any]] = []
     try:
         sets = []
-        n_taylor = int(max([*args.taylor, *args.element], default=0))
+        n_taylor = int(max([*args.taylor, *args.element, *args.rake], default=0))
         if n_taylor:
             sets.append(("taylor", n_taylor, False, args.chunk))
         n_rep = int(max(args.replicate, default=0))
@@ -259,7 +279,8 @@ def main() -> None:
                   f"in {data[name][1]:.0f} s", flush=True)
         cases = ([("taylor", "taylor", n) for n in args.taylor]
                  + [("element", "taylor", n) for n in args.element]
-                 + [("replicate", "replicate", n) for n in args.replicate])
+                 + [("replicate", "replicate", n) for n in args.replicate]
+                 + [("rake", "taylor", n) for n in args.rake])
         for kind, source, n in cases:
             files, _, _ = data[source]
             k = int(np.ceil(n / args.chunk))
@@ -269,7 +290,7 @@ def main() -> None:
             engines = ["dask"] + (["pandas"] if n <= most else [])
             for engine in engines:
                 case = {"kind": kind, "engine": engine, "files": chosen, "options": options,
-                        "workers": args.workers}
+                        "workers": args.workers, "rows": n}
                 t0 = time.perf_counter()
                 out = run(case)
                 out.update(kind=kind, engine=engine, rows=n, wall_s=time.perf_counter() - t0)
@@ -288,7 +309,8 @@ def main() -> None:
 def report(results: list[dict[str, Any]], data: dict[str, tuple[list[Path], float, float]]
            ) -> str:
     label = {"taylor": "Taylor: strata and PSUs", "element": "Taylor: strata, no PSUs",
-             "replicate": "80 replicate weights (SDR)"}
+             "replicate": "80 replicate weights (SDR)",
+             "rake": "Taylor: strata and PSUs, raked"}
     lines = [
         f"Measured on {machine()}; `python benchmarks/bench_dask.py` (seeded synthetic "
         "ACS-shaped Parquet, written by the script; see its docstring). Dask: a "
@@ -296,8 +318,10 @@ def report(results: list[dict[str, Any]], data: dict[str, tuple[list[Path], floa
         "process per case; pandas: the same files read with pyarrow, in a fresh process. "
         "Times in seconds of wall clock (one run); declare = the design from the files "
         "(pandas: reading them too), estimates = `mean(['AGEP', 'PINCP'], "
-        "missing='drop')` + `proportion('POOR', level=1, by='ST')`; memory = peak resident "
-        "set (Linux `VmHWM`) of the client process and of the larger worker.",
+        "missing='drop')` + `proportion('POOR', level=1, by='ST')`; raked: declare = the "
+        "design and `rake({'SEX': ..., 'ST': ...})` (two margins, 102 joint cells), "
+        "estimates = the mean only; memory = peak resident set (Linux `VmHWM`) of the "
+        "client process and of the larger worker.",
         "",
         "| design | rows | engine | partitions | declare (s) | estimates (s) | total (s) | "
         "client peak (MB) | worker peak (MB) | agreement with pandas |",
@@ -319,7 +343,7 @@ def report(results: list[dict[str, Any]], data: dict[str, tuple[list[Path], floa
             f"{agree} |")
     lines.append("")
     ratios = []
-    for kind in ("taylor", "element", "replicate"):
+    for kind in ("taylor", "element", "replicate", "rake"):
         runs = [r for r in results if r["kind"] == kind and r["rows"] == 1e7]
         times = {r["engine"]: r["declare_s"] + r["estimates_s"] for r in runs}
         if len(times) == 2:

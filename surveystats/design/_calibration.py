@@ -6,7 +6,9 @@ Two kinds of things live here, both free of any design structure:
   (the full-sample weights) or a matrix of columns (the full-sample weights and every column
   of replicate weights, calibrated in one pass), so :class:`SurveyDesign` and
   :class:`ReplicateDesign` share them;
-* **variance steps** (:class:`PostStratumStep`, :class:`RakeStep`, :class:`GregStep`): what
+* **variance steps** (:class:`PostStratumStep`, :class:`RakeStep`, :class:`GregStep`, and
+  :class:`CellPostStratumStep`, :class:`CellRakeStep`, the first two on a table of joint
+  cells instead of rows, for a design over a Dask DataFrame): what
   a calibration does to the influence values before the Taylor engine sees them. A
   calibrated estimator has the variance of the *residuals* of its influence values from
   the weighted regression on the calibration variables (Deville and Särndal 1992; R
@@ -29,14 +31,18 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 import scipy.linalg
+import scipy.sparse
 
 from surveystats._params import NON_NEGATIVE, REAL
 from surveystats._validation import domain_error
 from surveystats.design._columns import factorize_sorted
+from surveystats.design._reduce import DENSE_CELLS
 
 __all__ = [
-    "CALFUNS", "Cells", "GregStep", "PostStratumStep", "RakeStep", "cell_counts", "cells_of",
-    "greg_g", "model_matrix", "poststratify_weights", "rake_weights", "trim_weights",
+    "CALFUNS", "ZERO_RESIDUAL", "CellPostStratumStep", "CellRakeStep", "CellSums", "Cells",
+    "GregStep", "PostStratumStep", "RakeStep", "cell_counts", "cell_offsets", "cells_of",
+    "greg_g", "model_matrix", "poststratify_weights", "rake_weights", "too_many_domains",
+    "trim_weights",
 ]
 
 Calfun = Literal["linear", "raking"]
@@ -44,6 +50,13 @@ CALFUNS: tuple[str, ...] = ("linear", "raking")
 
 #: Sweeps over the margins in R's raking variance (``svyrecvar``: ``for (iterations in 1:10)``).
 RAKING_VARIANCE_SWEEPS = 10
+
+#: Calibration residuals below this fraction of the uncalibrated influence values are zero in
+#: exact arithmetic: a calibration variable (or a combination of them) has residuals that
+#: vanish, so the SE of its calibrated total is 0, while in floating point they are machine
+#: precision times the influence values, noise whose size depends on the BLAS kernel. No real
+#: variable is explained by a calibration to 8 digits without being in its span.
+ZERO_RESIDUAL = 1e-8
 
 
 # --- cells: the classes of one or more categorical columns -------------------------------
@@ -637,3 +650,118 @@ class GregStep:
 
 
 CalibrationStep = PostStratumStep | RakeStep | GregStep
+
+
+# --- the variance steps on a table of joint cells -------------------------------------------
+#
+# Post-stratification and raking multiply the weight of every row by a factor that depends
+# only on its joint cell J (the cross-classification of all the calibration columns): after
+# steps 1..s the weights are ``d F_s(J)``, ``d`` those before the first step. Each step's
+# residual subtracts from the influence values a weight times a constant of the step's cell,
+# and the weights are ``d`` times a constant of J (1 for a row of weight 0 under
+# post-stratification, R's ``new``), so after any chain of steps the residual of row i is
+#
+#     z_i - d_i H[J_i] - [d_i = 0] K[J_i]
+#
+# with H and K constants per (joint cell, estimate). The steps below update H and K from sums
+# of the rows by joint cell, the same arithmetic as PostStratumStep and RakeStep on the rows;
+# a design over a Dask DataFrame reduces its partitions to those sums.
+
+
+@dataclass(frozen=True)
+class CellSums:
+    """Sums of the rows by joint cell for the variance steps: (n_joint, m) per estimate
+    column ``z`` (Σ z) and ``z_by_d`` (Σ z / d over the rows with d > 0); (n_joint,)
+    ``d`` (Σ d, the weights before the first step) and ``positive`` (rows with d > 0)."""
+
+    z: np.ndarray
+    z_by_d: np.ndarray
+    d: np.ndarray
+    positive: np.ndarray
+
+
+@dataclass(frozen=True)
+class CellPostStratumStep:
+    """:class:`PostStratumStep` on joint cells: ``codes`` (n_joint,) the post-stratum of
+    each joint cell, ``before`` and ``after`` (n_joint,) its weight factors around the step.
+
+    With ``ρ = before / after``, the post-stratum mean ``Σ_c z d / w / Σ_c d`` of the rows
+    is ``Σ_J∈c ρ_J (Σ_J z - H_J Σ_J d) / Σ_J∈c before_J Σ_J d`` (the rows of weight 0 have
+    ``d / w = 0``), and each row loses it times its new weight: ``H += after · ȳ``, and
+    ``K += ȳ`` for the rows of weight 0 (whose new weight R takes as 1)."""
+
+    codes: np.ndarray
+    n_cells: int
+    before: np.ndarray
+    after: np.ndarray
+
+    def update(self, sums: CellSums, H: np.ndarray, K: np.ndarray) -> None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rho = np.where(self.after != 0, self.before / self.after, 0.0)
+        den = np.bincount(self.codes, weights=self.before * sums.d, minlength=self.n_cells)
+        resid = sums.z - H * sums.d[:, None]  # Σ of the residuals over the rows with d > 0
+        num = _cell_totals(self.codes, self.n_cells, rho[:, None] * resid)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            means = np.where(den[:, None] > 0, num / den[:, None], 0.0)[self.codes]
+        H += self.after[:, None] * means
+        K += means
+
+
+@dataclass(frozen=True)
+class CellRakeStep:
+    """:class:`RakeStep` on joint cells: per margin, the margin cell of each joint cell and
+    the weight factor after the margin's step in the final pass (``w_m = d F_m``).
+
+    A sweep's plain category mean of ``z / w_m`` over the rows with ``w_m != 0`` is
+    ``Σ_J∈c (Σ_J z / d - H_J n_J) / F_m(J)`` over the count of those rows (``n_J`` the rows
+    of J with d > 0), and each row loses it times ``w_m``: ``H += F_m · mean``."""
+
+    margins: tuple[tuple[np.ndarray, int, np.ndarray], ...]  # (codes, n_cells, F_m)
+
+    def update(self, sums: CellSums, H: np.ndarray, K: np.ndarray) -> None:
+        prepared = []
+        for codes, n_cells, factor in self.margins:
+            inv = np.where(factor != 0, 1.0 / np.where(factor != 0, factor, 1.0), 0.0)
+            count = np.bincount(codes, weights=sums.positive, minlength=n_cells)
+            prepared.append((codes, n_cells, factor, inv, np.where(count > 0, count, 1.0)))
+        for _ in range(RAKING_VARIANCE_SWEEPS):
+            for codes, n_cells, factor, inv, count in prepared:
+                resid = (sums.z_by_d - H * sums.positive[:, None]) * inv[:, None]
+                means = _cell_totals(codes, n_cells, resid) / count[:, None]
+                H += factor[:, None] * means[codes]
+
+
+CellStep = CellPostStratumStep | CellRakeStep
+
+
+def _cell_totals(codes: np.ndarray, n_cells: int, values: np.ndarray) -> np.ndarray:
+    """Column sums of ``values`` (n_joint, m) within the cells ``codes``: (n_cells, m), as
+    one sparse product for all estimate columns."""
+    onehot = scipy.sparse.csr_matrix((np.ones(codes.size), (codes, np.arange(codes.size))),
+                                     shape=(n_cells, codes.size))
+    return np.asarray(onehot @ values)
+
+#: Above this many cells (domains x estimates x rows) the calibration residuals of every
+#: domain of a Taylor design are refused (they are dense: a row outside a domain has one).
+MAX_RESIDUAL_CELLS = 5 * DENSE_CELLS
+
+
+def too_many_domains(n_domains: int, k: int, n: int) -> None:
+    """Refuse domains whose calibration residuals would not fit (``n`` rows)."""
+    if n_domains * k * n > MAX_RESIDUAL_CELLS:
+        raise ValueError(
+            f"by: {n_domains:,} domains of a calibrated design with {n:,} rows: the "
+            f"calibration residuals of every domain would need "
+            f"{n_domains * k * n * 8 / 2**30:.1f} GiB. Estimate fewer domains at a time "
+            "(filter the by column), or use a replicate design (to_replicate, then "
+            "calibrate)")
+
+
+def cell_offsets(steps: Sequence[CellStep], sums: CellSums) -> tuple[np.ndarray, np.ndarray]:
+    """``H`` and ``K`` (n_joint, m) of the residuals ``z - d H[J] - [d = 0] K[J]`` after
+    the steps, in their order."""
+    H = np.zeros(sums.z.shape)
+    K = np.zeros(sums.z.shape)
+    for step in steps:
+        step.update(sums, H, K)
+    return H, K

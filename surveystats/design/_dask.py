@@ -27,6 +27,11 @@ more digits than the in-memory influence values do.
 Declaring the design is one pass over its own columns (strata, PSUs, fpc, weights: their
 checks, the structure and R's ``degf``; for replicate weights also their rank). Dask is
 imported when a design meets a Dask DataFrame, never by ``import surveystats``.
+
+A post-stratified or raked design (:mod:`~surveystats.design._dask_calibration`) is the same
+frame with calibration factors by joint cell (:class:`CellFactors`), which every partition
+applies to its weights (and replicate weights) before reducing itself; on a Taylor design
+the pass also sums, by (joint cell, domain), what R's variance steps need.
 """
 
 from __future__ import annotations
@@ -83,7 +88,8 @@ from surveystats.design._repvar import (
 )
 from surveystats.design._results import DesignEstimate, canonical_proportion_method
 
-__all__ = ["UNSUPPORTED", "ReplicateFrame", "TaylorFrame", "is_dask_frame", "read_parquet"]
+__all__ = ["UNSUPPORTED", "CellFactors", "ReplicateFrame", "TaylorFrame", "is_dask_frame",
+           "read_parquet"]
 
 #: Partials combined per step of the tree reduction.
 SPLIT_EVERY = 8
@@ -103,9 +109,8 @@ UNSUPPORTED: dict[str, str] = {
     "glm": "the model is fitted by iterating over the rows",
     "crosstab": "not yet; proportion(col, by=row) gives the shares of the columns within "
                 "each row, with their SEs",
-    "poststratify": "calibration changes the weights row by row",
-    "rake": "calibration changes the weights row by row",
-    "calibrate": "calibration changes the weights row by row",
+    "calibrate": "GREG's factors depend on each row's values of the calibration "
+                 "variables, not on a few cells",
     "trim_weights": "trimming changes the weights row by row",
     "to_replicate": "replicate weights made from a design are kept row by row",
     "weights": "the weights stay in the partitions; read the weights column of the Dask "
@@ -120,8 +125,9 @@ def unsupported_message(what: str) -> str:
     why = UNSUPPORTED[what]
     call = what if what in ("weights", "replicate_weights") else f"{what}()"
     return (f"{call} does not run on a design over a Dask DataFrame ({why}). mean, total, "
-            "proportion and ratio (with by=) do; otherwise bring the columns it needs into "
-            "memory, ddf[[...]].compute(), and declare the design on that pandas DataFrame")
+            "proportion and ratio (with by=), poststratify and rake do; otherwise bring the "
+            "columns it needs into memory, ddf[[...]].compute(), and declare the design on "
+            "that pandas DataFrame")
 
 
 # --- Dask: detection, import, the one pass -------------------------------------------------
@@ -292,8 +298,15 @@ def _key_codes(keys: pd.DataFrame) -> tuple[np.ndarray, int]:
     return codes, size
 
 
+#: The moment sets a table may hold (its lead, the weight or count, first), pooled by Chan's
+#: update when partials combine and moved with the shift ``c`` by :func:`_align`: by unit of
+#: an element sample, for the design effect, and of a calibrated design's cells.
 _MOMENTS = ("n", "mean_a", "mean_b", "m2_aa", "m2_ab", "m2_bb")
 _DEFF = ("dw", "dmean_a", "dmean_b", "dm2_a", "dm2_ab", "dm2_bb")
+_CELL_MOMENTS = ("cn", "cmean_a", "cmean_b", "cm2_a", "cm2_ab", "cm2_bb")
+_MOMENT_SETS = (_MOMENTS, _DEFF, _CELL_MOMENTS)
+#: The sums ``Σ v (y - c x)`` and their ``Σ v x``, which a new shift moves.
+_SHIFTED = (("A_a", "B"), ("dA_a", "dB"), ("uA_a", "uB"))
 
 
 def _chan(g: _Groups, weight: np.ndarray, mean_a: np.ndarray, mean_b: np.ndarray,
@@ -322,7 +335,8 @@ def _combine_table(tables: list[Table]) -> Table:
     g = _Groups(keys)
     names = list(tables[0].values)
     values: dict[str, np.ndarray] = {}
-    for triple, lead in ((_MOMENTS, "n"), (_DEFF, "dw")):
+    for triple in _MOMENT_SETS:
+        lead = triple[0]
         if lead in names:
             stacked = [np.concatenate([t.values[name] for t in tables]) for name in triple]
             for name, v in zip(triple, _chan(g, *stacked), strict=True):
@@ -370,11 +384,10 @@ def _align(part: Partial, labels: list[tuple[str, Any]], shift: np.ndarray) -> N
                 v[name] = new
         if not moved:
             continue
-        if "A_a" in v and "B" in v:
-            v["A_a"] = v["A_a"] + delta * v["B"][:, None]
-        for mean_a, mean_b, m2_a, m2_ab, m2_bb in (
-                ("mean_a", "mean_b", "m2_aa", "m2_ab", "m2_bb"),
-                ("dmean_a", "dmean_b", "dm2_a", "dm2_ab", "dm2_bb")):
+        for a_name, b_name in _SHIFTED:
+            if a_name in v and b_name in v:
+                v[a_name] = v[a_name] + delta * v[b_name][:, None]
+        for _, mean_a, mean_b, m2_a, m2_ab, m2_bb in _MOMENT_SETS:
             if mean_a not in v:
                 continue
             ab, bb = v[m2_ab], v[m2_bb]
@@ -531,6 +544,27 @@ class _Plan:
     weight_const: float = 1.0  # this constant)
     replicates: tuple[str, ...] = ()
     domain_rank: bool = False  # replicate weights' certificate Gram per domain (by=)
+    factors: CellFactors | None = None  # calibration factors by joint cell
+    cells: bool = False  # the sums by (joint cell, domain) a calibrated Taylor variance needs
+
+
+@dataclass(frozen=True)
+class CellFactors:
+    """Calibration factors by joint cell (the cross-classification of the calibration
+    columns), applied to the weights inside each partition: a row of joint cell ``J`` has the
+    weight ``d F[J, 0]`` and the replicate weights ``d_r F[J, r]`` (``d`` the declared ones)."""
+
+    columns: tuple[str, ...]
+    index: pd.Index  # the joint cells' values: an Index, or a MultiIndex for several columns
+    factors: np.ndarray  # (n_joint, 1 + replicates)
+
+    def codes(self, part: pd.DataFrame) -> np.ndarray:
+        """The joint cell of every row of ``part`` (an error for a cell not in the table)."""
+        if not len(part):
+            return np.zeros(0, dtype=np.int64)
+        g = _Groups(part[list(self.columns)])
+        found = _lookup(self.index, g.keys, "calibration cells")
+        return found[g.ids]
 
 
 class _Lazy:
@@ -539,6 +573,8 @@ class _Lazy:
     ddf: Any
     n_psu: int
     keys: pd.DataFrame
+    #: The calibrations so far on the table of joint cells (``_dask_calibration``), or None.
+    joint: Any = None
 
     def unsupported(self, what: str) -> str:
         return unsupported_message(what)
@@ -684,7 +720,9 @@ def _domain_keys(part: pd.DataFrame, req: _Request, out: Partial) -> tuple[np.nd
     return inside, part[list(req.by)]
 
 
-def _weights(part: pd.DataFrame, plan: _Plan) -> np.ndarray:
+def _weights(part: pd.DataFrame, plan: Any) -> np.ndarray:
+    """The declared weights of the rows (``plan``: a ``_Plan`` or any plan with its
+    ``weights``, ``weight_keys``, ``weight_lookup`` and ``weight_const``)."""
     if plan.weights is not None:
         return real_column("weights", part[plan.weights])
     if plan.weight_lookup is None:
@@ -694,17 +732,25 @@ def _weights(part: pd.DataFrame, plan: _Plan) -> np.ndarray:
     return np.asarray(plan.weight_lookup.to_numpy()[found][g.ids], dtype=np.float64)
 
 
-def _lookup(index: pd.Index, keys: pd.DataFrame) -> np.ndarray:
+def _lookup(index: pd.Index, keys: pd.DataFrame, what: str = "strata or PSUs") -> np.ndarray:
     """Positions of the rows of ``keys`` in ``index`` (an error if one is missing: the data
-    changed after the design was declared)."""
+    changed after the design was declared, or calibrated)."""
+    found = _positions(index, keys)
+    if np.any(found < 0):
+        done = "calibrated" if what == "calibration cells" else "declared"
+        again = "calibrate" if what == "calibration cells" else "declare the design"
+        raise ValueError(
+            f"the data have {what} that were not there when the design was {done} (did the "
+            f"files change?); {again} again")
+    return found
+
+
+def _positions(index: pd.Index, keys: pd.DataFrame) -> np.ndarray:
+    """Positions of the rows of ``keys`` in ``index``, -1 where absent."""
     if keys.shape[1] == 1:
         found = index.get_indexer(pd.Index(keys.iloc[:, 0]))
     else:
         found = index.get_indexer(pd.MultiIndex.from_frame(keys))
-    if np.any(found < 0):
-        raise ValueError(
-            "the data have strata or PSUs that were not there when the design was declared "
-            "(did the files change?); declare the design again")
     return np.asarray(found, dtype=np.int64)
 
 
@@ -733,12 +779,37 @@ def _grouped_moments(g: _Groups, count_mask: np.ndarray, weight: np.ndarray,
     return n, mean_a, mean_b, m2_aa, m2_ab, m2_bb
 
 
+def _cell_sums(g: _Groups, est: np.ndarray, d: np.ndarray, Z: np.ndarray, x: np.ndarray
+               ) -> Table:
+    """What a calibrated Taylor variance needs by (joint cell, domain), over the rows that
+    count (``est``), with ``d`` the weights before calibration and ``Z = y - c x``: the sums
+    of ``d Z`` and ``d x`` (``Σ z`` per cell is their linear map times the cell's factor),
+    of ``Z`` and ``x`` over the rows with ``d > 0`` (``Σ z / d``), their count, and the
+    ``d²``-weighted moments of ``Z`` and ``x`` (the size of the residuals, for the test
+    that sets exactly explained ones to 0)."""
+    de = np.where(est, d, 0.0)
+    e = est & (d > 0)
+    ef = e.astype(np.float64)
+    values: dict[str, np.ndarray] = {
+        "dA_a": g.sum(de[:, None] * Z), "dB": g.sum(de * x),
+        "uA_a": g.sum(ef[:, None] * Z), "uB": g.sum(ef * x), "cpos": g.sum(ef),
+    }
+    (values["cn"], values["cmean_a"], values["cmean_b"], values["cm2_a"], values["cm2_ab"],
+     values["cm2_bb"]) = _grouped_moments(g, ef, de * de, Z, x, full=False)
+    return Table(g.keys, values)
+
+
 def _estimate_partition(part: pd.DataFrame, number: int, plan: _Plan) -> Partial:
     """One partition of an estimate: its sums by (PSU or stratum, domain) and by domain."""
     req = plan.request
     out = Partial(rows=len(part))
     n = len(part)
-    w = _weights(part, plan)
+    d = _weights(part, plan)  # the declared weights; calibrated: times their cell's factor
+    joint: np.ndarray | None = None
+    w = d
+    if plan.factors is not None:
+        joint = plan.factors.codes(part)
+        w = d * plan.factors.factors[joint, 0]
     cols, labels, numeric, valid, x = _read_partition(part, req, out)
     inside, by_keys = _domain_keys(part, req, out)
     everywhere = bool(inside.all())  # no row outside every domain: no subsetting
@@ -796,10 +867,17 @@ def _estimate_partition(part: pd.DataFrame, number: int, plan: _Plan) -> Partial
                                            within(Z), within(x), full=False)
     if plan.replicates:
         rows_in = np.arange(n) if everywhere else np.flatnonzero(inside)
-        dom.update(_replicate_sums(part, plan, dg, rows_in, Y, x, est))
+        dom.update(_replicate_sums(part, plan, dg, rows_in, Y, x, est, joint))
         out.tables["domains"] = Table(dg.keys, dom)
         return out
     out.tables["domains"] = Table(dg.keys, dom)
+    if plan.cells:
+        assert joint is not None
+        keys = pd.concat([pd.DataFrame({"J": joint}, index=part.index), by_keys], axis=1)
+        keys = (keys if everywhere else keys[inside]).set_axis(
+            [f"k{j}" for j in range(keys.shape[1])], axis=1)
+        out.tables["cells"] = _cell_sums(_Groups(keys), within(est), within(d),
+                                         within(Z), within(x))
 
     # by (PSU or stratum, domain)
     keys = part[list(plan.design_keys)]
@@ -822,20 +900,35 @@ def _estimate_partition(part: pd.DataFrame, number: int, plan: _Plan) -> Partial
     return out
 
 
-def _replicate_blocks(part: pd.DataFrame, names: Sequence[str]
+def _replicate_blocks(part: pd.DataFrame, names: Sequence[str],
+                      calibrated: tuple[np.ndarray, np.ndarray] | None = None
                       ) -> Iterator[tuple[int, np.ndarray]]:
     """The replicate weights of a partition as float64, ``ROW_BLOCK`` rows at a time (float32
-    columns of a large partition are never all converted at once)."""
+    columns of a large partition are never all converted at once); ``calibrated``: the joint
+    cell of each row and the factors by joint cell (n_joint, replicates) they are scaled by."""
     names = list(names)
     plain = all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t)
                 and not pd.api.types.is_complex_dtype(t) for t in part.dtypes[names])
     for start in range(0, len(part), ROW_BLOCK):  # loop over blocks of rows
         block = part.iloc[start:start + ROW_BLOCK]
         if plain:
-            yield start, np.asarray(block[names].to_numpy(dtype=np.float64, na_value=np.nan))
+            Wb = np.asarray(block[names].to_numpy(dtype=np.float64, na_value=np.nan))
         else:  # the one reader of numbers, for its messages
-            yield start, np.column_stack([real_column("replicate_weights", block[name])
-                                          for name in names])
+            Wb = np.column_stack([real_column("replicate_weights", block[name])
+                                  for name in names])
+        if calibrated is not None:
+            joint, factors = calibrated
+            Wb = Wb * factors[joint[start:start + Wb.shape[0]]]
+        yield start, Wb
+
+
+def _replicate_factors(part: pd.DataFrame, factors: CellFactors | None,
+                       joint: np.ndarray | None = None
+                       ) -> tuple[np.ndarray, np.ndarray] | None:
+    """What :func:`_replicate_blocks` scales the replicate weights of ``part`` by."""
+    if factors is None:
+        return None
+    return (factors.codes(part) if joint is None else joint), factors.factors[:, 1:]
 
 
 def _by_group(d: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
@@ -850,7 +943,8 @@ def _by_group(d: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
 
 
 def _replicate_sums(part: pd.DataFrame, plan: _Plan, dg: _Groups, rows_in: np.ndarray,
-                    Y: np.ndarray, x: np.ndarray, est: np.ndarray) -> dict[str, np.ndarray]:
+                    Y: np.ndarray, x: np.ndarray, est: np.ndarray,
+                    joint: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """``Σ w_r y`` and ``Σ w_r x`` of every replicate r by domain (matrix products, a block
     of rows and a domain at a time), and for ``by=`` what each domain's rank needs: the
     squared column norms of its replicate weights and their Gram matrix on every
@@ -869,15 +963,18 @@ def _replicate_sums(part: pd.DataFrame, plan: _Plan, dg: _Groups, rows_in: np.nd
     if plan.domain_rank:
         for _, rows in _by_group(dcode):  # loop over domains
             nth[rows] = np.arange(rows.size)
+    calibrated = _replicate_factors(part, plan.factors, joint)
     if n_dom == 1 and not plan.domain_rank:  # one domain: rows outside it have values 0
-        for start, Wb in _replicate_blocks(part, plan.replicates):
+        for start, Wb in _replicate_blocks(part, plan.replicates, calibrated):
             sums[:, 0, :] += (V[start:start + Wb.shape[0]].T @ Wb).T
     else:  # the partition's rows by domain (column by column: each column's gather stays
         # in cache), so that each block holds few domains, each a slice
         order = np.argsort(dcode, kind="stable")
         by_domain = part[list(plan.replicates)].take(order)
         d_all, v_all, nth_all = dcode[order], V[order], nth[order]
-        for start, Wb in _replicate_blocks(by_domain, plan.replicates):
+        if calibrated is not None:
+            calibrated = (calibrated[0][order], calibrated[1])
+        for start, Wb in _replicate_blocks(by_domain, plan.replicates, calibrated):
             stop = start + Wb.shape[0]
             ds = d_all[start:stop]
             bounds = np.flatnonzero(np.r_[True, ds[1:] != ds[:-1], True])
@@ -912,7 +1009,8 @@ def _full_gram_partition(part: pd.DataFrame, number: int, plan: _Plan) -> Partia
     dcode = np.full(len(part), -1, dtype=np.int64)
     dcode[rows_in] = dg.ids
     gram = np.zeros((dg.size, R + 1, R + 1))
-    for start, Wb in _replicate_blocks(part, plan.replicates):
+    calibrated = _replicate_factors(part, plan.factors)
+    for start, Wb in _replicate_blocks(part, plan.replicates, calibrated):
         for k, rows in _by_group(dcode[start:start + Wb.shape[0]]):  # loop over domains
             gram[k] += block_gram(Wb[rows], R + 1)
     out.tables["domains"] = Table(dg.keys, {"fullgram": gram})
@@ -1063,7 +1161,7 @@ def _deff(part: Partial, req: _Request, f: _Finished, variances: np.ndarray
 
 
 def _result(req: _Request, f: _Finished, var: np.ndarray, full: bool, df: np.ndarray,
-            d_eff: np.ndarray | None) -> DesignEstimate:
+            d_eff: np.ndarray | None, n: np.ndarray | None = None) -> DesignEstimate:
     k = len(f.variable)
     variances = np.diag(var) if full else var
     return DesignEstimate(
@@ -1072,7 +1170,7 @@ def _result(req: _Request, f: _Finished, var: np.ndarray, full: bool, df: np.nda
         var=var if full else None,
         variances=variances,
         df=np.repeat(df, k),
-        n=np.repeat(f.n, k).astype(np.int64),
+        n=np.repeat(f.n if n is None else n, k).astype(np.int64),
         variable=tuple(f"{name}/{req.denominator}" if req.statistic == "ratio" else name
                        for name in f.variable) * f.domains.n_domains,
         level=tuple(f.level) * f.domains.n_domains,
@@ -1218,6 +1316,8 @@ class TaylorFrame(_Lazy):
             cols.append(plan.weights)
         if plan.weight_lookup is not None:
             cols.extend(plan.weight_keys)
+        if plan.factors is not None:
+            cols.extend(plan.factors.columns)
         return cols
 
     def _estimate(self, design: Any, req: _Request) -> DesignEstimate:
@@ -1227,12 +1327,20 @@ class TaylorFrame(_Lazy):
         D, k = f.domains.n_domains, len(f.variable)
         full = D * k <= MAX_COVARIANCE_ROWS
         presence = bool(req.by) or f.dropped
-        if self.element:
-            var, df = self._element_variance(design, part, req, f, presence, full)
-        else:
-            var, df = self._unit_variance(design, part, req, f, presence, full)
+        var, df = self._variance(design, part, req, f, presence, full)
         return _result(req, f, var, full, df, _deff(part, req, f, var if not full else
-                                                   np.diag(var)))
+                                                   np.diag(var)), self._domain_rows(req, f))
+
+    def _variance(self, design: Any, part: Partial, req: _Request, f: _Finished,
+                  presence: bool, full: bool) -> tuple[np.ndarray, np.ndarray]:
+        """The covariance of the estimates and the df of each domain."""
+        if self.element:
+            return self._element_variance(design, part, req, f, presence, full)
+        return self._unit_variance(design, part, req, f, presence, full)
+
+    def _domain_rows(self, req: _Request, f: _Finished) -> np.ndarray:
+        """The rows with a non-zero weight of each domain (the result's ``n``)."""
+        return f.n
 
     def _linear_map(self, req: _Request, f: _Finished) -> tuple[np.ndarray, np.ndarray]:
         """Per domain, the influence totals as ``t = s_a a + s_b b`` of the sums ``a`` of
@@ -1243,9 +1351,9 @@ class TaylorFrame(_Lazy):
         s_b = np.where(f.constant, 0.0, (f.shift - f.estimate) / f.X[:, None])
         return s_a, s_b
 
-    def _unit_variance(self, design: Any, part: Partial, req: _Request, f: _Finished,
-                       presence: bool, full: bool) -> tuple[np.ndarray, np.ndarray]:
-        D, k = f.domains.n_domains, len(f.variable)
+    def _units(self, design: Any, part: Partial, req: _Request, f: _Finished) -> _Units:
+        """The rows of the (unit, domain) table that belong to a domain, with their unit of
+        the finest variance stage, their influence totals and what presence and df need."""
         u = part.tables["units"].values
         dom, design_keys = _domain_codes(part, f, "units", len(req.by))
         keep = np.flatnonzero(dom >= 0)
@@ -1259,55 +1367,85 @@ class TaylorFrame(_Lazy):
         s_a, s_b = self._linear_map(req, f)
         A = u["A_a"][keep][:, f.order]
         scores = A * s_a[dom] + u["B"][keep][:, None] * s_b[dom]
-        n_fine = design._stages[s_fine].n_units
-        fine = _reduce.unit_totals(np.ascontiguousarray(scores.T), fine_unit, n_fine,
-                                   dom if D > 1 else None, D)
-        npres, nposin = u["npres"][keep], u["nposin"][keep]
+        return _Units(dom, fine_unit, scores, u["npres"][keep], u["nposin"][keep], s_fine)
+
+    def _present(self, design: Any, units: _Units, D: int) -> Callable[[], list[np.ndarray]]:
+        """Which units of each stage have rows of each domain (for the lonely-PSU rules)."""
 
         def present() -> list[np.ndarray]:
             out: list[np.ndarray] = []
-            unit = fine_unit
-            hit = npres > 0
-            for s in range(s_fine, -1, -1):
+            unit = units.fine_unit
+            hit = units.npres > 0
+            for s in range(units.s_fine, -1, -1):
                 mask = np.zeros((design._stages[s].n_units, D), dtype=bool)
-                mask[unit[hit], dom[hit]] = True
+                mask[unit[hit], units.dom[hit]] = True
                 out.insert(0, mask)
                 if s:
                     st = design._stages[s]
                     unit = st.stratum_group[st.unit_stratum][unit]
             return out
 
-        var = design._covariance_of_totals(fine, k, n_domains=D, full=full,
-                                           presence=present if presence else None)
+        return present
+
+    def _unit_df(self, design: Any, req: _Request, units: _Units, D: int) -> np.ndarray:
+        """The design's df, or R's degf of each domain: PSUs with rows of non-zero weight
+        in it, minus strata."""
         if not req.by:
-            return var, np.array([float(design.degf)])
-        # R's degf of each domain: PSUs with rows of non-zero weight in it, minus strata
-        psu = fine_unit
-        for s in range(s_fine, 0, -1):
+            return np.array([float(design.degf)])
+        psu = units.fine_unit
+        for s in range(units.s_fine, 0, -1):
             st = design._stages[s]
             psu = st.stratum_group[st.unit_stratum][psu]
-        hit = nposin > 0
+        hit = units.nposin > 0
         st0 = design._stages[0]
-        pairs = np.unique(dom[hit] * st0.n_units + psu[hit])
+        pairs = np.unique(units.dom[hit] * st0.n_units + psu[hit])
         d_of, unit_of = np.divmod(pairs, st0.n_units)
         n_psu = np.bincount(d_of, minlength=D)
         cells = np.unique(st0.unit_stratum[unit_of] * D + d_of)
         n_str = np.bincount(cells % D, minlength=D)
-        return var, (n_psu - n_str).astype(np.float64)
+        return (n_psu - n_str).astype(np.float64)
 
-    def _element_variance(self, design: Any, part: Partial, req: _Request, f: _Finished,
-                          presence: bool, full: bool) -> tuple[np.ndarray, np.ndarray]:
-        D = f.domains.n_domains
-        u = part.tables["units"].values
+    def _unit_variance(self, design: Any, part: Partial, req: _Request, f: _Finished,
+                       presence: bool, full: bool) -> tuple[np.ndarray, np.ndarray]:
+        D, k = f.domains.n_domains, len(f.variable)
+        units = self._units(design, part, req, f)
+        n_fine = design._stages[units.s_fine].n_units
+        fine = _reduce.unit_totals(np.ascontiguousarray(units.scores.T), units.fine_unit,
+                                   n_fine, units.dom if D > 1 else None, D)
+        var = design._covariance_of_totals(
+            fine, k, n_domains=D, full=full,
+            presence=self._present(design, units, D) if presence else None)
+        return var, self._unit_df(design, req, units, D)
+
+    def _strata(self, part: Partial, req: _Request, f: _Finished
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For an element sample: the rows of the (stratum, domain) table that belong to a
+        domain, their domain and their stratum."""
         dom, design_keys = _domain_codes(part, f, "units", len(req.by))
         keep = np.flatnonzero(dom >= 0)
-        dom = dom[keep]
         if self.lookup is not None:
             row = _lookup(self.lookup, design_keys.iloc[keep].set_axis(
                 list(self.lookup_keys), axis=1))
             stratum = self.stratum_codes[0][row]
         else:
             stratum = np.zeros(keep.size, dtype=np.int64)
+        return keep, dom[keep], stratum
+
+    @staticmethod
+    def _element_df(design: Any, req: _Request, nposin: np.ndarray, dom: np.ndarray,
+                    stratum: np.ndarray, D: int) -> np.ndarray:
+        if not req.by:
+            return np.array([float(design.degf)])
+        n_psu = np.bincount(dom, weights=nposin, minlength=D)
+        cells = np.unique(stratum[nposin > 0] * D + dom[nposin > 0])
+        n_str = np.bincount(cells % D, minlength=D)
+        return n_psu - n_str
+
+    def _element_variance(self, design: Any, part: Partial, req: _Request, f: _Finished,
+                          presence: bool, full: bool) -> tuple[np.ndarray, np.ndarray]:
+        D = f.domains.n_domains
+        u = part.tables["units"].values
+        keep, dom, stratum = self._strata(part, req, f)
         s_a, s_b = self._linear_map(req, f)
         sa, sb = s_a[dom], s_b[dom]  # (c, p)
         mean_a = u["mean_a"][keep][:, f.order]
@@ -1331,13 +1469,19 @@ class TaylorFrame(_Lazy):
         var = moments_covariance(moments, design._stages[0], design._lonely_psu,
                                  presence=presence, describe=design._describe, full=full,
                                  adjust_domain_lonely=design._adjust_domain_lonely)
-        if not req.by:
-            return var, np.array([float(design.degf)])
-        nposin = u["nposin"][keep]
-        n_psu = np.bincount(dom, weights=nposin, minlength=D)
-        cells = np.unique(stratum[nposin > 0] * D + dom[nposin > 0])
-        n_str = np.bincount(cells % D, minlength=D)
-        return var, n_psu - n_str
+        return var, self._element_df(design, req, u["nposin"][keep], dom, stratum, D)
+
+
+@dataclass(frozen=True)
+class _Units:
+    """The (unit, domain) rows of an estimate's pass that belong to a domain."""
+
+    dom: np.ndarray  # domain of each
+    fine_unit: np.ndarray  # unit of the finest variance stage
+    scores: np.ndarray  # (c, k) influence totals, in the result's column order
+    npres: np.ndarray  # rows that count
+    nposin: np.ndarray  # rows of non-zero weight
+    s_fine: int  # the finest variance stage
 
 
 # --- the replicate design ------------------------------------------------------------------
@@ -1348,6 +1492,7 @@ class _ReplicatePlan:
     weights: str
     replicates: tuple[str, ...]
     rank: bool  # compute what the rank needs
+    factors: CellFactors | None = None  # calibration factors by joint cell
 
 
 def _replicate_structure_partition(part: pd.DataFrame, number: int, plan: _ReplicatePlan
@@ -1361,7 +1506,8 @@ def _replicate_structure_partition(part: pd.DataFrame, number: int, plan: _Repli
     norm = np.zeros(R)
     gram = np.zeros((R, R))
     sub = 0
-    for start, Wb in _replicate_blocks(part, plan.replicates):
+    calibrated = _replicate_factors(part, plan.factors)
+    for start, Wb in _replicate_blocks(part, plan.replicates, calibrated):
         with np.errstate(over="ignore", invalid="ignore"):
             squares = np.einsum("ij,ij->j", Wb, Wb)
         if not np.isfinite(squares).all():  # a missing or infinite weight (or an overflow)
@@ -1387,7 +1533,8 @@ def _full_gram_all(part: pd.DataFrame, number: int, plan: _ReplicatePlan) -> Par
     out = Partial(rows=len(part))
     R = len(plan.replicates)
     gram = np.zeros((R + 1, R + 1))
-    for _, Wb in _replicate_blocks(part, plan.replicates):
+    for _, Wb in _replicate_blocks(part, plan.replicates,
+                                   _replicate_factors(part, plan.factors)):
         gram += block_gram(Wb, R + 1)
     one = pd.DataFrame({_ALL: np.zeros(1, dtype=np.int8)})
     out.tables["all"] = Table(one, {"fullgram": gram[None]})
@@ -1436,20 +1583,42 @@ class ReplicateFrame(_Lazy):
             raise ValueError("data has no rows")
         self.n = found.rows
         self.n_psu = self.n
+        self.factors: CellFactors | None = None
         self.rank: int | None = None
         if need_rank:
-            v = found.tables["all"].values
+            self.rank = self._rank(found, plan)
 
-            def full() -> np.ndarray:
-                again = _one_pass(ddf, [*replicates], _full_gram_all, plan)
-                return again.tables["all"].values["fullgram"][0]  # type: ignore[no-any-return]
+    def _rank(self, found: Partial, plan: _ReplicatePlan) -> int:
+        v = found.tables["all"].values
 
-            self.rank = _rank(v["norm"][0], v["gram"][0], float(v["sub"][0]), full)
+        def full() -> np.ndarray:
+            again = _one_pass(self.ddf, [*plan.replicates, *self._factor_columns()],
+                              _full_gram_all, plan)
+            return again.tables["all"].values["fullgram"][0]  # type: ignore[no-any-return]
+
+        return _rank(v["norm"][0], v["gram"][0], float(v["sub"][0]), full)
+
+    def _factor_columns(self) -> list[str]:
+        return [] if self.factors is None else list(self.factors.columns)
+
+    def calibrated(self, factors: CellFactors, need_rank: bool) -> ReplicateFrame:
+        """This frame with its weights scaled by calibration factors (and, unless a df was
+        given, the rank of the calibrated replicate weights: another pass)."""
+        new = object.__new__(ReplicateFrame)
+        new.__dict__.update(self.__dict__)
+        new.factors = factors
+        new.rank = None
+        if need_rank:
+            plan = _ReplicatePlan(self.weights, self.replicates, True, factors)
+            found = _one_pass(self.ddf, [self.weights, *self.replicates, *factors.columns],
+                              _replicate_structure_partition, plan)
+            new.rank = new._rank(found, plan)
+        return new
 
     def _estimate(self, design: Any, req: _Request) -> DesignEstimate:
         plan = _Plan(req, (), False, self.weights, (), None, replicates=self.replicates,
-                     domain_rank=bool(req.by))
-        cols = [self.weights, *self.replicates, *req.names, *req.by]
+                     domain_rank=bool(req.by), factors=self.factors)
+        cols = [self.weights, *self.replicates, *req.names, *req.by, *self._factor_columns()]
         if req.denominator:
             cols.append(req.denominator)
         part = _one_pass(self.ddf, cols, _estimate_partition, plan)
@@ -1488,9 +1657,10 @@ class ReplicateFrame(_Lazy):
             else:
                 pending.append(d)
         if pending:  # another pass: the Gram matrix of all rows of those domains
-            plan = _Plan(req, (), False, self.weights, (), None, replicates=self.replicates)
-            again = _one_pass(self.ddf, [*self.replicates, *req.by], _full_gram_partition,
-                              plan)
+            plan = _Plan(req, (), False, self.weights, (), None, replicates=self.replicates,
+                         factors=self.factors)
+            again = _one_pass(self.ddf, [*self.replicates, *req.by, *self._factor_columns()],
+                              _full_gram_partition, plan)
             table = again.tables["domains"]
             both = pd.concat([part.tables["domains"].keys.iloc[rows].reset_index(drop=True),
                               table.keys.set_axis(list(part.tables["domains"].keys.columns),

@@ -21,7 +21,13 @@ import pandas as pd
 
 from surveystats._validation import check_bool, check_choice
 from surveystats.design import _dask, _reduce
-from surveystats.design._calibration import CalibrationStep, Cells, cells_of
+from surveystats.design._calibration import (
+    ZERO_RESIDUAL,
+    CalibrationStep,
+    Cells,
+    cells_of,
+    too_many_domains,
+)
 from surveystats.design._columns import (
     PANDAS_COW,
     Columns,
@@ -53,14 +59,6 @@ from surveystats.design._schemes import PSUStructure, SchemeName
 __all__ = ["SurveyDesign"]
 
 
-#: Calibration residuals below this fraction of the uncalibrated influence values are zero in
-#: exact arithmetic: a calibration variable (or a combination of them) has residuals that
-#: vanish, so the SE of its calibrated total is 0, while in floating point they are machine
-#: precision times the influence values, noise whose size depends on the BLAS kernel. No real
-#: variable is explained by a calibration to 8 digits without being in its span.
-ZERO_RESIDUAL = 1e-8
-
-
 class SurveyDesign(_DesignMethods):
     """A complex survey design over a DataFrame: strata, clusters, weights, fpc.
 
@@ -74,7 +72,8 @@ class SurveyDesign(_DesignMethods):
         One row per responding unit (person, school, ...). A Dask DataFrame (files larger
         than memory, on this machine or a cluster; see ``from_parquet``) is read
         partition by partition: ``mean``, ``total``, ``proportion`` and ``ratio`` then
-        run as one pass over it each, with the same results as in memory.
+        run as one pass over it each, with the same results as in memory, and
+        ``poststratify`` and ``rake`` as one pass.
     weights : str or None, default None
         Column of sampling weights (>= 0; rows with weight 0 are kept for the design's
         structure but do not count). None: weights are implied by the fpc (inverse sampling
@@ -287,6 +286,18 @@ class SurveyDesign(_DesignMethods):
         object.__setattr__(new, "_degf", int(new._degf_by(np.ones(self._n, dtype=bool))[0]))
         return new
 
+    def _with_lazy(self, lazy: _dask.TaylorFrame, adjustment: str) -> SurveyDesign:
+        """A new design over the same Dask DataFrame with other weights (a calibration of
+        ``lazy``'s): the same structure and df (calibration keeps zero weights at zero and
+        the others positive)."""
+        new = object.__new__(SurveyDesign)
+        for name in SurveyDesign.__slots__:
+            if name != "_cache" and hasattr(self, name):  # a lazy design has no weights
+                object.__setattr__(new, name, getattr(self, name))
+        object.__setattr__(new, "_lazy", lazy)
+        object.__setattr__(new, "_adjustments", (*self._adjustments, adjustment))
+        return new
+
     def _describe(self, s: int, strata: np.ndarray) -> list[str]:
         """Labels of strata (at stage s, 0-based) for messages, sorted."""
         codes = self._stratum_codes[s]
@@ -345,14 +356,16 @@ class SurveyDesign(_DesignMethods):
         -------
         SurveyDesign
             ``mean``, ``total``, ``proportion`` and ``ratio`` (with ``by=``) run on it and
-            return the same :class:`DesignEstimate` as in memory, equal up to rounding.
+            return the same :class:`DesignEstimate` as in memory, equal up to rounding;
+            ``poststratify`` and ``rake`` return such a design with calibrated weights.
 
         Notes
         -----
         Declaring the design reads the design's own columns once (strata, PSUs, fpc and
         weights: their checks, the strata and PSU counts and the degrees of freedom); each
-        estimate then reads the columns it needs once more. What does not run on Dask
-        (quantiles, ``glm``, ``crosstab``, ``ttest``, calibration, ``to_replicate``) raises
+        estimate then reads the columns it needs once more (after post-stratification or
+        raking without clusters, twice). What does not run on Dask (quantiles, ``glm``,
+        ``crosstab``, ``ttest``, ``calibrate``, ``trim_weights``, ``to_replicate``) raises
         ``NotImplementedError`` saying what to do instead. A PSU may span partitions; the
         final step keeps one row per PSU (or, without clusters, per stratum) in memory, so
         memory grows with the PSUs, not with the rows. Needs the ``dask`` extra: ``pip
@@ -489,13 +502,7 @@ class SurveyDesign(_DesignMethods):
         t_domains, t_n = domains, n_domains
         if self._calibration:
             if domains is not None and n_domains > 1:
-                if n_domains * k * self._n > _reduce.DENSE_CELLS * 5:
-                    raise ValueError(
-                        f"by: {n_domains:,} domains of a calibrated design with "
-                        f"{self._n:,} rows: the calibration residuals of every domain "
-                        f"would need {n_domains * k * self._n * 8 / 2**30:.1f} GiB. Estimate "
-                        "fewer domains at a time (filter the by column), or use a "
-                        "replicate design (to_replicate, then calibrate)")
+                too_many_domains(n_domains, k, self._n)
                 spread = np.zeros((n_domains, k, self._n))
                 spread[domains, :, np.arange(self._n)] = scores.T
                 scores = spread.reshape(n_domains * k, self._n)
@@ -509,6 +516,13 @@ class SurveyDesign(_DesignMethods):
             scores, self._unit_codes[s_fine], self._stages[s_fine].n_units, t_domains, t_n
         )
         return self._covariance_of_totals(fine, k, domains, n_domains, rows, full)
+
+    @property
+    def _needs_presence(self) -> bool:
+        """Whether the lonely-PSU rules look at which units have rows in each domain."""
+        return (self._lonely_psu in ("fail", "average") and any(
+            st.lonely.any() for st in self._stages[: self._n_var_stages])) or (
+            self._adjust_domain_lonely and self._lonely_psu in ("adjust", "average"))
 
     def _covariance_of_totals(
         self,
@@ -533,9 +547,7 @@ class SurveyDesign(_DesignMethods):
             totals.insert(0, _reduce.roll_up(totals[0], parent, self._stages[s - 1].n_units))
         present = None
         column_group = None
-        needs_presence = (self._lonely_psu in ("fail", "average") and any(
-            st.lonely.any() for st in self._stages[: self._n_var_stages])) or (
-            self._adjust_domain_lonely and self._lonely_psu in ("adjust", "average"))
+        needs_presence = self._needs_presence
         if needs_presence and presence is not None:
             present = presence()
             column_group = np.repeat(np.arange(n_domains), k)

@@ -44,8 +44,8 @@ import numpy as np
 
 from surveystats.design._reduce import DomainTotals, Totals
 
-__all__ = ["LONELY_PSU_RULES", "LonelyPSU", "Stage", "StratumMoments", "moments_covariance",
-           "taylor_covariance", "zero_small_rows"]
+__all__ = ["LONELY_PSU_RULES", "NOISE_ULPS", "LonelyPSU", "Stage", "StratumMoments",
+           "moments_covariance", "stage_terms", "taylor_covariance", "zero_small_rows"]
 
 LonelyPSU = Literal["fail", "remove", "certainty", "adjust", "average"]
 LONELY_PSU_RULES: tuple[str, ...] = ("fail", "remove", "certainty", "adjust", "average")
@@ -181,24 +181,41 @@ def taylor_covariance(
         if not st.active.any():
             continue
         unit_present = None if present is None else present[s]
-        pres, alone = _lonely_strata(
+        scale, factor, centre = stage_terms(
             st, lonely_psu, adjust_domain_lonely,
             partial(_stratum_presence, st, unit_present),
             None if unit_present is None else partial(_stratum_counts, st, unit_present),
             partial(describe, s))
-        lonely = st.lonely
-        scale = _stratum_scale(st, lonely_psu)
-        factor = _stratum_factor(st, lonely_psu, pres, alone)
         if not np.any(scale > 0.0):
             continue
-        centre: np.ndarray | None = ~lonely if lonely_psu == "adjust" else None
-        if centre is not None and alone is not None:  # (n_strata, g): not centred there
-            centre = centre[:, None] & ~alone
         if isinstance(t, DomainTotals):
             cov += _domain_contribution(t, st, scale, centre, factor, column_group, full)
         else:
             cov += _dense_contribution(t, st, scale, centre, factor, column_group, full)
     return 0.5 * (cov + cov.T) if full else cov
+
+
+def stage_terms(
+    st: Stage, lonely_psu: LonelyPSU, adjust_domain_lonely: bool,
+    presence: Callable[[], np.ndarray], counts: Callable[[], np.ndarray] | None,
+    describe: Callable[[np.ndarray], list[str]],
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """What one stage's strata contribute under the lonely-PSU rules: each stratum's
+    ``scale`` (:func:`_stratum_scale`), its "average" ``factor`` per subset ((n_strata, g),
+    None under the other rules) and, under "adjust", whether its totals are ``centre``-d
+    ((n_strata,), or (n_strata, g) with ``adjust_domain_lonely``; None under the other
+    rules). ``presence`` and ``counts`` as for :func:`_lonely_strata`, which this calls (and
+    which raises under "fail"). :func:`taylor_covariance` reads these per stage; so does a
+    caller that streams a stage's unit totals instead of holding them (a Dask DataFrame's
+    calibrated element sample)."""
+    pres, alone = _lonely_strata(st, lonely_psu, adjust_domain_lonely, presence, counts,
+                                 describe)
+    scale = _stratum_scale(st, lonely_psu)
+    factor = _stratum_factor(st, lonely_psu, pres, alone)
+    centre: np.ndarray | None = ~st.lonely if lonely_psu == "adjust" else None
+    if centre is not None and alone is not None:  # (n_strata, g): not centred there
+        centre = centre[:, None] & ~alone
+    return scale, factor, centre
 
 
 def _lonely_strata(

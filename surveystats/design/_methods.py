@@ -16,7 +16,10 @@ constructor, variance engine, description (``_summary``) and the hooks below:
   replicates were calibrated one by one);
 * ``_cells(param, strata)``: the cells of the post-stratification or raking columns (the
   two classes check the ``strata`` argument differently, so each keeps its own), and
-  ``_margin_param(cols)``, the name of a raking margin in messages.
+  ``_margin_param(cols)``, the name of a raking margin in messages;
+* ``_with_lazy(lazy, adjustment)``: over a Dask DataFrame, the new design with the
+  calibrated side ``lazy`` (:mod:`~surveystats.design._dask_calibration` post-stratifies
+  and rakes there).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from surveystats.design import _calibration as cal
+from surveystats.design import _dask_calibration
 from surveystats.design import _estimators as est
 from surveystats.design._args import calibrate_args, fmt, rake_args, trim_args, warn_negative
 from surveystats.design._calibration import CalibrationStep, Cells
@@ -822,6 +826,11 @@ class _DesignMethods:
         weights are scaled to the population counts on their own, so the replicate
         variance includes the effect of post-stratification.
 
+        Over a Dask DataFrame the result is the same up to rounding: one pass over the
+        partitions sums the weights by cell (by joint cell, when the design was calibrated
+        before), the cells are scaled in memory, and every estimate applies the factors in
+        its own pass (docs/dask.md).
+
         Examples
         --------
         >>> from surveystats.datasets import load_teaching_margins, load_teaching_sample
@@ -849,8 +858,8 @@ class _DesignMethods:
         >>> round(float(ps.weights.sum()))
         197000
         """
-        self._in_memory("poststratify")
-
+        if self._lazy is not None:  # one pass over the partitions: the joint cells' table
+            return cast("Self", _dask_calibration.poststratify(self, strata, population))
         cells = self._cells("strata", strata)
         counts = cal.cell_counts("population", cells, population, self._w)
         new = cal.poststratify_weights(self._calibration_weights(), cells, counts)
@@ -897,6 +906,11 @@ class _DesignMethods:
         ``df`` is recomputed from the new replicate weights (calibration usually raises
         their rank).
 
+        Over a Dask DataFrame the result is the same up to rounding: a row's factor depends
+        only on its joint cell (the cross of all the margins' columns), so one pass over the
+        partitions sums the weights by joint cell and the passes over the margins run in
+        memory on that table, however many there are (docs/dask.md).
+
         Examples
         --------
         >>> from surveystats.datasets import load_teaching_margins, load_teaching_sample
@@ -926,8 +940,8 @@ class _DesignMethods:
         ~sex), list(ages, sexes), control=list(maxit=100, epsilon=1e-13)))`` gives
         0.674324, SE 0.026181, and ``degf`` 34.
         """
-        self._in_memory("rake")
-
+        if self._lazy is not None:  # one pass over the partitions: the joint cells' table
+            return cast("Self", _dask_calibration.rake(self, margins, max_iter, tol))
         specs, names, max_iter, tol = rake_args(margins, max_iter, tol)
         pairs = []
         for cols, pop in specs:

@@ -54,7 +54,8 @@ class ReplicateDesign(_DesignMethods):
     data : DataFrame or dask.dataframe.DataFrame
         One row per responding unit. The design keeps its own copy. A Dask DataFrame
         (files larger than memory; see ``from_parquet``) is read partition by
-        partition; ``replicate_weights`` must then name its columns.
+        partition; ``replicate_weights`` must then name its columns. ``mean``,
+        ``total``, ``proportion``, ``ratio``, ``poststratify`` and ``rake`` run on it.
     replicate_weights : list of str, str or array of shape (n, R)
         The replicate analysis weights (sampling weight times replicate factor, R's
         ``combined.weights=TRUE``): a list of column names, a regular expression matched
@@ -318,7 +319,8 @@ class ReplicateDesign(_DesignMethods):
         -------
         ReplicateDesign
             ``mean``, ``total``, ``proportion`` and ``ratio`` (with ``by=``) run on it and
-            return the same :class:`DesignEstimate` as in memory, equal up to rounding.
+            return the same :class:`DesignEstimate` as in memory, equal up to rounding;
+            ``poststratify`` and ``rake`` calibrate every replicate, as in memory.
 
         Notes
         -----
@@ -498,6 +500,21 @@ class ReplicateDesign(_DesignMethods):
             self._data, w, self._source, ReplicateWeights(np.ascontiguousarray(W)),
             self._scale, self._rscales, self._mse, self._type,
             self._degf if self._df_given else None, (*self._adjustments, adjustment))
+
+    def _with_lazy(self, lazy: _dask.ReplicateFrame, adjustment: str) -> ReplicateDesign:
+        """A new design over the same Dask DataFrame with calibrated weights (``lazy``'s
+        factors); its df the rank of the calibrated replicate weights minus 1, as R
+        recomputes it, unless a df was given."""
+        new = object.__new__(ReplicateDesign)
+        for name in ReplicateDesign.__slots__:
+            if name != "_cache" and hasattr(self, name):  # a lazy design has no weights
+                object.__setattr__(new, name, getattr(self, name))
+        object.__setattr__(new, "_lazy", lazy)
+        object.__setattr__(new, "_adjustments", (*self._adjustments, adjustment))
+        if not self._df_given:
+            assert lazy.rank is not None
+            object.__setattr__(new, "_degf", float(lazy.rank - 1))
+        return new
 
     # --- public properties --------------------------------------------------------------
     @property
