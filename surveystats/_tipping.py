@@ -107,8 +107,7 @@ class TippingPoint(Result):
         return html_table("Tipping point", self.to_frame(), note=self.message)
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """The adjusted share against the parameter, through the tipping value:
-        :func:`surveystats.plotting.plot_tipping_point`."""
+        """The adjusted share by parameter: :func:`surveystats.plotting.plot_tipping_point`."""
         from surveystats.plotting import plot_tipping_point
 
         return plot_tipping_point(self, ax=ax, **kwargs)
