@@ -420,8 +420,9 @@ def test_row_order_does_not_matter(seed: int) -> None:
 
 @settings(max_examples=30, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.sampled_from(["remove", "certainty", "adjust",
-                                                     "average"]))
-def test_element_sample_shortcut_equals_clustered_computation(seed: int, rule: str) -> None:
+                                                     "average"]), st.booleans())
+def test_element_sample_shortcut_equals_clustered_computation(seed: int, rule: str,
+                                                              domain_lonely: bool) -> None:
     # When the rows are the PSUs, domain totals are never materialised (DomainTotals);
     # the same design written with two-row PSUs (the second row with weight 0) goes
     # through the dense path. Both must give the same covariance, lonely strata included.
@@ -435,7 +436,8 @@ def test_element_sample_shortcut_equals_clustered_computation(seed: int, rule: s
     df["id"] = np.arange(n)
     twin = df.assign(w=0.0)
     both = pd.concat([df, twin], ignore_index=True)
-    kwargs = {"weights": "w", "strata": "h", "fpc": "N", "lonely_psu": rule}
+    kwargs = {"weights": "w", "strata": "h", "fpc": "N", "lonely_psu": rule,
+              "adjust_domain_lonely": domain_lonely}
     try:
         a = SurveyDesign(df, **kwargs).mean("y", by="g")  # type: ignore[arg-type]
     except ValueError as exc:  # "average" with only lonely strata in a domain
@@ -448,3 +450,55 @@ def test_element_sample_shortcut_equals_clustered_computation(seed: int, rule: s
     np.testing.assert_allclose(a.estimate, b.estimate, rtol=1e-12)
     np.testing.assert_allclose(a.var, b.var, rtol=1e-9, atol=1e-14)
     np.testing.assert_array_equal(a.df, b.df)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1),
+       st.sampled_from(["remove", "certainty", "adjust", "average"]), st.booleans(),
+       st.booleans())
+def test_sparse_domain_totals_equal_dense(seed: int, rule: str, domain_lonely: bool,
+                                          two_stages: bool) -> None:
+    # Many domains keep the unit totals sparse (_linearization._domain_contribution); the
+    # full covariance, between domains included, must equal the dense path's, with PSUs
+    # holding rows of several domains, lonely strata, domains alone in a stratum and fpc
+    from surveystats.design import _reduce
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(30, 120))
+    df = pd.DataFrame({
+        "h": rng.integers(0, 6, n), "psu": rng.integers(0, 4, n), "ssu": rng.integers(0, 3, n),
+        "w": rng.uniform(1, 5, n), "y": rng.normal(size=n), "x": rng.gamma(2.0, size=n),
+        "g": rng.integers(0, 4, n),
+    })
+    df["N1"] = 10
+    df["N2"] = 8
+    kwargs: dict[str, object] = {
+        "weights": "w", "strata": "h", "nest": True, "lonely_psu": rule,
+        "adjust_domain_lonely": domain_lonely,
+        "clusters": ["psu", "ssu"] if two_stages else "psu",
+        "fpc": ["N1", "N2"] if two_stages else "N1"}
+
+    def fit() -> object:
+        return SurveyDesign(df, **kwargs).mean(["y", "x"], by="g")  # type: ignore[arg-type]
+
+    try:
+        dense = fit()
+    except ValueError as exc:  # "average" with only lonely strata in a domain
+        old = _reduce.DENSE_CELLS
+        _reduce.DENSE_CELLS = 0
+        try:
+            with pytest.raises(ValueError, match=str(exc)[:40]):
+                fit()
+        finally:
+            _reduce.DENSE_CELLS = old
+        return
+    old = _reduce.DENSE_CELLS
+    _reduce.DENSE_CELLS = 0
+    try:
+        sparse = fit()
+    finally:
+        _reduce.DENSE_CELLS = old
+    np.testing.assert_allclose(sparse.estimate, dense.estimate, rtol=1e-13)  # type: ignore[attr-defined]
+    V, W = np.asarray(dense.var), np.asarray(sparse.var)  # type: ignore[attr-defined]
+    scale = np.sqrt(np.outer(np.diag(V), np.diag(V)))
+    np.testing.assert_allclose(W, V, rtol=0, atol=1e-12 * max(float(scale.max()), 1e-300))

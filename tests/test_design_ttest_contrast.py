@@ -127,3 +127,21 @@ def test_bad_input_is_named() -> None:
         d.ttest("stype")  # type: ignore[attr-defined]
     with pytest.raises(ValueError, match="nope"):
         d.ttest("nope")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("design", ["strat", "clus1"])
+def test_domain_contrast_matches_svycontrast_on_the_sparse_path(
+        design: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Many domains keep the unit totals sparse (one column per unit and domain with rows);
+    # its between-domain covariances must be the dense path's, R's, also when a PSU has
+    # rows in several domains (a district with schools of every type in clus1)
+    from surveystats.design import _reduce
+
+    monkeypatch.setattr(_reduce, "DENSE_CELLS", 0)
+    con = _design(design).mean("api00", by="stype").contrast(  # type: ignore[attr-defined]
+        {"EvH": [1, -1, 0], "MvsAvg": [-0.5, -0.5, 1]})
+    want = _ref("contrast_by_stype_two", design)
+    for i in range(len(con)):
+        _close(float(con.se[i]), want[f"se_{i + 1}"])
+    assert con.var is not None
+    _close(float(con.var[0, 1]), want["cov_1_2"])

@@ -41,6 +41,7 @@ from functools import partial
 from typing import Literal
 
 import numpy as np
+import scipy.sparse
 
 from surveystats.design._reduce import DomainTotals, Totals
 
@@ -311,11 +312,14 @@ def _domain_contribution(
     (units without rows in d count as 0) and ``n_hd`` the units of h with rows in d:
 
     * block (d, d): ``Σ_h q_h [Σ_{u in h, d} (s_u - a_hd)(s_u - a_hd)ᵀ + (n_h - n_hd) a_hd a_hdᵀ]``
-    * block (d, e), d != e: ``-Σ_h q_h n_h a_hd a_heᵀ``
+    * block (d, e), d != e: ``Σ_h q_h [Σ_{u in h} s_ud s_ueᵀ - n_h a_hd a_heᵀ]``, the first
+      sum over the units with rows in both domains (a PSU holding men and women)
 
-    which is the dense formula term by term, with every term centred. Only the (stratum,
-    domain) cells with rows are formed, so memory grows with the rows, not with strata
-    times domains; the off-diagonal blocks are formed only when ``full``.
+    which is the dense formula term by term (a mean the "adjust" rule does not subtract
+    enters the off-diagonal blocks as ``a_hd ã_heᵀ + ã_hd a_heᵀ - ã_hd ã_heᵀ``, ``ã`` the
+    subtracted means). Only the (stratum, domain) cells and (unit, domain) pairs with rows
+    are formed, so memory grows with the rows, not with strata times domains; the
+    off-diagonal blocks are formed only when ``full``.
     """
     s, dom, n_dom = t.values, t.domain, t.n_domains
     k = s.shape[0]
@@ -333,8 +337,9 @@ def _domain_contribution(
                       for j in range(k)])
     a += (resid - (nh_c - n_hd)[None] * a) / nh_c
     group = column_group[::k]  # the presence subset of each domain
+    a_mean = a  # the stratum means; ``a`` becomes the means subtracted (0 where not centred)
     if centre is not None:
-        a *= (centre[cell_h] if centre.ndim == 1 else centre[cell_h, group[cell_d]])[None]
+        a = a * (centre[cell_h] if centre.ndim == 1 else centre[cell_h, group[cell_d]])[None]
     g = np.ones(n_c) if factor is None else factor[cell_h, group[cell_d]]
     r = s - a[:, inv]  # s_u - a_{h(u), d(u)}
     w_c = scale[cell_h] * g
@@ -348,14 +353,28 @@ def _domain_contribution(
             diag[:, l, j] = block
     if not full:
         return diag[:, np.arange(k), np.arange(k)].ravel()
-    out = np.zeros((n_dom, k, n_dom, k))
-    out[np.arange(n_dom), :, np.arange(n_dom), :] = diag
-    a_tilde = np.zeros((k, n_strata, n_dom))
-    a_tilde[:, cell_h, cell_d] = a * np.sqrt(g)[None]
-    cross = -np.einsum("h,jhd,lhe->djel", scale * n_h, a_tilde, a_tilde)
-    cross[np.arange(n_dom), :, np.arange(n_dom), :] = 0.0
-    out += cross
-    return out.reshape(n_dom * k, n_dom * k)
+    # off-diagonal blocks: Σ_u q s̃_ud s̃_ueᵀ over the units with rows in both domains (s̃:
+    # the totals times √g), minus the stratum means' part
+    root = np.sqrt(g)
+    sub = np.zeros((k, n_strata, n_dom))  # the means subtracted, times √g
+    sub[:, cell_h, cell_d] = a * root[None]
+    cross = -np.einsum("h,jhd,lhe->djel", scale * n_h, sub, sub)
+    if centre is not None:  # a mean not subtracted still enters the cross products
+        mean = np.zeros((k, n_strata, n_dom))
+        mean[:, cell_h, cell_d] = (a_mean - a) * root[None]
+        both = np.einsum("h,jhd,lhe->djel", scale * n_h, mean, sub)
+        cross -= both + both.transpose(2, 3, 0, 1)
+    units = t.pair_units()
+    if np.unique(units).size < units.size:  # some unit has rows in several domains
+        n_units = int(units.max()) + 1
+        cols = (dom[None, :] * k + np.arange(k)[:, None]).ravel()
+        unit_scale = np.sqrt(scale[us])
+        S = scipy.sparse.csr_matrix(
+            ((s * (root[inv] * unit_scale)[None, :]).ravel(), (np.tile(units, k), cols)),
+            shape=(n_units, n_dom * k))
+        cross += (S.T @ S).toarray().reshape(n_dom, k, n_dom, k)
+    cross[np.arange(n_dom), :, np.arange(n_dom), :] = diag
+    return cross.reshape(n_dom * k, n_dom * k)
 
 
 #: Unit totals that differ from their stratum means by less than this multiple of machine
@@ -501,7 +520,8 @@ def moments_covariance(
     and ``κ`` 1 where the stratum is centred (0 for a lonely unit under "adjust"),
 
     * block (d, d): ``Σ_h q_h F_hd [m2_hd + count_hd mean_hd mean_hdᵀ - κ_hd n_h a_hd a_hdᵀ]``
-    * block (d, e), d != e: ``-Σ_h q_h n_h (κ √F a)_hd (κ √F a)_heᵀ``
+    * block (d, e), d != e: ``-Σ_h q_h n_h [ã_hd ã_heᵀ + δ_hd ã_heᵀ + ã_hd δ_heᵀ]`` with
+      ``ã = κ √F a`` the means subtracted and ``δ = (1 - κ) √F a`` those not subtracted
 
     (``q`` the stratum's scale, ``F`` its "average" factor), which is what the engine computes
     from the totals of every row (the domain blocks as its sparse path does). ``presence``:
@@ -566,9 +586,18 @@ def moments_covariance(
     out = np.zeros((n_dom, k, n_dom, k))
     out[np.arange(n_dom), :, np.arange(n_dom), :] = diag
     if n_dom > 1:
-        a_tilde = np.zeros((k, st.n_strata, n_dom))
-        a_tilde[:, c_h, c_d] = (mean * (count * kappa * np.sqrt(g) / nh_c)[:, None]).T
-        cross = -np.einsum("h,jhd,lhe->djel", scale * n_h, a_tilde, a_tilde)
+        # a unit's rows are in one domain: only the means enter the off-diagonal blocks,
+        # the subtracted ones (κ a) and, where a stratum is not centred for one domain of
+        # the pair, the other's subtracted mean times its mean
+        a = mean * (count * np.sqrt(g) / nh_c)[:, None]  # (cells, k)
+        sub = np.zeros((k, st.n_strata, n_dom))
+        sub[:, c_h, c_d] = (a * kappa[:, None]).T
+        cross = -np.einsum("h,jhd,lhe->djel", scale * n_h, sub, sub)
+        if np.any(kappa != 1.0):
+            kept = np.zeros((k, st.n_strata, n_dom))
+            kept[:, c_h, c_d] = (a * (1.0 - kappa)[:, None]).T
+            both = np.einsum("h,jhd,lhe->djel", scale * n_h, kept, sub)
+            cross -= both + both.transpose(2, 3, 0, 1)
         cross[np.arange(n_dom), :, np.arange(n_dom), :] = 0.0
         out += cross
     cov = out.reshape(m, m)
