@@ -597,21 +597,22 @@ class _Lazy:
         return _Request(statistic, tuple(names), param, categorical, denominator,
                         tuple(by_names), only_level, has_level, deff, missing, method)
 
-    def mean(self, design: Any, variables: Any, by: Any, deff: Any, missing: Any
-             ) -> DesignEstimate:
+    def _sums(self, statistic: str, design: Any, variables: Any, by: Any, deff: Any,
+              missing: Any) -> DesignEstimate:
+        """A mean or a total of ``variables``."""
         missing = _check_missing(missing)
         deff = _check_deff(deff)
         names = as_names("variables", variables, required=True)
-        return self._estimate(design, self._request("mean", names, "variables", by, deff,
+        return self._estimate(design, self._request(statistic, names, "variables", by, deff,
                                                     missing))
+
+    def mean(self, design: Any, variables: Any, by: Any, deff: Any, missing: Any
+             ) -> DesignEstimate:
+        return self._sums("mean", design, variables, by, deff, missing)
 
     def total(self, design: Any, variables: Any, by: Any, deff: Any, missing: Any
               ) -> DesignEstimate:
-        missing = _check_missing(missing)
-        deff = _check_deff(deff)
-        names = as_names("variables", variables, required=True)
-        return self._estimate(design, self._request("total", names, "variables", by, deff,
-                                                    missing))
+        return self._sums("total", design, variables, by, deff, missing)
 
     def proportion(self, design: Any, variable: Any, level: Any, by: Any, method: str,
                    deff: Any, missing: Any) -> DesignEstimate:

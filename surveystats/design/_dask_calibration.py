@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse
 
+from surveystats.design import _reduce
 from surveystats.design._args import rake_args
 from surveystats.design._calibration import (
     ZERO_RESIDUAL,
@@ -359,11 +360,9 @@ class CalibratedTaylorFrame(TaylorFrame):
                                            explained, s_a, s_b)
         units = self._units(design, part, req, f)
         n_fine = design._stages[units.s_fine].n_units
-        totals = np.zeros((D * k, n_fine))
-        key = units.dom * n_fine + units.fine_unit
-        for j in range(k):  # loop over estimates, not units
-            sums = np.bincount(key, weights=units.scores[:, j], minlength=D * n_fine)
-            totals[j::k] = sums.reshape(D, n_fine)
+        totals = _reduce.unit_totals(np.ascontiguousarray(units.scores.T), units.fine_unit,
+                                     n_fine, units.dom, D, dense=True)
+        assert isinstance(totals, np.ndarray)
         assert self.joint.units is not None and self.joint.units_zero is not None
         totals -= np.asarray(self.joint.units @ H).T + np.asarray(self.joint.units_zero @ K).T
         totals[explained] = 0.0

@@ -286,18 +286,6 @@ class SurveyDesign(_DesignMethods):
         object.__setattr__(new, "_degf", int(new._degf_by(np.ones(self._n, dtype=bool))[0]))
         return new
 
-    def _with_lazy(self, lazy: _dask.TaylorFrame, adjustment: str) -> SurveyDesign:
-        """A new design over the same Dask DataFrame with other weights (a calibration of
-        ``lazy``'s): the same structure and df (calibration keeps zero weights at zero and
-        the others positive)."""
-        new = object.__new__(SurveyDesign)
-        for name in SurveyDesign.__slots__:
-            if name != "_cache" and hasattr(self, name):  # a lazy design has no weights
-                object.__setattr__(new, name, getattr(self, name))
-        object.__setattr__(new, "_lazy", lazy)
-        object.__setattr__(new, "_adjustments", (*self._adjustments, adjustment))
-        return new
-
     def _describe(self, s: int, strata: np.ndarray) -> list[str]:
         """Labels of strata (at stage s, 0-based) for messages, sorted."""
         codes = self._stratum_codes[s]

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -353,14 +354,13 @@ def _irls(XT: np.ndarray, y: np.ndarray, w: np.ndarray, fam: _Family,
             break
         last = next_last or decrement < _DECREMENT * scale
         next_last = decrement < _EPSILON * scale
-        dev, G, rhs, pearson = _pass(XT, y, w, fam, beta, mu, r, y1, deviance=last,
-                                     pearson=last)
+        final = last or iterations == _MAXIT  # converged, or where IRLS gives up
+        dev, G, rhs, pearson = _pass(XT, y, w, fam, beta, mu, r, y1, deviance=final,
+                                     pearson=final)
         if last:
             converged = True
             break
     assert beta is not None
-    if not converged:  # the deviance where IRLS gave up
-        dev, _, _, pearson = _pass(XT, y, w, fam, beta, mu, r, y1, pearson=True)
     return _Fit(beta, mu, dev, iterations, converged, G, r, (pearson[0], pearson[1]))
 
 
@@ -439,13 +439,10 @@ class _Model:
     order: np.ndarray  # our column j is patsy's column order[j]
     term_names: tuple[str, ...]  # in our order
     term_columns: dict[str, tuple[int, ...]]  # our column positions of each term
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    @property
+    @functools.cached_property
     def design_info(self) -> Any:
-        if "info" not in self._cache:
-            self._cache["info"] = self.info_source()
-        return self._cache["info"]
+        return self.info_source()
 
     @property
     def column_names(self) -> list[str]:

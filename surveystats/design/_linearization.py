@@ -323,7 +323,6 @@ def _domain_contribution(
     """
     s, dom, n_dom = t.values, t.domain, t.n_domains
     k = s.shape[0]
-    n_strata = st.n_strata
     us = st.unit_stratum[t.pair_units()]
     n_h = st.n_sampled
     cells, inv = np.unique(us * n_dom + dom, return_inverse=True)
@@ -356,25 +355,41 @@ def _domain_contribution(
     # off-diagonal blocks: Σ_u q s̃_ud s̃_ueᵀ over the units with rows in both domains (s̃:
     # the totals times √g), minus the stratum means' part
     root = np.sqrt(g)
-    sub = np.zeros((k, n_strata, n_dom))  # the means subtracted, times √g
-    sub[:, cell_h, cell_d] = a * root[None]
-    cross = -np.einsum("h,jhd,lhe->djel", scale * n_h, sub, sub)
-    if centre is not None:  # a mean not subtracted still enters the cross products
-        mean = np.zeros((k, n_strata, n_dom))
-        mean[:, cell_h, cell_d] = (a_mean - a) * root[None]
-        both = np.einsum("h,jhd,lhe->djel", scale * n_h, mean, sub)
-        cross -= both + both.transpose(2, 3, 0, 1)
-    units = t.pair_units()
-    if np.unique(units).size < units.size:  # some unit has rows in several domains
-        n_units = int(units.max()) + 1
+    cross = _mean_cross(scale * n_h, n_dom, cell_h, cell_d, a_mean * root[None],
+                        None if centre is None else a * root[None])
+    units = t.unit
+    if units is not None and np.unique(units).size < units.size:
+        # some unit has rows in several domains
         cols = (dom[None, :] * k + np.arange(k)[:, None]).ravel()
         unit_scale = np.sqrt(scale[us])
         S = scipy.sparse.csr_matrix(
             ((s * (root[inv] * unit_scale)[None, :]).ravel(), (np.tile(units, k), cols)),
-            shape=(n_units, n_dom * k))
+            shape=(t.shape[1], n_dom * k))
         cross += (S.T @ S).toarray().reshape(n_dom, k, n_dom, k)
     cross[np.arange(n_dom), :, np.arange(n_dom), :] = diag
     return cross.reshape(n_dom * k, n_dom * k)
+
+
+def _mean_cross(weight: np.ndarray, n_dom: int, cell_h: np.ndarray, cell_d: np.ndarray,
+                means: np.ndarray, subtracted: np.ndarray | None) -> np.ndarray:
+    """The stratum means' part of the between-domain products, (n_dom, k, n_dom, k):
+    ``-Σ_h weight_h [ã_hd ã_heᵀ + δ_hd ã_heᵀ + ã_hd δ_heᵀ]`` from the means ``a`` (k, cells)
+    of the (stratum, domain) cells, with ``ã`` the means a stratum subtracts (``subtracted``;
+    None: all of them) and ``δ = a - ã`` those the "adjust" rule leaves in. The diagonal
+    blocks are not meaningful (callers set them)."""
+    k = means.shape[0]
+
+    def spread(values: np.ndarray) -> np.ndarray:  # (k, cells) -> (k, n_strata, n_dom)
+        out = np.zeros((k, weight.size, n_dom))
+        out[:, cell_h, cell_d] = values
+        return out
+
+    sub = spread(means if subtracted is None else subtracted)
+    cross = -np.einsum("h,jhd,lhe->djel", weight, sub, sub)
+    if subtracted is not None:  # a mean not subtracted still enters the cross products
+        both = np.einsum("h,jhd,lhe->djel", weight, spread(means - subtracted), sub)
+        cross -= both + both.transpose(2, 3, 0, 1)
+    return np.asarray(cross)
 
 
 #: Unit totals that differ from their stratum means by less than this multiple of machine
@@ -589,15 +604,9 @@ def moments_covariance(
         # a unit's rows are in one domain: only the means enter the off-diagonal blocks,
         # the subtracted ones (κ a) and, where a stratum is not centred for one domain of
         # the pair, the other's subtracted mean times its mean
-        a = mean * (count * np.sqrt(g) / nh_c)[:, None]  # (cells, k)
-        sub = np.zeros((k, st.n_strata, n_dom))
-        sub[:, c_h, c_d] = (a * kappa[:, None]).T
-        cross = -np.einsum("h,jhd,lhe->djel", scale * n_h, sub, sub)
-        if np.any(kappa != 1.0):
-            kept = np.zeros((k, st.n_strata, n_dom))
-            kept[:, c_h, c_d] = (a * (1.0 - kappa)[:, None]).T
-            both = np.einsum("h,jhd,lhe->djel", scale * n_h, kept, sub)
-            cross -= both + both.transpose(2, 3, 0, 1)
+        a = (mean * (count * np.sqrt(g) / nh_c)[:, None]).T  # (k, cells)
+        cross = _mean_cross(scale * n_h, n_dom, c_h, c_d, a,
+                            a * kappa[None] if np.any(kappa != 1.0) else None)
         cross[np.arange(n_dom), :, np.arange(n_dom), :] = 0.0
         out += cross
     cov = out.reshape(m, m)

@@ -19,7 +19,7 @@ constructor, variance engine, description (``_summary``) and the hooks below:
   ``_margin_param(cols)``, the name of a raking margin in messages;
 * ``_with_lazy(lazy, adjustment)``: over a Dask DataFrame, the new design with the
   calibrated side ``lazy`` (:mod:`~surveystats.design._dask_calibration` post-stratifies
-  and rakes there).
+  and rakes there); written here, :class:`ReplicateDesign` adds its new df.
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ class _DesignMethods:
     _data: pd.DataFrame
     _n: int
     _w: np.ndarray
+    _adjustments: tuple[str, ...]
     #: Over a Dask DataFrame: its partitions' side (``_dask``), which the four estimators
     #: hand their arguments to; None in memory.
     _lazy: Any
@@ -77,6 +78,20 @@ class _DesignMethods:
 
     def _cells(self, param: str, strata: str | Sequence[str]) -> Cells:
         raise NotImplementedError
+
+    def _with_lazy(self, lazy: Any, adjustment: str) -> Self:
+        """A new design of the same class over the same Dask DataFrame with the calibrated
+        side ``lazy``: the same structure and df (calibration keeps zero weights at zero and
+        the others positive; :class:`ReplicateDesign` recomputes its df). Every slot is
+        copied but the memo (a lazy design leaves some unset: it has no weights)."""
+        new = object.__new__(type(self))
+        slots: tuple[str, ...] = type(self).__slots__
+        for name in slots:
+            if name != "_cache" and hasattr(self, name):
+                object.__setattr__(new, name, getattr(self, name))
+        object.__setattr__(new, "_lazy", lazy)
+        object.__setattr__(new, "_adjustments", (*self._adjustments, adjustment))
+        return new
 
     def _margin_param(self, cols: list[str]) -> str:
         """The name of a raking margin in messages: ``margins['sex']``."""

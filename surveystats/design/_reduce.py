@@ -71,6 +71,7 @@ def unit_totals(
     n_units: int,
     domains: np.ndarray | None = None,
     n_domains: int = 1,
+    dense: bool = False,
 ) -> Totals:
     """Sum row-level scores within units, optionally split by domain.
 
@@ -88,6 +89,9 @@ def unit_totals(
         carry a score of 0 (their code is then irrelevant).
     n_domains : int
         Number of domains.
+    dense : bool, default False
+        Always the dense matrix (a caller that changes the totals; it must bound their
+        size itself), never a :class:`DomainTotals`.
 
     Returns
     -------
@@ -115,7 +119,7 @@ def unit_totals(
         return DomainTotals(scores, domains, n_domains)
     key = domains * n_units + codes
     size = n_units * n_domains
-    if size * k > DENSE_CELLS:  # many domains: one column per (unit, domain) pair with rows
+    if size * k > DENSE_CELLS and not dense:  # one column per (unit, domain) pair with rows
         pairs, inverse = np.unique(key, return_inverse=True)
         values = np.empty((k, pairs.size))
         for j in range(k):  # loop over score variables, not rows

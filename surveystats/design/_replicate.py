@@ -505,12 +505,7 @@ class ReplicateDesign(_DesignMethods):
         """A new design over the same Dask DataFrame with calibrated weights (``lazy``'s
         factors); its df the rank of the calibrated replicate weights minus 1, as R
         recomputes it, unless a df was given."""
-        new = object.__new__(ReplicateDesign)
-        for name in ReplicateDesign.__slots__:
-            if name != "_cache" and hasattr(self, name):  # a lazy design has no weights
-                object.__setattr__(new, name, getattr(self, name))
-        object.__setattr__(new, "_lazy", lazy)
-        object.__setattr__(new, "_adjustments", (*self._adjustments, adjustment))
+        new = super()._with_lazy(lazy, adjustment)
         if not self._df_given:
             assert lazy.rank is not None
             object.__setattr__(new, "_degf", float(lazy.rank - 1))

@@ -811,5 +811,5 @@ def plot_tipping_point(
         st.set_title(ax, title)
         default = (f"Mechanism: {result.mechanism}" + (f" ({held} held)" if held else "")
                    + "; chart: surveystats")
-        st.add_source(ax, st.source_text(None, source if source is not None else default))
+        st.add_source(ax, source if source is not None else default)
     return ax
